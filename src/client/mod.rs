@@ -1,0 +1,1 @@
+//! HTTP client for the API. Placeholder until implemented.

@@ -1,0 +1,1 @@
+//! The storage interface and its SQLite implementation. Placeholder until implemented.
