@@ -1,0 +1,180 @@
+//! The error type of every client call, and the parsing of error responses.
+
+use crate::api::ErrorBody;
+
+/// Failure of one request. `Display` gives one line fit for the status bar: the server's own
+/// `message` when the response carried one.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// The base URL or a header value cannot be used to build a request.
+    #[error("invalid request setting '{value}': {detail}")]
+    InvalidSetting { value: String, detail: String },
+
+    /// No connection: refused, DNS failure, reset, TLS failure.
+    #[error("cannot reach the server at {url}: {detail}")]
+    Unreachable { url: String, detail: String },
+
+    /// The connect or total timeout expired before a full response arrived.
+    #[error("request to {url} timed out")]
+    Timeout { url: String },
+
+    /// A response with a non-success status. `body` is set when the body was the
+    /// API's JSON error shape.
+    #[error("{}", http_message(*.status, .body.as_ref()))]
+    Http {
+        status: u16,
+        body: Option<ErrorBody>,
+    },
+
+    /// A success status whose body is not the expected JSON.
+    #[error("invalid response from {url}: {detail}")]
+    Decode { url: String, detail: String },
+
+    /// A 404 or 405 response on a route that only hookgrace provides.
+    #[error("this server does not provide the {extension} extension")]
+    ExtensionMissing { extension: &'static str },
+}
+
+impl ApiError {
+    /// Whether the failure happened before any HTTP response arrived, so that a poller should
+    /// back off rather than report a server-side error.
+    pub fn is_transport(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Unreachable { .. } | ApiError::Timeout { .. }
+        )
+    }
+
+    /// Returns the HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Http { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Returns the short `error` title of the JSON error body, when there was one.
+    pub fn title(&self) -> Option<&str> {
+        match self {
+            ApiError::Http {
+                body: Some(body), ..
+            } => Some(body.error.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Classifies a reqwest failure for `url`. The detail is the innermost cause, such as
+    /// "Connection refused (os error 111)", which reads better than reqwest's outer message.
+    pub(crate) fn from_reqwest(url: &str, error: &reqwest::Error) -> Self {
+        if error.is_timeout() {
+            return ApiError::Timeout {
+                url: url.to_owned(),
+            };
+        }
+        if error.is_builder() {
+            return ApiError::InvalidSetting {
+                value: url.to_owned(),
+                detail: innermost_cause(error),
+            };
+        }
+        if error.is_decode() {
+            return ApiError::Decode {
+                url: url.to_owned(),
+                detail: innermost_cause(error),
+            };
+        }
+        ApiError::Unreachable {
+            url: url.to_owned(),
+            detail: innermost_cause(error),
+        }
+    }
+}
+
+/// Builds the error for a non-success `status` from the raw response body.
+pub fn parse_error_response(status: u16, body: &[u8]) -> ApiError {
+    let body = serde_json::from_slice::<ErrorBody>(body).ok();
+    ApiError::Http { status, body }
+}
+
+fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    one_line(&cause.to_string())
+}
+
+fn http_message(status: u16, body: Option<&ErrorBody>) -> String {
+    let described = body.and_then(|body| {
+        [body.message.as_str(), body.error.as_str()]
+            .into_iter()
+            .map(one_line)
+            .find(|text| !text.is_empty())
+    });
+    match described {
+        Some(text) => format!("{text} (HTTP {status})"),
+        None => {
+            let reason = reqwest::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|code| code.canonical_reason())
+                .unwrap_or("unexpected status");
+            format!("the server responded with HTTP {status} {reason}")
+        }
+    }
+}
+
+/// Joins lines and runs of whitespace into single spaces.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_error_shows_server_message() {
+        let body = br#"{"error":"Webhook already deleted","message":"Webhook ws_cal_solar_001\n  was deleted at 2026-03-01T10:00:00.000Z; restore it first.","webhook_id":"ws_cal_solar_001",
+            "timestamp":"2026-03-01T10:00:01.000Z"}"#;
+        let error = parse_error_response(409, body);
+        assert_eq!(
+            error.to_string(),
+            "Webhook ws_cal_solar_001 was deleted at 2026-03-01T10:00:00.000Z; restore it \
+             first. (HTTP 409)"
+        );
+        assert_eq!(error.status(), Some(409));
+        assert_eq!(error.title(), Some("Webhook already deleted"));
+        let ApiError::Http {
+            body: Some(body), ..
+        } = &error
+        else {
+            panic!("expected a parsed body: {error:?}");
+        };
+        assert_eq!(body.context_str("webhook_id"), Some("ws_cal_solar_001"));
+    }
+
+    #[test]
+    fn http_error_falls_back_to_title() {
+        let error = parse_error_response(400, br#"{"error":"Missing reason"}"#);
+        assert_eq!(error.to_string(), "Missing reason (HTTP 400)");
+    }
+
+    #[test]
+    fn http_error_without_json_names_status() {
+        let error = parse_error_response(502, b"<html>Bad gateway</html>");
+        assert_eq!(
+            error.to_string(),
+            "the server responded with HTTP 502 Bad Gateway"
+        );
+        assert_eq!(error.title(), None);
+    }
+
+    #[test]
+    fn transport_errors_are_flagged() {
+        let timeout = ApiError::Timeout {
+            url: "http://127.0.0.1:1/webhook".to_owned(),
+        };
+        assert!(timeout.is_transport());
+        assert!(!parse_error_response(500, b"").is_transport());
+    }
+}
