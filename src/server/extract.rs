@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use super::error::ApiError;
 use crate::api::parse_webhook_id;
@@ -32,11 +33,28 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(JsonBody(value)),
-            Err(rejection) => Err(json_rejection(&rejection)),
+        let value = match Json::<Value>::from_request(request, state).await {
+            Ok(Json(value)) => value,
+            Err(rejection) => return Err(json_rejection(&rejection)),
+        };
+        // serde would also read a struct from an array of its fields in order; only an
+        // object is accepted.
+        if !value.is_object() {
+            return Err(invalid_json("the body must be a JSON object"));
         }
+        serde_json::from_value(value)
+            .map(JsonBody)
+            .map_err(|error| invalid_json(&error.to_string()))
     }
+}
+
+fn invalid_json(problem: &str) -> ApiError {
+    ApiError::invalid(
+        "Invalid JSON body",
+        format!(
+            "invalid JSON body: {problem}; send a JSON object with Content-Type: application/json"
+        ),
+    )
 }
 
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
@@ -45,13 +63,7 @@ fn json_rejection(rejection: &JsonRejection) -> ApiError {
             message: format!("request body rejected: {}", rejection.body_text()),
         };
     }
-    ApiError::invalid(
-        "Invalid JSON body",
-        format!(
-            "invalid JSON body: {}; send a JSON object with Content-Type: application/json",
-            rejection.body_text()
-        ),
-    )
+    invalid_json(&rejection.body_text())
 }
 
 /// The raw request body, for routes that parse it themselves.
