@@ -59,7 +59,7 @@ async fn health_lists_extensions_and_grace_period() {
 }
 
 #[tokio::test]
-async fn responses_carry_server_clock_and_date_header() {
+async fn responses_carry_server_time() {
     let test = TestServer::start().await;
     test.advance(hours(5));
     let response = test.raw(Method::GET, "/webhook", None, None).await;
@@ -276,7 +276,7 @@ async fn detail_of_soft_deleted_webhook_shows_countdown() {
 }
 
 #[tokio::test]
-async fn malformed_id_is_400_naming_id_and_pattern() {
+async fn malformed_id_names_id_and_pattern() {
     let test = TestServer::start().await;
     let requests = [
         (Method::GET, "/webhook/WS_CAL_SOLAR_1"),
@@ -459,6 +459,7 @@ async fn soft_delete_returns_contract_fields() {
     test.create(ID, NAME).await;
     test.lead(ID, json!({"a": 1})).await;
     let body = test.soft_delete(ID).await;
+
     assert_eq!(
         keys(&body),
         [
@@ -478,6 +479,7 @@ async fn soft_delete_returns_contract_fields() {
     assert_eq!(body["deletion_type"], "scheduled");
     assert_eq!(body["leads_preserved"], 1);
     assert!(body["job_id"].as_str().unwrap().starts_with("job_"));
+
     let deadline = test.now().checked_add(hours(GRACE_HOURS)).unwrap();
     assert_eq!(timestamp(&body["scheduled_deletion_at"]), deadline);
     assert_eq!(timestamp(&body["restoration"]["available_until"]), deadline);
@@ -949,7 +951,7 @@ async fn actor_header_is_trimmed_and_validated() {
 }
 
 #[tokio::test]
-async fn bad_json_unknown_route_and_wrong_method_answer_json() {
+async fn malformed_requests_get_json_errors() {
     let test = TestServer::start().await;
     let response = test
         .client

@@ -87,7 +87,7 @@ async fn deleted_item(test: &TestServer, id: &str) -> Value {
 }
 
 #[tokio::test]
-async fn purge_runs_at_deadline_not_a_millisecond_before() {
+async fn purge_waits_for_exact_deadline() {
     let test = TestServer::start().await;
     test.create(ID, NAME).await;
     test.lead(ID, json!({"a": 1})).await;
@@ -142,7 +142,7 @@ async fn restore_cancels_the_job() {
 }
 
 #[tokio::test]
-async fn second_deletion_purges_only_at_its_own_deadline() {
+async fn second_deletion_keeps_own_deadline() {
     let test = TestServer::start().await;
     test.create(ID, NAME).await;
     let first = test.soft_delete(ID).await;
@@ -178,7 +178,7 @@ async fn second_deletion_purges_only_at_its_own_deadline() {
 }
 
 #[tokio::test]
-async fn failures_back_off_then_dead_letter_keeps_error() {
+async fn failures_back_off_then_dead_letter() {
     let fault = FailingPurge::attempts(&[1, 2, 3]);
     let test = start_with_fault(fault.clone()).await;
     test.create(ID, NAME).await;
@@ -308,7 +308,8 @@ async fn abandoned_job_is_reclaimed_after_lease_expires() {
     let abandoned = abandoned.remove(0);
     assert_eq!(abandoned.job.id, deleted["job_id"]);
 
-    // While the lease holds, restore is refused with the job state, and nobody else claims.
+    // While the lease is valid, restore is rejected with the job state, and no other consumer
+    // claims the job.
     let (status, error) = test.restore(ID).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(error["job_status"], "processing");
@@ -341,7 +342,7 @@ async fn abandoned_job_is_reclaimed_after_lease_expires() {
 }
 
 #[tokio::test]
-async fn abandoned_job_without_attempts_left_is_dead_lettered() {
+async fn exhausted_abandoned_job_is_dead_lettered() {
     let fault = FailingPurge::attempts(&[1, 2]);
     let test = start_with_fault(fault).await;
     test.create(ID, NAME).await;
@@ -501,7 +502,7 @@ async fn clock_moving_back_never_purges_early() {
 }
 
 #[tokio::test]
-async fn background_consumer_purges_when_clock_reaches_deadline() {
+async fn background_consumer_purges_at_deadline() {
     let test = TestServer::start_with(ServerOptions {
         consumer: ConsumerMode::Background,
         queue: common::test_queue_settings(),
@@ -524,7 +525,7 @@ async fn background_consumer_purges_when_clock_reaches_deadline() {
     test.shutdown().await;
 }
 
-/// Polls `condition` every 20 ms of real time until it holds or `limit` passes.
+/// Polls `condition` every 20 ms of real time until it is true or `limit` passes.
 async fn wait_until<F, Fut>(limit: Duration, mut condition: F) -> bool
 where
     F: FnMut() -> Fut,
@@ -551,9 +552,9 @@ async fn restore_races_purge_with_one_winner() {
         test.soft_delete(&format!("acme_ws_cal_solar_{number:03}"))
             .await;
     }
-    // Restores one millisecond before the deadline race the consumer, which runs at the
-    // deadline; each webhook must end up either restored (and its job cancelled) or purged
-    // (and its restore refused), never both.
+    // The first nine restores run a millisecond before the deadline and the rest at the
+    // deadline, interleaved with consumer passes. Each webhook must end up either restored
+    // and never purged, or purged with its restore rejected (409, 410 or 404), never both.
     let deadline = test.now().checked_add(hours(GRACE_HOURS)).unwrap();
     test.clock.set(deadline.checked_add(millis(-1)).unwrap());
     let restores = async {

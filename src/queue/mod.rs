@@ -33,7 +33,7 @@ pub struct ConsumerSettings {
     /// or hung, becomes due again.
     pub lease: Duration,
     pub retry: RetryPolicy,
-    /// Longest wall-clock time between two scans, whatever the clock and wake-ups do.
+    /// Maximum wall-clock time between two scans, whatever the clock and wake-ups do.
     pub poll_interval: Duration,
     /// Jobs claimed per transaction.
     pub batch_size: u32,
@@ -80,7 +80,7 @@ impl Consumer {
         }
     }
 
-    /// Wakes the background loop so that it reads the next due time again; call it after
+    /// Wakes the background loop so that it reads the next due time again. Call it after
     /// scheduling a job. A wake-up sent while the loop is busy is kept for its next wait.
     pub fn wake(&self) {
         self.wake.notify_one();
@@ -254,7 +254,7 @@ impl Consumer {
     }
 }
 
-/// `at + duration`, saturating at `at` if the sum leaves chrono's range.
+/// Returns `at + duration`, or `at` if the sum leaves chrono's range.
 fn add(at: Timestamp, duration: Duration) -> Timestamp {
     chrono::Duration::from_std(duration)
         .ok()

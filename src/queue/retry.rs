@@ -24,7 +24,7 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// The delay after failed attempt `attempt`, with `sample` in `[0, 1)` choosing the jitter.
+    /// Returns the delay after failed attempt `attempt`, with `sample` in `[0, 1)` choosing the jitter.
     pub fn delay(&self, attempt: u32, sample: f64) -> Duration {
         let exponent = attempt.saturating_sub(1).min(31);
         let exponential = self.base.saturating_mul(1u32 << exponent);
@@ -33,7 +33,7 @@ impl RetryPolicy {
         capped.saturating_add(capped.mul_f64(jitter))
     }
 
-    /// The delay after failed attempt `attempt`, with random jitter.
+    /// Returns the delay after failed attempt `attempt`, with random jitter.
     pub fn random_delay(&self, attempt: u32) -> Duration {
         self.delay(attempt, rand::random::<f64>())
     }

@@ -13,7 +13,7 @@ use crate::store::{AuditEventType, AuditQuery, AuditRecord};
 
 /// Events per page when `limit` is absent.
 pub const DEFAULT_AUDIT_LIMIT: u32 = 50;
-/// Largest `limit`.
+/// Maximum `limit`.
 pub const MAX_AUDIT_LIMIT: u32 = 500;
 
 #[derive(Debug, Deserialize)]

@@ -11,7 +11,7 @@ use super::extract::{Actor, JsonBody};
 use super::AppState;
 use crate::api::{parse_webhook_id, BulkRestoreItem, BulkRestoreRequest, BulkRestoreResponse};
 
-/// Most ids in one bulk request.
+/// Maximum number of ids in one bulk request.
 pub const MAX_BULK_IDS: usize = 500;
 
 pub async fn restore(

@@ -232,7 +232,7 @@ pub async fn restore(
     restore_one(&state, id, &actor).await.map(Json)
 }
 
-/// The restore that both the single and the bulk route run, each in its own transaction.
+/// Restores one webhook in its own transaction, for both the single and the bulk route.
 pub(super) async fn restore_one(
     state: &AppState,
     id: String,
@@ -281,13 +281,13 @@ pub(super) async fn restore_one(
     })
 }
 
-/// Whole seconds until `deadline`, rounded up, and never negative: 0 means due.
+/// Returns the whole seconds until `deadline`, rounded up, and never negative: 0 means due.
 pub(super) fn seconds_until(now: Timestamp, deadline: Timestamp) -> i64 {
     let millis = now.until(deadline).num_milliseconds().max(0);
     (millis + 999) / 1000
 }
 
-/// Whether a restore would succeed now: before the deadline and while no purge runs.
+/// Returns whether a restore would succeed now: before the deadline and while no purge runs.
 pub(super) fn can_restore(deletion: &Deletion, job: Option<&Job>, now: Timestamp) -> bool {
     let processing = job.is_some_and(|job| job.state == JobState::Processing);
     !processing && now < deletion.scheduled_deletion_at
@@ -305,7 +305,7 @@ pub(super) fn job_status(job: &Job) -> JobStatus {
     }
 }
 
-/// A job status for a deletion whose job row is missing, which only a manual edit of the
+/// Builds a job status for a deletion whose job row is missing, which only a manual edit of the
 /// database causes.
 fn missing_job_status(deletion: &Deletion) -> JobStatus {
     JobStatus {
@@ -328,7 +328,7 @@ mod tests {
     }
 
     #[test]
-    fn seconds_until_rounds_up_and_never_goes_negative() {
+    fn seconds_until_rounds_up_and_clamps() {
         let deadline = at("2026-03-02T10:00:00.000Z");
         assert_eq!(seconds_until(at("2026-03-02T09:59:59.999Z"), deadline), 1);
         assert_eq!(seconds_until(at("2026-03-02T09:59:59.000Z"), deadline), 1);

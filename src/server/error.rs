@@ -1,5 +1,5 @@
 //! The one error type of the routes. Every variant maps to a status code and a JSON
-//! [`ErrorBody`]; internal details such as SQL errors go to the log, never to the client.
+//! [`ErrorBody`]. Internal details such as SQL errors go to the log, never to the client.
 
 use axum::extract::{Request, State};
 use axum::http::{header, Method, StatusCode, Uri};
@@ -12,7 +12,7 @@ use crate::api::{paths, ErrorBody, InvalidWebhookId, JobState, Timestamp};
 use crate::clock::SharedClock;
 use crate::store::{Deletion, StoreError};
 
-/// Longest part of a request path repeated in an error message.
+/// Maximum length of a request path repeated in an error message, in characters.
 const MAX_ECHOED_PATH_CHARS: usize = 200;
 
 #[derive(Debug, thiserror::Error)]
@@ -135,7 +135,7 @@ impl ApiError {
         }
     }
 
-    /// The short `error` field of the body.
+    /// Returns the short title for the `error` field of the body.
     pub fn title(&self) -> &'static str {
         match self {
             ApiError::InvalidInput { title, .. } => title,
@@ -208,7 +208,7 @@ impl ApiError {
         }
     }
 
-    /// The body without its timestamp, which [`stamp_error_bodies`] adds.
+    /// Builds the body without its timestamp, which [`stamp_error_bodies`] adds.
     pub fn body(&self) -> ErrorBody {
         ErrorBody {
             error: self.title().to_owned(),
@@ -257,7 +257,7 @@ pub async fn stamp_error_bodies(
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
-/// The fallback for paths that match no route.
+/// Rejects a path that matches no route, as the router's fallback.
 pub async fn route_not_found(method: Method, uri: Uri) -> ApiError {
     ApiError::RouteNotFound {
         method,
@@ -265,7 +265,7 @@ pub async fn route_not_found(method: Method, uri: Uri) -> ApiError {
     }
 }
 
-/// The fallback for a known path with a method it does not serve.
+/// Rejects a method that a known path does not serve, as the router's 405 fallback.
 pub async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     ApiError::MethodNotAllowed {
         method,

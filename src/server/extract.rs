@@ -19,7 +19,7 @@ pub const USER_HEADER: &str = "x-user-id";
 /// Actor recorded when a request has no `X-User-ID` header.
 pub const ANONYMOUS_ACTOR: &str = "anonymous";
 
-/// Longest accepted `X-User-ID`, in characters.
+/// Maximum length of `X-User-ID`, in characters.
 pub const MAX_ACTOR_CHARS: usize = 100;
 
 /// A JSON request body.
@@ -37,7 +37,7 @@ where
             Ok(Json(value)) => value,
             Err(rejection) => return Err(json_rejection(&rejection)),
         };
-        // serde would also read a struct from an array of its fields in order; only an
+        // serde would also read a struct from an array of its fields in order, so only an
         // object is accepted.
         if !value.is_object() {
             return Err(invalid_json("the body must be a JSON object"));
@@ -135,7 +135,7 @@ where
     }
 }
 
-/// The acting user from `X-User-ID`, trimmed; `anonymous` when the header is absent or blank.
+/// The acting user from `X-User-ID`, trimmed, or `anonymous` when the header is absent or blank.
 /// The header is attribution, not authentication.
 pub struct Actor(pub String);
 

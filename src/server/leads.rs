@@ -12,7 +12,7 @@ use crate::api::LeadAccepted;
 use crate::store::{LeadOutcome, NewLead};
 
 /// Stores a lead sent to an active, enabled webhook. Any Content-Type is accepted, because
-/// lead vendors often send JSON under other types; the body must be a JSON object.
+/// lead vendors often send JSON under other types. The body must be a JSON object.
 pub async fn receive(
     State(state): State<AppState>,
     WebhookId(id): WebhookId,

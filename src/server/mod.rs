@@ -35,7 +35,7 @@ pub use extract::{ANONYMOUS_ACTOR, MAX_ACTOR_CHARS, USER_HEADER};
 pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(24 * 3600);
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
 
-/// Largest request body accepted, in bytes.
+/// Maximum request body size, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// How long [`RunningServer::shutdown`] waits for open requests and the consumer.
@@ -56,7 +56,7 @@ pub enum ConsumerMode {
     /// A background task purges jobs as they fall due.
     #[default]
     Background,
-    /// Nothing runs until [`RunningServer::run_queue_once`] is called; for tests.
+    /// Nothing runs until [`RunningServer::run_queue_once`] is called, which tests use.
     Manual,
 }
 
@@ -70,7 +70,7 @@ pub struct ServerOptions {
     pub queue: ConsumerSettings,
 }
 
-/// What every route reads.
+/// Shared state of every route.
 #[derive(Clone)]
 pub(crate) struct AppState {
     store: Arc<dyn Store>,
@@ -92,7 +92,7 @@ impl FromRef<AppState> for SharedClock {
     }
 }
 
-/// The two endpoints of a webhook: its status (GET) and its lead intake (POST).
+/// Builds the two endpoints of a webhook: its status (GET) and its lead intake (POST).
 fn endpoints(id: &str) -> Endpoints {
     Endpoints {
         health: paths::webhook(id),
@@ -101,7 +101,7 @@ fn endpoints(id: &str) -> Endpoints {
 }
 
 /// Assembles every route. `/webhook/deleted` is a static segment, so axum matches it before
-/// the `/webhook/{id}` capture whatever the registration order; it is listed first anyway.
+/// the `/webhook/{id}` capture whatever the registration order. It is listed first anyway.
 fn router(state: AppState) -> Router {
     let id = "{id}";
     Router::new()
@@ -132,7 +132,7 @@ fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// A server started by [`start`]; it stops on [`RunningServer::shutdown`] or when dropped.
+/// A server started by [`start`]. It stops on [`RunningServer::shutdown`] or when dropped.
 pub struct RunningServer {
     addr: SocketAddr,
     store: Arc<dyn Store>,
@@ -147,7 +147,7 @@ impl RunningServer {
         self.addr
     }
 
-    /// The store the server uses, for tests that inspect or arrange state directly.
+    /// Returns the store that the server uses, for tests that inspect or arrange state directly.
     pub fn store(&self) -> Arc<dyn Store> {
         Arc::clone(&self.store)
     }

@@ -12,7 +12,7 @@ use crate::store::Job;
 
 /// Jobs per page when `limit` is absent.
 pub const DEFAULT_JOB_LIMIT: u32 = 100;
-/// Largest `limit`.
+/// Maximum `limit`.
 pub const MAX_JOB_LIMIT: u32 = 500;
 
 pub async fn summary(State(state): State<AppState>) -> Result<Json<QueueSummary>, ApiError> {

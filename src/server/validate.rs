@@ -1,5 +1,5 @@
 //! Checks of client input that several routes share. Each error message names the value and
-//! says what is expected.
+//! states what is expected.
 
 use super::error::ApiError;
 use crate::api::MAX_REASON_CHARS;

@@ -16,13 +16,13 @@ use crate::api::{
 };
 use crate::store::{CreateOutcome, NewWebhook, PageRequest, StatusOutcome, Webhook, WebhookIdSpec};
 
-/// Longest webhook name, in characters.
+/// Maximum length of a webhook name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
-/// Longest description, in characters.
+/// Maximum length of a description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 1000;
-/// Longest `type` and `category`, in characters.
+/// Maximum length of `type` and `category`, in characters.
 pub const MAX_KIND_CHARS: usize = 50;
-/// Largest page of `GET /webhook`.
+/// Maximum page size of `GET /webhook`.
 pub const MAX_PAGE_SIZE: u32 = 500;
 
 #[derive(Debug, Deserialize)]

@@ -27,7 +27,7 @@ pub struct Webhook {
 }
 
 impl Webhook {
-    /// Percentage of leads with revenue, rounded to two decimals; 0 without leads.
+    /// Returns the percentage of leads with revenue, rounded to two decimals, or 0 without leads.
     pub fn conversion_rate(&self) -> f64 {
         if self.total_leads == 0 {
             return 0.0;
@@ -88,7 +88,7 @@ pub struct ClaimedJob {
     pub lease_token: String,
 }
 
-/// How the id of a new webhook is chosen.
+/// Source of the id of a new webhook.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebhookIdSpec {
     /// An id given by the client, already validated.
@@ -152,7 +152,7 @@ pub enum LeadOutcome {
     },
     NotFound,
     Disabled,
-    /// Rejected because the webhook is soft-deleted; `rejected_leads` includes this lead.
+    /// Rejected because the webhook is soft-deleted. `rejected_leads` includes this lead.
     SoftDeleted(Deletion),
 }
 
@@ -206,7 +206,7 @@ pub enum RestoreOutcome {
     },
     NotFound,
     NotDeleted,
-    /// The purge has started; restore would race it.
+    /// The purge has started, so a restore would race it.
     JobProcessing {
         job_id: String,
         job_state: JobState,
@@ -224,7 +224,7 @@ pub enum StatusOutcome {
     SoftDeleted,
 }
 
-/// Why a job was cancelled.
+/// Cause of a job cancellation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CancelCause {
     Restored,
@@ -256,7 +256,7 @@ pub enum PurgeOutcome {
     },
     /// The clock is before `execute_at`, so the job was released unchanged.
     NotDue,
-    /// Another consumer holds the job now, or it was cancelled meanwhile.
+    /// Another consumer owns the job now, or it was cancelled meanwhile.
     LeaseLost,
 }
 

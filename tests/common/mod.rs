@@ -223,14 +223,14 @@ impl TestServer {
         self.post(&format!("/webhook/{id}"), lead).await
     }
 
-    /// The per-webhook audit events, newest first.
+    /// Returns the per-webhook audit events, newest first.
     pub async fn audit(&self, id: &str) -> Vec<Value> {
         let (status, body) = self.get(&format!("/webhook/{id}/audit?limit=500")).await;
         assert_eq!(status, StatusCode::OK, "audit {id}: {body}");
         body["events"].as_array().expect("events array").clone()
     }
 
-    /// The event types of a webhook's audit trail, oldest first.
+    /// Returns the event types of a webhook's audit trail, oldest first.
     pub async fn audit_types(&self, id: &str) -> Vec<String> {
         let mut types: Vec<String> = self
             .audit(id)
@@ -242,7 +242,7 @@ impl TestServer {
         types
     }
 
-    /// The jobs in one state.
+    /// Returns the jobs in one state.
     pub async fn jobs(&self, state: &str) -> Vec<Value> {
         let (status, body) = self.get(&format!("/queue/jobs?state={state}")).await;
         assert_eq!(status, StatusCode::OK, "jobs {state}: {body}");

@@ -15,7 +15,7 @@ use crate::store::{
     StoreError, SYSTEM_ACTOR,
 };
 
-/// Longest error text stored on a job, in characters.
+/// Maximum length of the error text stored on a job, in characters.
 const MAX_ERROR_CHARS: usize = 1000;
 
 pub(super) fn load(conn: &Connection, id: &str) -> Result<Option<Job>, StoreError> {
@@ -149,7 +149,8 @@ pub(super) fn claim_due(
     dead_letter_exhausted_leases(conn, now)?;
 
     let lease_token = random_id("lease_");
-    // One statement picks and claims, so no other writer sees a job between the two.
+    // One statement selects and claims the due jobs, so no other writer can take a job between
+    // the two steps.
     // Reclaiming an expired lease records why the previous attempt did not finish.
     let sql = format!(
         "UPDATE deletion_jobs SET
@@ -212,8 +213,9 @@ fn dead_letter_exhausted_leases(conn: &Connection, now: Timestamp) -> Result<(),
     Ok(())
 }
 
-/// Whether `claim` still holds its job: processing under the same lease token.
-fn holds_lease(conn: &Connection, claim: &ClaimedJob) -> Result<Option<Job>, StoreError> {
+/// Loads the job if `claim` still owns it, which means it is processing under the same lease
+/// token.
+fn leased_job(conn: &Connection, claim: &ClaimedJob) -> Result<Option<Job>, StoreError> {
     let token: Option<Option<String>> = conn
         .prepare_cached("SELECT lease_token FROM deletion_jobs WHERE id = ?1")?
         .query_row([&claim.job.id], |row| row.get(0))
@@ -229,7 +231,7 @@ pub(super) fn complete(
     claim: &ClaimedJob,
     now: Timestamp,
 ) -> Result<PurgeOutcome, StoreError> {
-    let Some(job) = holds_lease(conn, claim)? else {
+    let Some(job) = leased_job(conn, claim)? else {
         return Ok(PurgeOutcome::LeaseLost);
     };
     if now < job.execute_at {
@@ -308,7 +310,7 @@ pub(super) fn fail(
     retry_at: Timestamp,
     now: Timestamp,
 ) -> Result<FailureOutcome, StoreError> {
-    let Some(job) = holds_lease(conn, claim)? else {
+    let Some(job) = leased_job(conn, claim)? else {
         return Ok(FailureOutcome::LeaseLost);
     };
     let error: String = error.chars().take(MAX_ERROR_CHARS).collect();

@@ -1,8 +1,10 @@
 //! The SQLite implementation of [`Store`].
 //!
 //! One connection sits behind a mutex and every operation runs on tokio's blocking pool, so
-//! writes serialise in this process and a request never sees "database is locked". Writes use
-//! `BEGIN IMMEDIATE`, which takes the write lock at the start instead of upgrading midway.
+//! writes serialise in this process and a request never gets a "database is locked" error from
+//! another request. Writes use `BEGIN IMMEDIATE`, which takes the write lock at the start
+//! instead of upgrading midway. Another process that writes to the same file is waited for up
+//! to the busy timeout.
 
 mod audit;
 mod jobs;
@@ -24,7 +26,7 @@ use crate::store::{
     Store, StoreError, WebhookRecord,
 };
 
-/// Migrations in order; migration `n` (1-based) brings the schema to version `n`, which is
+/// Migrations in order. Migration `n` (1-based) brings the schema to version `n`, which is
 /// stored in `PRAGMA user_version`.
 const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
 
@@ -107,7 +109,7 @@ impl SqliteStore {
             .await
     }
 
-    /// Runs `operation` in a read transaction, so that it sees one snapshot.
+    /// Runs `operation` in a read transaction, so that all its reads come from one snapshot.
     async fn read<T, F>(&self, operation: F) -> Result<T, StoreError>
     where
         F: FnOnce(&Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
@@ -138,7 +140,7 @@ impl SqliteStore {
 
 fn configure(connection: &Connection) -> Result<(), StoreError> {
     connection.busy_timeout(BUSY_TIMEOUT)?;
-    // journal_mode returns the mode in effect; it stays "memory" for an in-memory database.
+    // journal_mode returns the mode in effect, which stays "memory" for an in-memory database.
     let _mode: String =
         connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
     connection.pragma_update(None, "synchronous", "NORMAL")?;

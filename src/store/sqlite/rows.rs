@@ -100,12 +100,12 @@ const JOB_COLUMN_NAMES: [&str; 13] = [
 /// Number of columns that [`webhook_columns`] selects, the offset of any columns after them.
 pub(super) const WEBHOOK_COLUMN_COUNT: usize = WEBHOOK_COLUMN_NAMES.len();
 
-/// The column list that [`webhook_from_row`] reads, qualified with `alias`.
+/// Returns the column list that [`webhook_from_row`] reads, qualified with `alias`.
 pub(super) fn webhook_columns(alias: &str) -> String {
     qualified(&WEBHOOK_COLUMN_NAMES, alias)
 }
 
-/// The column list that [`job_from_row`] reads, qualified with `alias` unless it is empty.
+/// Returns the column list that [`job_from_row`] reads, qualified with `alias` unless it is empty.
 pub(super) fn job_columns(alias: &str) -> String {
     qualified(&JOB_COLUMN_NAMES, alias)
 }
@@ -183,7 +183,7 @@ pub(super) fn optional_job_from_row(row: &Row<'_>, at: usize) -> rusqlite::Resul
     }
 }
 
-/// A fresh random id such as `job_3f9a…`, 128 bits in lowercase hex.
+/// Generates a random id such as `job_3f9a…`: the prefix and 128 bits in lowercase hex.
 pub(super) fn random_id(prefix: &str) -> String {
     format!("{prefix}{:032x}", rand::random::<u128>())
 }

@@ -178,7 +178,7 @@ fn next_free_id(
 ) -> Result<Result<String, String>, StoreError> {
     let first = format_webhook_id(prefix, region, category, 0);
     let stem = &first[..first.len() - 3];
-    // GLOB is case-sensitive and treats '_' and '-' literally; the caller has validated that
+    // GLOB is case-sensitive and treats '_' and '-' literally. The caller has validated that
     // the parts contain no GLOB wildcards.
     let pattern = format!("{stem}[0-9][0-9][0-9]");
     let highest: Option<u16> = conn
@@ -376,8 +376,8 @@ pub(super) fn restore(
         return Ok(RestoreOutcome::NotDeleted);
     };
     let job: Option<Job> = jobs::load(conn, &deletion.job_id)?;
-    // A processing job is purging right now; it is checked before the deadline so that the
-    // caller learns that the purge is under way.
+    // A processing job is purging right now. It is checked before the deadline, so the caller
+    // learns that the purge is under way.
     if let Some(job) = &job {
         if job.state == JobState::Processing {
             return Ok(RestoreOutcome::JobProcessing {
