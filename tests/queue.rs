@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::{hours, manual_options, millis, timestamp, TestServer, GRACE_HOURS, MAX_ATTEMPTS};
 use hookgrace::api::Timestamp;
 use hookgrace::clock::{Clock, ManualClock};
-use hookgrace::queue::PurgeFault;
+use hookgrace::queue::{ConsumerSettings, PurgeFault};
 use hookgrace::server::{ConsumerMode, ServerOptions};
 use hookgrace::store::{PurgeOutcome, Store};
 use reqwest::{Method, StatusCode};
@@ -503,16 +503,23 @@ async fn clock_moving_back_never_purges_early() {
 
 #[tokio::test]
 async fn background_consumer_purges_at_deadline() {
+    // A poll interval far beyond the grace period, in clock and in wall time, so only the
+    // wake-up from the soft delete can make the consumer sleep until the deadline.
     let test = TestServer::start_with(ServerOptions {
         consumer: ConsumerMode::Background,
-        queue: common::test_queue_settings(),
+        queue: ConsumerSettings {
+            poll_interval: Duration::from_secs(10 * 24 * 3600),
+            ..common::test_queue_settings()
+        },
         ..ServerOptions::default()
     })
     .await;
+    // Give the consumer a moment to scan the empty queue and fall asleep.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
     test.create(ID, NAME).await;
     let deleted = test.soft_delete(ID).await;
     test.advance(hours(GRACE_HOURS) - millis(1));
-    // The consumer sleeps until the deadline; give it a moment to prove it stays asleep.
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(status_of(&test, ID).await, StatusCode::OK);
 

@@ -4,7 +4,7 @@
 mod audit;
 mod bulk;
 mod deleted;
-pub mod error;
+mod error;
 mod extract;
 mod health;
 mod leads;
