@@ -1,18 +1,45 @@
-//! The webhook API server (axum). Routes hold no SQL: they call the [`crate::store::Store`].
-//!
-//! Placeholder: the entry points below define the interface that `main.rs`, the demo and the
-//! tests use; the implementation replaces their bodies.
+//! The webhook API server (axum) and the deletion consumer it runs. Routes hold no SQL: they
+//! validate input, call one [`Store`] operation and shape its outcome into an API type.
+
+mod audit;
+mod bulk;
+mod deleted;
+mod error;
+mod extract;
+mod health;
+mod leads;
+mod queue;
+mod validate;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::routing::{get, patch, post};
+use axum::Router;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tower_http::trace::TraceLayer;
+
+use crate::api::{paths, Endpoints, Timestamp};
 use crate::clock::SharedClock;
-use crate::queue::PurgeFault;
+use crate::queue::{Consumer, ConsumerSettings, PurgeFault};
+use crate::store::{SqliteStore, Store};
+
+pub use extract::{ANONYMOUS_ACTOR, MAX_ACTOR_CHARS, USER_HEADER};
 
 pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(24 * 3600);
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
+
+/// Maximum request body size, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// How long [`RunningServer::shutdown`] waits for open requests and the consumer.
+const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What `hookgrace serve` sets from its flags.
 #[derive(Debug, Clone)]
@@ -23,16 +50,96 @@ pub struct ServerConfig {
     pub max_attempts: u32,
 }
 
+/// Whether the deletion consumer runs by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConsumerMode {
+    /// A background task purges jobs as they fall due.
+    #[default]
+    Background,
+    /// Nothing runs until [`RunningServer::run_queue_once`] is called, which tests use.
+    Manual,
+}
+
 /// Settings that no flag sets: used by the demo and by tests.
 #[derive(Clone, Default)]
 pub struct ServerOptions {
     /// Makes chosen purges fail, to exercise retries and dead letter.
     pub purge_fault: Option<Arc<dyn PurgeFault>>,
+    pub consumer: ConsumerMode,
+    /// Lease, retry backoff, poll interval and batch size of the consumer.
+    pub queue: ConsumerSettings,
 }
 
-/// A server started by [`start`]; it stops on [`RunningServer::shutdown`].
+/// Shared state of every route.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    store: Arc<dyn Store>,
+    clock: SharedClock,
+    grace_period: chrono::Duration,
+    max_attempts: u32,
+    consumer: Consumer,
+}
+
+impl AppState {
+    fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+}
+
+impl FromRef<AppState> for SharedClock {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.clock)
+    }
+}
+
+/// Builds the two endpoints of a webhook: its status (GET) and its lead intake (POST).
+fn endpoints(id: &str) -> Endpoints {
+    Endpoints {
+        health: paths::webhook(id),
+        receive: paths::webhook(id),
+    }
+}
+
+/// Assembles every route. `/webhook/deleted` is a static segment, so axum matches it before
+/// the `/webhook/{id}` capture whatever the registration order. It is listed first anyway.
+fn router(state: AppState) -> Router {
+    let id = "{id}";
+    Router::new()
+        .route(paths::HEALTH, get(health::health))
+        .route(paths::WEBHOOKS, get(webhooks::list).post(webhooks::create))
+        .route(paths::DELETED, get(deleted::list))
+        .route(
+            &paths::webhook(id),
+            get(webhooks::detail)
+                .post(leads::receive)
+                .delete(deleted::delete),
+        )
+        .route(&paths::restore(id), post(deleted::restore))
+        .route(&paths::status(id), patch(webhooks::set_status))
+        .route(&paths::webhook_audit(id), get(audit::for_webhook))
+        .route(paths::AUDIT, get(audit::global))
+        .route(paths::QUEUE, get(queue::summary))
+        .route(paths::QUEUE_JOBS, get(queue::jobs))
+        .route(paths::BULK_RESTORE, post(bulk::restore))
+        .fallback(error::route_not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::stamp_error_bodies,
+        ))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A server started by [`start`]. It stops on [`RunningServer::shutdown`] or when dropped.
 pub struct RunningServer {
     addr: SocketAddr,
+    store: Arc<dyn Store>,
+    consumer: Consumer,
+    cancel: CancellationToken,
+    server_task: Option<JoinHandle<std::io::Result<()>>>,
+    consumer_task: Option<JoinHandle<()>>,
 }
 
 impl RunningServer {
@@ -40,26 +147,166 @@ impl RunningServer {
         self.addr
     }
 
-    pub async fn shutdown(self) -> anyhow::Result<()> {
+    /// Returns the store that the server uses, for tests that inspect or arrange state directly.
+    pub fn store(&self) -> Arc<dyn Store> {
+        Arc::clone(&self.store)
+    }
+
+    /// Claims and processes every deletion job due at the clock's current time, and returns
+    /// how many it processed. Works in both consumer modes.
+    ///
+    /// # Errors
+    ///
+    /// Fails if the store cannot claim jobs.
+    pub async fn run_queue_once(&self) -> anyhow::Result<usize> {
+        Ok(self.consumer.run_once().await?)
+    }
+
+    /// Stops accepting connections, lets open requests finish, stops the consumer and waits
+    /// for both, at most 10 seconds.
+    ///
+    /// # Errors
+    ///
+    /// Fails if the server task ended with an error or did not stop in time.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        self.cancel.cancel();
+        if let Some(consumer) = self.consumer_task.take() {
+            if tokio::time::timeout(SHUTDOWN_TIMEOUT, consumer)
+                .await
+                .is_err()
+            {
+                tracing::warn!("deletion queue consumer did not stop in time");
+            }
+        }
+        if let Some(server) = self.server_task.take() {
+            let outcome = tokio::time::timeout(SHUTDOWN_TIMEOUT, server)
+                .await
+                .context("the HTTP server did not stop within 10 seconds")?
+                .context("the HTTP server task panicked")?;
+            outcome.context("the HTTP server failed")?;
+        }
+        tracing::info!(addr = %self.addr, "server stopped");
         Ok(())
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        self.cancel.cancel();
     }
 }
 
 /// Opens (creating and migrating) the database, binds `config.listen`, and serves the API and
 /// the deletion queue consumer in background tasks.
+///
+/// # Errors
+///
+/// Fails if the database cannot be opened or migrated, or the address cannot be bound.
 pub async fn start(
     config: ServerConfig,
     clock: SharedClock,
     options: ServerOptions,
 ) -> anyhow::Result<RunningServer> {
-    let _ = (config, clock, options);
-    anyhow::bail!("the server is not implemented yet")
+    let grace_period = chrono::Duration::from_std(config.grace_period).with_context(|| {
+        format!(
+            "invalid grace period {:?}: it is too long",
+            config.grace_period
+        )
+    })?;
+    if config.max_attempts == 0 {
+        anyhow::bail!("invalid max attempts 0: a deletion job needs at least 1 attempt");
+    }
+    let store: Arc<dyn Store> = Arc::new(
+        SqliteStore::open(&config.db_path)
+            .await
+            .with_context(|| format!("failed to open database {}", config.db_path.display()))?,
+    );
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("failed to listen on {}", config.listen))?;
+    let addr = listener
+        .local_addr()
+        .context("failed to read the bound address")?;
+
+    let consumer = Consumer::new(
+        Arc::clone(&store),
+        Arc::clone(&clock),
+        options.queue.clone(),
+        options.purge_fault.clone(),
+    );
+    let cancel = CancellationToken::new();
+    let consumer_task = match options.consumer {
+        ConsumerMode::Background => Some(tokio::spawn(consumer.clone().run(cancel.child_token()))),
+        ConsumerMode::Manual => None,
+    };
+    let state = AppState {
+        store: Arc::clone(&store),
+        clock,
+        grace_period,
+        max_attempts: config.max_attempts,
+        consumer: consumer.clone(),
+    };
+    let shutdown = cancel.clone();
+    let server_task = tokio::spawn(async move {
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            .await
+    });
+    tracing::info!(
+        %addr,
+        db = %config.db_path.display(),
+        grace_period_seconds = grace_period.num_seconds(),
+        max_attempts = config.max_attempts,
+        consumer = ?options.consumer,
+        "server started"
+    );
+    Ok(RunningServer {
+        addr,
+        store,
+        consumer,
+        cancel,
+        server_task: Some(server_task),
+        consumer_task,
+    })
 }
 
 /// Runs the server until SIGINT or SIGTERM, then shuts down gracefully.
+///
+/// # Errors
+///
+/// Fails if the server cannot start, the signal handlers cannot be installed, or shutdown fails.
 pub async fn run_until_signal(config: ServerConfig, clock: SharedClock) -> anyhow::Result<()> {
     let running = start(config, clock, ServerOptions::default()).await?;
-    running.shutdown().await
+    let signal = wait_for_signal().await;
+    match &signal {
+        Ok(name) => tracing::info!(signal = name, "shutting down"),
+        Err(error) => tracing::error!(%error, "failed to wait for a signal; shutting down"),
+    }
+    running.shutdown().await?;
+    signal.map(|_| ())
+}
+
+async fn wait_for_signal() -> anyhow::Result<&'static str> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut terminate =
+            signal(SignalKind::terminate()).context("failed to install the SIGTERM handler")?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => {
+                result.context("failed to install the SIGINT handler")?;
+                Ok("SIGINT")
+            }
+            _ = terminate.recv() => Ok("SIGTERM"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c()
+            .await
+            .context("failed to install the Ctrl-C handler")?;
+        Ok("Ctrl-C")
+    }
 }
 
 /// `hookgrace.db` in the user's data directory.

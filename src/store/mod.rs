@@ -1,1 +1,147 @@
-//! The storage interface and its SQLite implementation. Placeholder until implemented.
+//! The storage interface and its SQLite implementation.
+//!
+//! Routes and the deletion queue call the domain operations of [`Store`]. Each operation is one
+//! transaction that reads state, decides, writes the change and its audit event, so two callers
+//! racing on the same webhook serialise and exactly one of them wins. All SQL lives under this
+//! module; a PostgreSQL backend would implement the same trait beside [`SqliteStore`].
+
+mod sqlite;
+mod types;
+
+use async_trait::async_trait;
+
+use crate::api::{JobState, Timestamp};
+
+pub use sqlite::{SqliteStore, SCHEMA_VERSION};
+pub use types::*;
+
+/// Actor recorded on audit events that the deletion queue writes.
+pub const SYSTEM_ACTOR: &str = "system";
+
+/// A storage failure. Outcomes that a caller must handle, such as "not found" or "already
+/// deleted", are variants of each operation's outcome type instead.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("failed to open database {path}: {reason}")]
+    Open { path: String, reason: String },
+
+    #[error(
+        "database schema version {found} is newer than this hookgrace binary supports \
+         (version {supported}); upgrade hookgrace or open a different database"
+    )]
+    SchemaTooNew { found: i64, supported: i64 },
+
+    #[error("database error: {0}")]
+    Backend(Box<dyn std::error::Error + Send + Sync>),
+
+    /// A stored value that does not parse, such as a malformed timestamp.
+    #[error("invalid stored data: {0}")]
+    InvalidData(String),
+
+    #[error("storage task failed: {0}")]
+    Task(String),
+}
+
+/// The domain operations on webhooks, leads, deletion jobs and the audit trail.
+///
+/// "Now" is always a parameter, read by the caller from its [`crate::clock::Clock`]; no
+/// implementation reads the database's own clock.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Inserts a webhook and its `created` audit event.
+    async fn create_webhook(
+        &self,
+        new: NewWebhook,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<CreateOutcome, StoreError>;
+
+    /// Lists webhooks that are not soft-deleted, oldest first, with the total count.
+    async fn list_active(&self, page: Option<PageRequest>) -> Result<ActivePage, StoreError>;
+
+    /// Lists soft-deleted webhooks with their deletion jobs, soonest purge first.
+    async fn list_deleted(&self) -> Result<Vec<WebhookRecord>, StoreError>;
+
+    /// Reads one webhook, active or soft-deleted, with its live deletion job.
+    async fn get_webhook(&self, id: &str) -> Result<Option<WebhookRecord>, StoreError>;
+
+    /// Stores a lead and updates the webhook's counters, or counts a rejection when the
+    /// webhook is soft-deleted.
+    async fn record_lead(&self, lead: NewLead, now: Timestamp) -> Result<LeadOutcome, StoreError>;
+
+    /// Disables the webhook, schedules its deletion job and writes `soft_deleted`.
+    async fn soft_delete(
+        &self,
+        request: SoftDeleteRequest,
+        now: Timestamp,
+    ) -> Result<SoftDeleteOutcome, StoreError>;
+
+    /// Deletes the webhook row now, cancels its live job if any, and writes `force_deleted`.
+    /// Leads and audit events stay.
+    async fn force_delete(
+        &self,
+        request: ForceDeleteRequest,
+        now: Timestamp,
+    ) -> Result<ForceDeleteOutcome, StoreError>;
+
+    /// Clears the soft delete, cancels its job and writes `restored`, unless the job is
+    /// processing or the grace period is over.
+    async fn restore(
+        &self,
+        id: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<RestoreOutcome, StoreError>;
+
+    /// Enables or disables an active webhook and writes `enabled` or `disabled` if it changed.
+    async fn set_enabled(
+        &self,
+        id: &str,
+        enabled: bool,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<StatusOutcome, StoreError>;
+
+    /// Reads audit events newest first.
+    async fn audit_events(&self, query: AuditQuery) -> Result<AuditRows, StoreError>;
+
+    /// Counts jobs in every state and finds the next due and overdue ones.
+    async fn queue_stats(&self, now: Timestamp) -> Result<QueueStats, StoreError>;
+
+    /// Lists jobs in one state.
+    async fn list_jobs(&self, state: JobState, limit: u32) -> Result<Vec<Job>, StoreError>;
+
+    /// Returns the earliest time at which a job becomes claimable: a pending job's
+    /// `execute_at`, a failed job's `next_attempt_at` or a processing job's lease expiry.
+    async fn next_wake_at(&self) -> Result<Option<Timestamp>, StoreError>;
+
+    /// Claims up to `limit` due jobs under a new lease that expires at `lease_expires_at`.
+    ///
+    /// Due means pending with `execute_at <= now`, failed with `next_attempt_at <= now`, or
+    /// processing with an expired lease (a consumer that crashed). Each claim counts as an
+    /// attempt. An abandoned job that has used all its attempts moves to dead letter instead.
+    async fn claim_due_jobs(
+        &self,
+        now: Timestamp,
+        lease_expires_at: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ClaimedJob>, StoreError>;
+
+    /// Purges the job's webhook, or cancels the job if the webhook was restored or deleted
+    /// again since. Does nothing when the lease is no longer held.
+    async fn complete_job(
+        &self,
+        claim: &ClaimedJob,
+        now: Timestamp,
+    ) -> Result<PurgeOutcome, StoreError>;
+
+    /// Records a failed attempt: the job retries at `retry_at`, or moves to dead letter when
+    /// it has used all its attempts.
+    async fn fail_job(
+        &self,
+        claim: &ClaimedJob,
+        error: &str,
+        retry_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<FailureOutcome, StoreError>;
+}

@@ -1,0 +1,307 @@
+//! The one error type of the routes. Every variant maps to a status code and a JSON
+//! [`ErrorBody`]. Internal details such as SQL errors go to the log, never to the client.
+
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+use crate::api::{paths, ErrorBody, InvalidWebhookId, JobState, Timestamp};
+use crate::clock::SharedClock;
+use crate::store::{Deletion, StoreError};
+
+/// Maximum length of a request path repeated in an error message, in characters.
+const MAX_ECHOED_PATH_CHARS: usize = 200;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A malformed value in the path, query, headers or body. `title` names the kind.
+    #[error("{message}")]
+    InvalidInput {
+        title: &'static str,
+        message: String,
+    },
+
+    #[error("{0}")]
+    InvalidWebhookId(#[from] InvalidWebhookId),
+
+    #[error("webhook '{id}' not found; GET /webhook lists active webhooks and GET /webhook/deleted soft-deleted ones")]
+    WebhookNotFound { id: String },
+
+    #[error(
+        "webhook '{id}' is disabled and rejects leads; enable it with PATCH /webhook/{id}/status"
+    )]
+    WebhookDisabled { id: String },
+
+    #[error("webhook '{id}' is soft-deleted; restore it with POST /webhook/{id}/restore first")]
+    SoftDeletedWebhook { id: String },
+
+    #[error("webhook '{id}' was already deleted at {} and will be purged at {}", .deletion.deleted_at, .deletion.scheduled_deletion_at)]
+    AlreadyDeleted { id: String, deletion: Box<Deletion> },
+
+    #[error("webhook '{id}' is not deleted, so there is nothing to restore")]
+    NotDeleted { id: String },
+
+    #[error(
+        "webhook '{id}' already exists; choose another id, or omit id to get the next free number"
+    )]
+    IdTaken { id: String },
+
+    #[error("no free webhook number is left for '{pattern}'; use another prefix or category")]
+    NumbersExhausted { pattern: String },
+
+    #[error("confirmation '{given}' does not match the name of webhook '{id}'; pass its exact name as confirm=<name>; nothing was deleted")]
+    ConfirmationMismatch { id: String, given: String },
+
+    #[error(
+        "webhook '{id}' is being purged by deletion job {job_id}; it can no longer be restored"
+    )]
+    JobProcessing {
+        id: String,
+        job_id: String,
+        job_state: JobState,
+    },
+
+    #[error("the grace period of webhook '{id}' ended at {scheduled_deletion_at}, so it can no longer be restored")]
+    RestoreWindowClosed {
+        id: String,
+        scheduled_deletion_at: Timestamp,
+    },
+
+    #[error("webhook '{id}' is soft-deleted and rejects leads; {}", lead_rejection_hint(.id, .deletion, *.restorable))]
+    LeadRejected {
+        id: String,
+        deletion: Box<Deletion>,
+        restorable: bool,
+    },
+
+    #[error("{message}")]
+    PayloadTooLarge { message: String },
+
+    #[error("no route matches {method} {path}; GET /health lists what this server provides")]
+    RouteNotFound { method: Method, path: String },
+
+    #[error("{method} is not allowed on {path}; the Allow header lists the methods it accepts")]
+    MethodNotAllowed { method: Method, path: String },
+
+    #[error("the server failed to complete the request; the server log has the details")]
+    Store(#[from] StoreError),
+}
+
+fn lead_rejection_hint(id: &str, deletion: &Deletion, restorable: bool) -> String {
+    if restorable {
+        format!(
+            "restore it before {} with POST /webhook/{id}/restore to receive leads again",
+            deletion.scheduled_deletion_at
+        )
+    } else {
+        format!(
+            "its grace period ended at {} and it is waiting to be purged",
+            deletion.scheduled_deletion_at
+        )
+    }
+}
+
+impl ApiError {
+    pub fn invalid(title: &'static str, message: impl Into<String>) -> Self {
+        ApiError::InvalidInput {
+            title,
+            message: message.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::InvalidInput { .. }
+            | ApiError::InvalidWebhookId(_)
+            | ApiError::NotDeleted { .. }
+            | ApiError::ConfirmationMismatch { .. } => StatusCode::BAD_REQUEST,
+            ApiError::WebhookNotFound { .. }
+            | ApiError::WebhookDisabled { .. }
+            | ApiError::SoftDeletedWebhook { .. }
+            | ApiError::RouteNotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::AlreadyDeleted { .. }
+            | ApiError::IdTaken { .. }
+            | ApiError::NumbersExhausted { .. }
+            | ApiError::JobProcessing { .. } => StatusCode::CONFLICT,
+            ApiError::RestoreWindowClosed { .. } | ApiError::LeadRejected { .. } => {
+                StatusCode::GONE
+            }
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Returns the short title for the `error` field of the body.
+    pub fn title(&self) -> &'static str {
+        match self {
+            ApiError::InvalidInput { title, .. } => title,
+            ApiError::InvalidWebhookId(_) => "Invalid webhook id",
+            ApiError::WebhookNotFound { .. } => "Webhook not found",
+            ApiError::WebhookDisabled { .. } => "Webhook disabled",
+            ApiError::SoftDeletedWebhook { .. } => "Webhook deleted",
+            ApiError::AlreadyDeleted { .. } => "Webhook already deleted",
+            ApiError::NotDeleted { .. } => "Webhook not deleted",
+            ApiError::IdTaken { .. } => "Webhook already exists",
+            ApiError::NumbersExhausted { .. } => "No free webhook number",
+            ApiError::ConfirmationMismatch { .. } => "Confirmation mismatch",
+            ApiError::JobProcessing { .. } => "Deletion in progress",
+            ApiError::RestoreWindowClosed { .. } => "Restore window closed",
+            ApiError::LeadRejected { .. } => "Webhook deleted",
+            ApiError::PayloadTooLarge { .. } => "Payload too large",
+            ApiError::RouteNotFound { .. } => "Not found",
+            ApiError::MethodNotAllowed { .. } => "Method not allowed",
+            ApiError::Store(_) => "Internal server error",
+        }
+    }
+
+    /// Context fields of the body besides `error`, `message` and `timestamp`.
+    pub fn context(&self) -> Map<String, Value> {
+        let context = match self {
+            ApiError::InvalidWebhookId(error) => json!({ "webhook_id": error.id }),
+            ApiError::WebhookNotFound { id }
+            | ApiError::WebhookDisabled { id }
+            | ApiError::SoftDeletedWebhook { id }
+            | ApiError::NotDeleted { id }
+            | ApiError::IdTaken { id }
+            | ApiError::ConfirmationMismatch { id, .. } => json!({ "webhook_id": id }),
+            ApiError::AlreadyDeleted { id, deletion } => json!({
+                "webhook_id": id,
+                "deleted_at": deletion.deleted_at,
+                "scheduled_deletion_at": deletion.scheduled_deletion_at,
+                "note": format!(
+                    "Restore it with POST {}, or delete it now with \
+                     ?force=true&confirm=<name>&reason=<reason>",
+                    paths::restore(id)
+                ),
+            }),
+            ApiError::JobProcessing {
+                id,
+                job_id,
+                job_state,
+            } => json!({ "webhook_id": id, "job_id": job_id, "job_status": job_state }),
+            ApiError::RestoreWindowClosed {
+                id,
+                scheduled_deletion_at,
+            } => json!({ "webhook_id": id, "scheduled_deletion_at": scheduled_deletion_at }),
+            ApiError::LeadRejected { id, deletion, .. } => json!({
+                "webhook_id": id,
+                "deleted_at": deletion.deleted_at,
+                "scheduled_deletion_at": deletion.scheduled_deletion_at,
+                "rejected_leads_since_deletion": deletion.rejected_leads,
+                "restore_endpoint": paths::restore(id),
+            }),
+            ApiError::RouteNotFound { path, .. } | ApiError::MethodNotAllowed { path, .. } => {
+                json!({ "path": path })
+            }
+            ApiError::InvalidInput { .. }
+            | ApiError::NumbersExhausted { .. }
+            | ApiError::PayloadTooLarge { .. }
+            | ApiError::Store(_) => json!({}),
+        };
+        match context {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    }
+
+    /// Builds the body without its timestamp, which [`stamp_error_bodies`] adds.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: self.title().to_owned(),
+            message: self.to_string(),
+            timestamp: None,
+            context: self.context(),
+        }
+    }
+}
+
+/// An error body waiting for its timestamp, carried in the response extensions.
+#[derive(Clone)]
+struct UnstampedErrorBody(ErrorBody);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        match &self {
+            ApiError::Store(source) => {
+                tracing::error!(error = %source, "request failed with a storage error");
+            }
+            other => tracing::debug!(%status, error = %other, "request rejected"),
+        }
+        let body = self.body();
+        let mut response = (status, Json(&body)).into_response();
+        response.extensions_mut().insert(UnstampedErrorBody(body));
+        response
+    }
+}
+
+/// Middleware that sets `timestamp` on every error body from the server's clock, which
+/// `IntoResponse` cannot reach.
+pub async fn stamp_error_bodies(
+    State(clock): State<SharedClock>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let Some(UnstampedErrorBody(mut body)) = response.extensions_mut().remove() else {
+        return response;
+    };
+    body.timestamp = Some(clock.now());
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Rejects a path that matches no route, as the router's fallback.
+pub async fn route_not_found(method: Method, uri: Uri) -> ApiError {
+    ApiError::RouteNotFound {
+        method,
+        path: echoed_path(&uri),
+    }
+}
+
+/// Rejects a method that a known path does not serve, as the router's 405 fallback.
+pub async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed {
+        method,
+        path: echoed_path(&uri),
+    }
+}
+
+fn echoed_path(uri: &Uri) -> String {
+    uri.path().chars().take(MAX_ECHOED_PATH_CHARS).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_error_body_hides_internal_details() {
+        let error = ApiError::Store(StoreError::Backend(
+            "no such table: webhooks in SELECT id FROM webhooks".into(),
+        ));
+        let body = error.body();
+        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!body.message.contains("SELECT"), "{}", body.message);
+        assert!(!body.message.contains("webhooks"), "{}", body.message);
+        assert!(body.context.is_empty());
+    }
+
+    #[test]
+    fn job_processing_carries_job_status() {
+        let error = ApiError::JobProcessing {
+            id: "ws_cal_solar_001".to_owned(),
+            job_id: "job_1".to_owned(),
+            job_state: JobState::Processing,
+        };
+        let body = error.body();
+        assert_eq!(error.status(), StatusCode::CONFLICT);
+        assert_eq!(body.context_str("job_status"), Some("processing"));
+    }
+}

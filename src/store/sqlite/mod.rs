@@ -1,0 +1,292 @@
+//! The SQLite implementation of [`Store`].
+//!
+//! One connection sits behind a mutex and every operation runs on tokio's blocking pool, so
+//! writes serialise in this process and a request never gets a "database is locked" error from
+//! another request. Writes use `BEGIN IMMEDIATE`, which takes the write lock at the start
+//! instead of upgrading midway. Another process that writes to the same file is waited for up
+//! to the busy timeout.
+
+mod audit;
+mod jobs;
+mod rows;
+mod webhooks;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use crate::api::{JobState, Timestamp};
+use crate::store::{
+    ActivePage, AuditQuery, AuditRows, ClaimedJob, CreateOutcome, FailureOutcome,
+    ForceDeleteOutcome, ForceDeleteRequest, Job, LeadOutcome, NewLead, NewWebhook, PageRequest,
+    PurgeOutcome, QueueStats, RestoreOutcome, SoftDeleteOutcome, SoftDeleteRequest, StatusOutcome,
+    Store, StoreError, WebhookRecord,
+};
+
+/// Migrations in order. Migration `n` (1-based) brings the schema to version `n`, which is
+/// stored in `PRAGMA user_version`.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+/// The schema version this binary creates and understands.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long a statement waits for another process's lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A SQLite database file opened by [`SqliteStore::open`].
+#[derive(Clone)]
+pub struct SqliteStore {
+    connection: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens the database at `path`, creating the file and its parent directory if missing,
+    /// sets the pragmas and applies pending migrations.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::SchemaTooNew`] if a newer hookgrace created the schema;
+    /// [`StoreError::Open`] if the file cannot be created or opened.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let path = path.to_owned();
+        tokio::task::spawn_blocking(move || Self::open_blocking(&path))
+            .await
+            .map_err(|error| StoreError::Task(error.to_string()))?
+    }
+
+    fn open_blocking(path: &Path) -> Result<Self, StoreError> {
+        let open_error = |reason: String| StoreError::Open {
+            path: path.display().to_string(),
+            reason,
+        };
+        if let Some(parent) = path
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent).map_err(|error| {
+                open_error(format!(
+                    "failed to create directory {}: {error}",
+                    parent.display()
+                ))
+            })?;
+        }
+        let mut connection =
+            Connection::open(path).map_err(|error| open_error(error.to_string()))?;
+        configure(&connection)?;
+        migrate(&mut connection)?;
+        Ok(Self {
+            connection: Arc::new(Mutex::new(connection)),
+        })
+    }
+
+    /// Runs `operation` on the connection on the blocking pool.
+    async fn with_connection<T, F>(&self, operation: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let connection = Arc::clone(&self.connection);
+        tokio::task::spawn_blocking(move || {
+            // A panic in an earlier operation rolled its transaction back when the
+            // `Transaction` dropped, so the connection is still consistent.
+            let mut connection = connection.lock().unwrap_or_else(PoisonError::into_inner);
+            operation(&mut connection)
+        })
+        .await
+        .map_err(|error| StoreError::Task(error.to_string()))?
+    }
+
+    /// Runs `operation` in a `BEGIN IMMEDIATE` transaction and commits it if it succeeds.
+    async fn write<T, F>(&self, operation: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.in_transaction(TransactionBehavior::Immediate, operation)
+            .await
+    }
+
+    /// Runs `operation` in a read transaction, so that all its reads come from one snapshot.
+    async fn read<T, F>(&self, operation: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.in_transaction(TransactionBehavior::Deferred, operation)
+            .await
+    }
+
+    async fn in_transaction<T, F>(
+        &self,
+        behavior: TransactionBehavior,
+        operation: F,
+    ) -> Result<T, StoreError>
+    where
+        F: FnOnce(&Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.with_connection(move |connection| {
+            let transaction = connection.transaction_with_behavior(behavior)?;
+            let value = operation(&transaction)?;
+            transaction.commit()?;
+            Ok(value)
+        })
+        .await
+    }
+}
+
+fn configure(connection: &Connection) -> Result<(), StoreError> {
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    // journal_mode returns the mode in effect, which stays "memory" for an in-memory database.
+    let _mode: String =
+        connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    connection.pragma_update(None, "synchronous", "NORMAL")?;
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
+    let found: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
+        let version = index as i64 + 1;
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        transaction.execute_batch(sql)?;
+        // user_version lives in the database header, which the transaction covers.
+        transaction.pragma_update(None, "user_version", version)?;
+        transaction.commit()?;
+        tracing::info!(version, "applied database migration");
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn create_webhook(
+        &self,
+        new: NewWebhook,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<CreateOutcome, StoreError> {
+        let actor = actor.to_owned();
+        self.write(move |tx| webhooks::create(tx, &new, &actor, now))
+            .await
+    }
+
+    async fn list_active(&self, page: Option<PageRequest>) -> Result<ActivePage, StoreError> {
+        self.read(move |tx| webhooks::list_active(tx, page)).await
+    }
+
+    async fn list_deleted(&self) -> Result<Vec<WebhookRecord>, StoreError> {
+        self.read(|tx| webhooks::list_deleted(tx)).await
+    }
+
+    async fn get_webhook(&self, id: &str) -> Result<Option<WebhookRecord>, StoreError> {
+        let id = id.to_owned();
+        self.read(move |tx| webhooks::get(tx, &id)).await
+    }
+
+    async fn record_lead(&self, lead: NewLead, now: Timestamp) -> Result<LeadOutcome, StoreError> {
+        self.write(move |tx| webhooks::record_lead(tx, &lead, now))
+            .await
+    }
+
+    async fn soft_delete(
+        &self,
+        request: SoftDeleteRequest,
+        now: Timestamp,
+    ) -> Result<SoftDeleteOutcome, StoreError> {
+        self.write(move |tx| webhooks::soft_delete(tx, &request, now))
+            .await
+    }
+
+    async fn force_delete(
+        &self,
+        request: ForceDeleteRequest,
+        now: Timestamp,
+    ) -> Result<ForceDeleteOutcome, StoreError> {
+        self.write(move |tx| webhooks::force_delete(tx, &request, now))
+            .await
+    }
+
+    async fn restore(
+        &self,
+        id: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<RestoreOutcome, StoreError> {
+        let (id, actor) = (id.to_owned(), actor.to_owned());
+        self.write(move |tx| webhooks::restore(tx, &id, &actor, now))
+            .await
+    }
+
+    async fn set_enabled(
+        &self,
+        id: &str,
+        enabled: bool,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<StatusOutcome, StoreError> {
+        let (id, actor) = (id.to_owned(), actor.to_owned());
+        self.write(move |tx| webhooks::set_enabled(tx, &id, enabled, &actor, now))
+            .await
+    }
+
+    async fn audit_events(&self, query: AuditQuery) -> Result<AuditRows, StoreError> {
+        self.read(move |tx| audit::page(tx, &query)).await
+    }
+
+    async fn queue_stats(&self, now: Timestamp) -> Result<QueueStats, StoreError> {
+        self.read(move |tx| jobs::stats(tx, now)).await
+    }
+
+    async fn list_jobs(&self, state: JobState, limit: u32) -> Result<Vec<Job>, StoreError> {
+        self.read(move |tx| jobs::list(tx, state, limit)).await
+    }
+
+    async fn next_wake_at(&self) -> Result<Option<Timestamp>, StoreError> {
+        self.read(|tx| jobs::next_wake_at(tx)).await
+    }
+
+    async fn claim_due_jobs(
+        &self,
+        now: Timestamp,
+        lease_expires_at: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ClaimedJob>, StoreError> {
+        self.write(move |tx| jobs::claim_due(tx, now, lease_expires_at, limit))
+            .await
+    }
+
+    async fn complete_job(
+        &self,
+        claim: &ClaimedJob,
+        now: Timestamp,
+    ) -> Result<PurgeOutcome, StoreError> {
+        let claim = claim.clone();
+        self.write(move |tx| jobs::complete(tx, &claim, now)).await
+    }
+
+    async fn fail_job(
+        &self,
+        claim: &ClaimedJob,
+        error: &str,
+        retry_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<FailureOutcome, StoreError> {
+        let (claim, error) = (claim.clone(), error.to_owned());
+        self.write(move |tx| jobs::fail(tx, &claim, &error, retry_at, now))
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests;

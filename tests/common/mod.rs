@@ -1,0 +1,288 @@
+//! A real server on 127.0.0.1 with a temporary database and a manual clock, plus a reqwest
+//! client. Each test binary uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Duration as Span;
+use hookgrace::api::Timestamp;
+use hookgrace::clock::{Clock, ManualClock, SharedClock};
+use hookgrace::queue::{ConsumerSettings, RetryPolicy};
+use hookgrace::server::{self, ConsumerMode, RunningServer, ServerConfig, ServerOptions};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+pub const GRACE_HOURS: i64 = 24;
+pub const MAX_ATTEMPTS: u32 = 3;
+
+pub struct TestServer {
+    server: Option<RunningServer>,
+    pub clock: ManualClock,
+    pub client: reqwest::Client,
+    pub base: String,
+    options: ServerOptions,
+    dir: tempfile::TempDir,
+}
+
+/// Consumer settings of the tests: retries after 30 s, 60 s, 120 s (plus up to 20 %).
+pub fn test_queue_settings() -> ConsumerSettings {
+    ConsumerSettings {
+        lease: Duration::from_secs(300),
+        retry: RetryPolicy {
+            base: Duration::from_secs(30),
+            max: Duration::from_secs(3600),
+            jitter: 0.2,
+        },
+        poll_interval: Duration::from_secs(60),
+        batch_size: 50,
+    }
+}
+
+pub fn manual_options() -> ServerOptions {
+    ServerOptions {
+        consumer: ConsumerMode::Manual,
+        queue: test_queue_settings(),
+        ..ServerOptions::default()
+    }
+}
+
+impl TestServer {
+    /// Starts a server with the consumer in manual mode.
+    pub async fn start() -> Self {
+        Self::start_with(manual_options()).await
+    }
+
+    pub async fn start_with(options: ServerOptions) -> Self {
+        Self::start_with_clock(options, ManualClock::at_fixed_start()).await
+    }
+
+    /// Starts a server on `clock`, which the test may also hand to a purge fault.
+    pub async fn start_with_clock(options: ServerOptions, clock: ManualClock) -> Self {
+        let dir = tempfile::tempdir().expect("failed to create a temporary directory");
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("failed to build the HTTP client");
+        let mut test = Self {
+            server: None,
+            clock,
+            client,
+            base: String::new(),
+            options,
+            dir,
+        };
+        test.boot().await;
+        test
+    }
+
+    async fn boot(&mut self) {
+        let config = ServerConfig {
+            listen: "127.0.0.1:0".parse().expect("loopback address"),
+            db_path: self.db_path(),
+            grace_period: Duration::from_secs(GRACE_HOURS as u64 * 3600),
+            max_attempts: MAX_ATTEMPTS,
+        };
+        let clock: SharedClock = Arc::new(self.clock.clone());
+        let server = server::start(config, clock, self.options.clone())
+            .await
+            .expect("server failed to start");
+        self.base = format!("http://{}", server.addr());
+        self.server = Some(server);
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("data").join("hookgrace.db")
+    }
+
+    pub fn server(&self) -> &RunningServer {
+        self.server.as_ref().expect("server is running")
+    }
+
+    /// Shuts the server down and starts a new one on the same database and clock.
+    pub async fn restart(&mut self) {
+        let server = self.server.take().expect("server is running");
+        server.shutdown().await.expect("shutdown failed");
+        self.boot().await;
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await.expect("shutdown failed");
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub fn advance(&self, by: Span) {
+        self.clock.advance(by);
+    }
+
+    /// Runs the deletion consumer once at the clock's current time.
+    pub async fn run_queue(&self) -> usize {
+        self.server()
+            .run_queue_once()
+            .await
+            .expect("queue pass failed")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        user: Option<&str>,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(user) = user {
+            request = request.header("X-User-ID", user);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request failed")
+    }
+
+    /// Sends a request and parses the JSON body, which every route returns.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        user: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let response = self.raw(method.clone(), path, user, body).await;
+        read_json(response, &format!("{method} {path}")).await
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, None, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, None, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, None, None).await
+    }
+
+    /// Creates a webhook with a given id and asserts 201.
+    pub async fn create(&self, id: &str, name: &str) -> Value {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/webhook",
+                Some("creator"),
+                Some(json!({
+                    "id": id,
+                    "name": name,
+                    "type": "solar",
+                    "region": "cal",
+                    "category": "solar",
+                })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "create {id}: {body}");
+        body
+    }
+
+    /// Soft-deletes with a reason and asserts 200.
+    pub async fn soft_delete(&self, id: &str) -> Value {
+        let (status, body) = self
+            .call(
+                Method::DELETE,
+                &format!("/webhook/{id}?reason=cleanup"),
+                Some("deleter"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "soft delete {id}: {body}");
+        body
+    }
+
+    pub async fn restore(&self, id: &str) -> (StatusCode, Value) {
+        self.call(
+            Method::POST,
+            &format!("/webhook/{id}/restore"),
+            Some("restorer"),
+            None,
+        )
+        .await
+    }
+
+    pub async fn lead(&self, id: &str, lead: Value) -> (StatusCode, Value) {
+        self.post(&format!("/webhook/{id}"), lead).await
+    }
+
+    /// Returns the per-webhook audit events, newest first.
+    pub async fn audit(&self, id: &str) -> Vec<Value> {
+        let (status, body) = self.get(&format!("/webhook/{id}/audit?limit=500")).await;
+        assert_eq!(status, StatusCode::OK, "audit {id}: {body}");
+        body["events"].as_array().expect("events array").clone()
+    }
+
+    /// Returns the event types of a webhook's audit trail, oldest first.
+    pub async fn audit_types(&self, id: &str) -> Vec<String> {
+        let mut types: Vec<String> = self
+            .audit(id)
+            .await
+            .iter()
+            .map(|event| event["event_type"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        types.reverse();
+        types
+    }
+
+    /// Returns the jobs in one state.
+    pub async fn jobs(&self, state: &str) -> Vec<Value> {
+        let (status, body) = self.get(&format!("/queue/jobs?state={state}")).await;
+        assert_eq!(status, StatusCode::OK, "jobs {state}: {body}");
+        body["jobs"].as_array().expect("jobs array").clone()
+    }
+
+    /// Counts the leads stored for a webhook by reading the database file directly.
+    pub fn stored_leads(&self, id: &str) -> i64 {
+        let connection = rusqlite::Connection::open(self.db_path()).expect("open database");
+        connection
+            .query_row(
+                "SELECT COUNT(*) FROM leads WHERE webhook_id = ?1",
+                [id],
+                |row| row.get(0),
+            )
+            .expect("count leads")
+    }
+}
+
+pub async fn read_json(response: reqwest::Response, what: &str) -> (StatusCode, Value) {
+    let status = response.status();
+    let text = response.text().await.expect("failed to read the body");
+    let body = serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("{what}: body is not JSON ({error}): {text}"));
+    (status, body)
+}
+
+pub fn timestamp(value: &Value) -> Timestamp {
+    Timestamp::parse(
+        value
+            .as_str()
+            .unwrap_or_else(|| panic!("not a string: {value}")),
+    )
+    .expect("valid timestamp")
+}
+
+pub fn hours(count: i64) -> Span {
+    Span::hours(count)
+}
+
+pub fn millis(count: i64) -> Span {
+    Span::milliseconds(count)
+}
