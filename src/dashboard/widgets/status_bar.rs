@@ -1,0 +1,93 @@
+//! The status bar: connection state, time since the last successful poll, and the latest
+//! error or notice.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::dashboard::app::State;
+use crate::dashboard::format;
+use crate::dashboard::widgets::text::clean;
+
+/// Marker drawn while the data on screen comes from before a failed poll.
+pub const STALE: &str = "STALE";
+
+/// Draws the status line into the first row of `area`.
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let row = Rect { height: 1, ..area };
+    status_line(state).render(row, buf);
+}
+
+/// Builds the status line: `host ● updated 2s ago │ message`.
+pub fn status_line(state: &State) -> Line<'static> {
+    let mut spans = vec![Span::styled(
+        format!("{} ", host_of(&state.server_url)),
+        Style::new().fg(Color::DarkGray),
+    )];
+    spans.extend(connection_spans(state));
+    if state.pending_requests > 0 {
+        spans.push(Span::styled(
+            format!(" · {} running", state.pending_requests),
+            Style::new().fg(Color::Cyan),
+        ));
+    }
+    if let Some((text, style)) = message(state) {
+        spans.push(Span::styled(" │ ", Style::new().fg(Color::DarkGray)));
+        spans.push(Span::styled(text, style));
+    }
+    Line::from(spans)
+}
+
+fn connection_spans(state: &State) -> Vec<Span<'static>> {
+    let poll = &state.poll;
+    let since = poll
+        .last_success
+        .map(|at| format::ago(at.until(state.now)))
+        .unwrap_or_else(|| "never".to_owned());
+    if poll.failures == 0 {
+        let (dot, text) = if poll.last_success.is_some() {
+            (Color::Green, format!("updated {since}"))
+        } else {
+            (Color::Yellow, "connecting…".to_owned())
+        };
+        return vec![Span::styled("● ", Style::new().fg(dot)), Span::raw(text)];
+    }
+    let retry = state.now.until(poll.next_at).max(chrono::Duration::zero());
+    vec![
+        Span::styled(
+            format!("● {STALE} "),
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(format!(
+            "last update {since}, retry in {}s",
+            retry.num_seconds()
+        )),
+    ]
+}
+
+/// The operator's own error first, then a notice, then the latest poll error.
+fn message(state: &State) -> Option<(String, Style)> {
+    let red = Style::new().fg(Color::Red);
+    if let Some(error) = &state.error {
+        return Some((format!("{} (Esc)", clean(error)), red));
+    }
+    if let Some(notice) = &state.notice {
+        return Some((clean(&notice.text), Style::new().fg(Color::Green)));
+    }
+    state
+        .poll
+        .last_error
+        .as_ref()
+        .map(|error| (clean(error), red))
+}
+
+/// The host and port of a URL, for the narrow status bar.
+fn host_of(url: &str) -> String {
+    let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    clean(without_scheme.split('/').next().unwrap_or(without_scheme))
+}
