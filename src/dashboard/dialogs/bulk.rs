@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::{body, frame, is_confirm_key, DialogAction};
+use super::{is_confirm_key, show, DialogAction};
 use crate::api::{BulkRestoreResponse, DeletedWebhook, JobState, Timestamp};
 use crate::client::{ApiError, ApiResponse};
 use crate::dashboard::app::{Command, State};
@@ -29,6 +29,8 @@ pub enum BulkPhase {
     Running,
     Done(Result<BulkRestoreResponse, String>),
 }
+
+const DIALOG_WIDTH: u16 = 76;
 
 #[derive(Debug)]
 pub struct BulkDialog {
@@ -122,8 +124,8 @@ impl BulkDialog {
 
     pub fn render(&self, state: &State, area: Rect, buf: &mut Buffer) {
         let title = format!("Restore {} webhooks", self.items.len());
-        let inner = frame(area, 76, 18, &title, Color::Green, buf);
-        let list_height = usize::from(inner.height.saturating_sub(4)).max(1);
+        // Border, two header lines and two footer lines leave the rest for the list.
+        let list_height = usize::from(area.height.saturating_sub(6)).max(1);
         let mut lines = Vec::new();
         match &self.phase {
             BulkPhase::Confirm => {
@@ -184,7 +186,7 @@ impl BulkDialog {
                 lines.push(Line::raw("Enter or Esc closes."));
             }
         }
-        body(lines, inner, buf);
+        show(area, DIALOG_WIDTH, &title, Color::Green, lines, buf);
     }
 }
 

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use tui_input::Input;
 
 use super::DialogAction;
-use super::{body, buttons, edit, field, frame, input_line, is_confirm_key, reason_is_valid};
+use super::{buttons, edit, field, inner_width, input_line, is_confirm_key, reason_is_valid, show};
 use crate::api::{DeletedWebhook, Timestamp, WebhookSummary};
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
@@ -22,6 +22,8 @@ pub enum Focus {
     Name,
     Reason,
 }
+
+const DIALOG_WIDTH: u16 = 72;
 
 #[derive(Debug)]
 pub struct ForceDeleteDialog {
@@ -108,14 +110,7 @@ impl ForceDeleteDialog {
     }
 
     pub fn render(&self, state: &State, area: Rect, buf: &mut Buffer) {
-        let inner = frame(
-            area,
-            72,
-            18,
-            "Force delete: cannot be undone",
-            Color::Red,
-            buf,
-        );
+        let width = inner_width(area, DIALOG_WIDTH);
         let mut lines = vec![
             field("Webhook", self.shown_name.clone()),
             field("Id", clean(&self.id)),
@@ -155,15 +150,11 @@ impl ForceDeleteDialog {
         ]));
         lines.push(input_line(
             &self.typed_name,
-            inner.width,
+            width,
             self.focus == Focus::Name,
         ));
         lines.push(Line::raw("Reason (required):"));
-        lines.push(input_line(
-            &self.reason,
-            inner.width,
-            self.focus == Focus::Reason,
-        ));
+        lines.push(input_line(&self.reason, width, self.focus == Focus::Reason));
         lines.push(Line::raw(""));
         let why = if self.name_matches() {
             "type a reason first"
@@ -171,6 +162,7 @@ impl ForceDeleteDialog {
             "type the exact name first"
         };
         lines.push(buttons("Delete now", self.can_confirm(), why));
-        body(lines, inner, buf);
+        let title = "Force delete: cannot be undone";
+        show(area, DIALOG_WIDTH, title, Color::Red, lines, buf);
     }
 }

@@ -112,8 +112,27 @@ fn frame(
     inner
 }
 
-/// Draws wrapped lines inside `inner`.
-fn body(lines: Vec<Line<'_>>, inner: Rect, buf: &mut Buffer) {
+/// Width inside the border of a dialog at most `width` columns wide, drawn over `area`.
+fn inner_width(area: Rect, width: u16) -> u16 {
+    width.min(area.width).saturating_sub(2)
+}
+
+/// Draws a dialog just tall enough for `lines` once wrapped, centred over `area`.
+fn show(
+    area: Rect,
+    width: u16,
+    title: &str,
+    border: Color,
+    lines: Vec<Line<'_>>,
+    buf: &mut Buffer,
+) {
+    let columns = usize::from(inner_width(area, width).max(1));
+    let rows: usize = lines
+        .iter()
+        .map(|line| line.width().div_ceil(columns).max(1))
+        .sum();
+    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX);
+    let inner = frame(area, width, height, title, border, buf);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);

@@ -6,12 +6,14 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::{body, field, frame, is_confirm_key, DialogAction};
+use super::{field, inner_width, is_confirm_key, show, DialogAction};
 use crate::api::{DeletedWebhook, JobState, Timestamp};
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::countdown::PurgeClock;
 use crate::dashboard::widgets::text::{clean, clean_or_dash};
+
+const DIALOG_WIDTH: u16 = 72;
 
 #[derive(Debug)]
 pub struct RestoreDialog {
@@ -56,7 +58,7 @@ impl RestoreDialog {
     }
 
     pub fn render(&self, state: &State, area: Rect, buf: &mut Buffer) {
-        let inner = frame(area, 72, 13, "Restore webhook", Color::Green, buf);
+        let width = inner_width(area, DIALOG_WIDTH);
         let clock = PurgeClock::at(
             state.server_now(),
             Some(self.deleted_at),
@@ -64,7 +66,7 @@ impl RestoreDialog {
             self.job,
         );
         let label = "Time left ";
-        let gauge_width = inner.width.saturating_sub(label.len() as u16);
+        let gauge_width = width.saturating_sub(label.len() as u16);
         let mut time_left = vec![Span::styled(label, Style::new().fg(Color::DarkGray))];
         time_left.extend(clock.line(gauge_width).spans);
         let mut lines = vec![
@@ -105,6 +107,13 @@ impl RestoreDialog {
                 Style::new().add_modifier(Modifier::REVERSED),
             ),
         ]));
-        body(lines, inner, buf);
+        show(
+            area,
+            DIALOG_WIDTH,
+            "Restore webhook",
+            Color::Green,
+            lines,
+            buf,
+        );
     }
 }

@@ -11,11 +11,13 @@ use ratatui::text::Line;
 use tui_input::Input;
 
 use super::DialogAction;
-use super::{body, buttons, edit, field, frame, input_line, is_confirm_key, reason_is_valid};
+use super::{buttons, edit, field, inner_width, input_line, is_confirm_key, reason_is_valid, show};
 use crate::api::WebhookSummary;
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::text::clean;
+
+const DIALOG_WIDTH: u16 = 72;
 
 #[derive(Debug)]
 pub struct SoftDeleteDialog {
@@ -61,7 +63,7 @@ impl SoftDeleteDialog {
     }
 
     pub fn render(&self, state: &State, area: Rect, buf: &mut Buffer) {
-        let inner = frame(area, 72, 15, "Delete webhook", Color::Yellow, buf);
+        let width = inner_width(area, DIALOG_WIDTH);
         let purge = match self.grace {
             Some(grace) => {
                 let grace = chrono::Duration::from_std(grace).unwrap_or(chrono::Duration::MAX);
@@ -89,10 +91,17 @@ impl SoftDeleteDialog {
             Line::raw("Restore it from the Deleted tab with r."),
             Line::raw(""),
             Line::raw("Reason (required):"),
-            input_line(&self.reason, inner.width, true),
+            input_line(&self.reason, width, true),
             Line::raw(""),
             buttons("Delete", self.can_confirm(), "type a reason first"),
         ];
-        body(lines, inner, buf);
+        show(
+            area,
+            DIALOG_WIDTH,
+            "Delete webhook",
+            Color::Yellow,
+            lines,
+            buf,
+        );
     }
 }

@@ -1,10 +1,10 @@
 //! Active tab: the enabled and disabled webhooks that are not deleted.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Span;
-use ratatui::widgets::{Cell, Row, StatefulWidget, Table, TableState};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, StatefulWidget, Table, TableState, Widget};
 
 use super::{highlight, render_placeholder, view_block};
 use crate::dashboard::app::State;
@@ -27,6 +27,13 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         super::render_placeholder_text(empty, block, area, buf);
         return;
     }
+
+    let inner_height = area.height.saturating_sub(2);
+    let detail_height = if inner_height >= 8 { 1 } else { 0 };
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_height)])
+            .areas(block.inner(area));
+    block.render(area, buf);
 
     let server_now = state.server_now();
     let table_rows = rows.iter().map(|webhook| {
@@ -67,8 +74,19 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         ],
     )
     .header(header)
-    .block(block)
-    .row_highlight_style(highlight());
+    .row_highlight_style(highlight())
+    .highlight_symbol(">");
     let mut table_state = TableState::default().with_selected(Some(view.selected));
-    StatefulWidget::render(table, area, buf, &mut table_state);
+    StatefulWidget::render(table, table_area, buf, &mut table_state);
+
+    if let Some(selected) = state.selected_active() {
+        let dim = Style::new().fg(Color::DarkGray);
+        Line::from(vec![
+            Span::styled("id ", dim),
+            Span::raw(clean(&selected.id)),
+            Span::styled(" created ", dim),
+            Span::raw(format::utc_time(selected.created_at)),
+        ])
+        .render(detail_area, buf);
+    }
 }

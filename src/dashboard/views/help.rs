@@ -12,8 +12,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Tab S-Tab", "next or previous tab"),
     ("j k ↓ ↑", "move; PgUp PgDn g G jump"),
     ("d", "delete the selected webhook (Active)"),
-    ("D", "force delete, typing its name (Active, Deleted)"),
-    ("r", "restore the selected or marked webhooks (Deleted)"),
+    ("D", "force delete after typing the name (Active, Deleted)"),
+    ("r", "restore selected or marked webhooks (Deleted)"),
     ("space", "mark or unmark for bulk restore (Deleted)"),
     ("Ctrl-r", "refresh now"),
     ("Enter Esc", "confirm or cancel a dialog"),
@@ -22,7 +22,7 @@ pub const KEYS: &[(&str, &str)] = &[
 ];
 
 pub fn render(area: Rect, buf: &mut Buffer) {
-    let width = 62.min(area.width);
+    let width = 66.min(area.width);
     let height = (KEYS.len() as u16 + 4).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,

@@ -44,7 +44,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(2),
         Constraint::Length(1),
     ])
     .areas(area);

@@ -117,7 +117,8 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         ],
     )
     .header(header)
-    .row_highlight_style(highlight());
+    .row_highlight_style(highlight())
+    .highlight_symbol(">");
     let mut table_state = TableState::default().with_selected(Some(view.selected));
     StatefulWidget::render(table, jobs_area, buf, &mut table_state);
 }

@@ -1,5 +1,5 @@
-//! The status bar: connection state, time since the last successful poll, and the latest
-//! error or notice.
+//! The status bar: the server, time since the last successful poll, and the latest error or
+//! notice.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -14,17 +14,27 @@ use crate::dashboard::widgets::text::clean;
 /// Marker drawn while the data on screen comes from before a failed poll.
 pub const STALE: &str = "STALE";
 
-/// Draws the status line into the first row of `area`.
+/// Draws the connection line into the first row of `area` and the message into the second.
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
-    let row = Rect { height: 1, ..area };
-    status_line(state).render(row, buf);
+    let first = Rect { height: 1, ..area };
+    connection_line(state).render(first, buf);
+    if area.height >= 2 {
+        let second = Rect {
+            y: area.y + 1,
+            height: 1,
+            ..area
+        };
+        if let Some((text, style)) = message(state) {
+            Line::styled(format!(" {text}"), style).render(second, buf);
+        }
+    }
 }
 
-/// Builds the status line: `host ● updated 2s ago │ message`.
-pub fn status_line(state: &State) -> Line<'static> {
+/// Builds the connection line: `host ● updated 2s ago · 1 running`.
+pub fn connection_line(state: &State) -> Line<'static> {
     let mut spans = vec![Span::styled(
         format!("{} ", host_of(&state.server_url)),
         Style::new().fg(Color::DarkGray),
@@ -35,10 +45,6 @@ pub fn status_line(state: &State) -> Line<'static> {
             format!(" · {} running", state.pending_requests),
             Style::new().fg(Color::Cyan),
         ));
-    }
-    if let Some((text, style)) = message(state) {
-        spans.push(Span::styled(" │ ", Style::new().fg(Color::DarkGray)));
-        spans.push(Span::styled(text, style));
     }
     Line::from(spans)
 }
@@ -70,20 +76,23 @@ fn connection_spans(state: &State) -> Vec<Span<'static>> {
     ]
 }
 
-/// The operator's own error first, then a notice, then the latest poll error.
+/// The operator's own error first, then a notice, then the latest poll error. The server URL
+/// is cut from messages, because the bar already shows it and space is short.
 fn message(state: &State) -> Option<(String, Style)> {
+    let base = state.server_url.trim_end_matches('/');
+    let shorten = |text: &str| clean(&text.replace(base, ""));
     let red = Style::new().fg(Color::Red);
     if let Some(error) = &state.error {
-        return Some((format!("{} (Esc)", clean(error)), red));
+        return Some((format!("{} (Esc)", shorten(error)), red));
     }
     if let Some(notice) = &state.notice {
-        return Some((clean(&notice.text), Style::new().fg(Color::Green)));
+        return Some((shorten(&notice.text), Style::new().fg(Color::Green)));
     }
     state
         .poll
         .last_error
         .as_ref()
-        .map(|error| (clean(error), red))
+        .map(|error| (shorten(error), red))
 }
 
 /// The host and port of a URL, for the narrow status bar.
