@@ -694,10 +694,7 @@ impl State {
         let control = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Char('q') => return self.quit(),
-            KeyCode::Char('r') if control => {
-                self.poll.failures = 0;
-                return self.refresh_now().into_iter().collect();
-            }
+            KeyCode::Char('r') if control => return self.refresh_now().into_iter().collect(),
             KeyCode::Char('?') => self.show_help = true,
             KeyCode::Esc => {
                 self.error = None;
