@@ -19,7 +19,7 @@ use crate::dashboard::dialogs::{
 use crate::dashboard::format;
 use crate::dashboard::widgets::text::clean;
 
-/// Longest wait between polls while the server keeps failing, unless `refresh` is longer.
+/// Maximum wait between polls while the server keeps failing, unless `refresh` is longer.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// How long a success notice stays in the status bar.
 pub const NOTICE_TTL: Duration = Duration::from_secs(6);
@@ -63,7 +63,7 @@ impl Tab {
     }
 }
 
-/// What the last fetch of a view did.
+/// Outcome of the latest fetch of a view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoadState {
     /// No fetch has finished yet.
@@ -100,7 +100,7 @@ impl<T> Default for View<T> {
 }
 
 impl<T> View<T> {
-    /// Whether the view shows data from before a failed fetch.
+    /// Returns whether the view shows data from before a failed fetch.
     pub fn is_stale(&self) -> bool {
         self.data.is_some() && matches!(self.load, LoadState::Failed(_))
     }
@@ -169,7 +169,7 @@ pub struct PollSchedule {
 }
 
 impl PollSchedule {
-    /// The wait after `failures` failed polls: `refresh` doubled per failure, capped at
+    /// Computes the wait after `failures` failed polls: `refresh` doubled per failure, capped at
     /// [`MAX_BACKOFF`] (or `refresh` if that is longer).
     pub fn backoff(&self) -> Duration {
         let cap = MAX_BACKOFF.max(self.refresh);
@@ -300,7 +300,7 @@ pub struct State {
     /// Failure of an operator's action, shown until Esc or the next action.
     pub error: Option<String>,
     pub notice: Option<Notice>,
-    /// Changing requests sent and not yet answered.
+    /// Changing requests sent and still without a response.
     pub pending_requests: usize,
     /// `q` was pressed while requests were pending; a second `q` quits.
     pub quit_armed: bool,
@@ -343,7 +343,7 @@ impl State {
         }
     }
 
-    /// The server's current time, estimated from local time and the measured offset.
+    /// Estimates the server's current time from local time and the measured offset.
     pub fn server_now(&self) -> Timestamp {
         self.clock.server_now(self.now)
     }

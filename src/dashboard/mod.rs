@@ -1,7 +1,7 @@
 //! The terminal dashboard: polls the server, shows active and soft-deleted webhooks, the
 //! deletion queue and the audit trail, and sends deletes and restores after confirmation.
 //!
-//! [`app`] holds the state and the one update function; [`poller`] runs requests in the
+//! [`app`] contains the state and the one update function; [`poller`] runs requests in the
 //! background; [`views`], [`dialogs`] and [`widgets`] draw from the state; [`terminal`]
 //! sets the terminal up and restores it.
 

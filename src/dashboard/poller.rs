@@ -1,5 +1,5 @@
 //! Background work: each [`Command`] runs in its own tokio task, which calls the client and
-//! sends the result back as a [`Msg`]. The draw loop never waits on the network.
+//! sends the result back as a [`Msg`], so the draw loop does not await network I/O.
 //!
 //! [`fetch`] and [`run_command`] are plain async functions, so a test can call them against a
 //! live server and feed their results to [`crate::dashboard::app::State::update`].
@@ -39,7 +39,7 @@ impl Executor {
         }
     }
 
-    /// Starts `command` in a new task. [`Command::Quit`] is the caller's to handle.
+    /// Starts `command` in a new task. [`Command::Quit`] is ignored here: the caller handles it.
     pub fn execute(&mut self, command: Command) {
         while self.tasks.try_join_next().is_some() {}
         if command == Command::Quit {
@@ -62,7 +62,7 @@ impl Executor {
     }
 }
 
-/// The local wall-clock time.
+/// Reads the local wall-clock time.
 pub fn local_now() -> Timestamp {
     Timestamp::from_datetime(chrono::Utc::now())
 }
@@ -161,7 +161,8 @@ async fn fetch_one(client: &ApiClient, resource: Resource) -> Fetched {
     }
 }
 
-/// Fetches the queue summary and the jobs in [`QUEUE_STATES`]; any failure fails the whole.
+/// Fetches the queue summary and the jobs in [`QUEUE_STATES`]. Any failed request fails the
+/// whole result, so the view keeps its previous data.
 async fn fetch_queue(client: &ApiClient) -> Result<ApiResponse<QueueData>, ApiError> {
     let (summary, lists) = futures::join!(
         client.queue_summary(),

@@ -111,6 +111,16 @@ impl ForceDeleteDialog {
 
     pub fn render(&self, state: &State, area: Rect, buf: &mut Buffer) {
         let width = inner_width(area, DIALOG_WIDTH);
+        let mut lines = self.consequences(state.server_now());
+        lines.push(Line::raw(""));
+        lines.extend(self.confirmation(width));
+
+        let title = "Force delete: cannot be undone";
+        show(area, DIALOG_WIDTH, title, Color::Red, lines, buf);
+    }
+
+    /// Builds the lines naming the webhook and what the force delete does to it.
+    fn consequences(&self, server_now: Timestamp) -> Vec<Line<'static>> {
         let mut lines = vec![
             field("Webhook", self.shown_name.clone()),
             field("Id", clean(&self.id)),
@@ -121,7 +131,7 @@ impl ForceDeleteDialog {
             ),
         ];
         if let Some(scheduled) = self.scheduled {
-            let left = state.server_now().until(scheduled);
+            let left = server_now.until(scheduled);
             let when = if left > chrono::Duration::zero() {
                 format!("in {}", format::countdown(left))
             } else {
@@ -136,7 +146,11 @@ impl ForceDeleteDialog {
             "Its {} leads are kept; the audit trail records the deletion.",
             self.leads
         )));
-        lines.push(Line::raw(""));
+        lines
+    }
+
+    /// Builds the two inputs and the buttons.
+    fn confirmation(&self, width: u16) -> Vec<Line<'static>> {
         let match_hint = if self.typed_name.value().is_empty() {
             Span::raw("")
         } else if self.name_matches() {
@@ -144,25 +158,22 @@ impl ForceDeleteDialog {
         } else {
             Span::styled("  does not match", Style::new().fg(Color::Yellow))
         };
-        lines.push(Line::from(vec![
-            Span::raw("Type the webhook name to confirm:"),
-            match_hint,
-        ]));
-        lines.push(input_line(
-            &self.typed_name,
-            width,
-            self.focus == Focus::Name,
-        ));
-        lines.push(Line::raw("Reason (required):"));
-        lines.push(input_line(&self.reason, width, self.focus == Focus::Reason));
-        lines.push(Line::raw(""));
-        let why = if self.name_matches() {
+        let why_disabled = if self.name_matches() {
             "type a reason first"
         } else {
             "type the exact name first"
         };
-        lines.push(buttons("Delete now", self.can_confirm(), why));
-        let title = "Force delete: cannot be undone";
-        show(area, DIALOG_WIDTH, title, Color::Red, lines, buf);
+
+        vec![
+            Line::from(vec![
+                Span::raw("Type the webhook name to confirm:"),
+                match_hint,
+            ]),
+            input_line(&self.typed_name, width, self.focus == Focus::Name),
+            Line::raw("Reason (required):"),
+            input_line(&self.reason, width, self.focus == Focus::Reason),
+            Line::raw(""),
+            buttons("Delete now", self.can_confirm(), why_disabled),
+        ]
     }
 }

@@ -1,6 +1,6 @@
-//! Confirmation dialogs for the destructive and restoring actions. A key press only opens a
-//! dialog; a request is sent when the operator confirms it, and confirmation stays disabled
-//! until the required input is valid.
+//! Confirmation dialogs for deleting and restoring. A key press only opens a dialog, and a
+//! request is sent only when the operator confirms it. Confirmation stays disabled until the
+//! required input is valid.
 
 mod bulk;
 mod force_delete;
@@ -33,7 +33,7 @@ pub enum Dialog {
     Bulk(BulkDialog),
 }
 
-/// What a key press in a dialog leads to.
+/// Effect of a key press in a dialog.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DialogAction {
     None,
@@ -64,7 +64,7 @@ impl Dialog {
     }
 }
 
-/// Whether a reason is acceptable: not blank, and within the server's length limit.
+/// Checks that a reason is not blank and within the server's length limit.
 pub fn reason_is_valid(reason: &str) -> bool {
     let trimmed = reason.trim();
     !trimmed.is_empty() && trimmed.chars().count() <= MAX_REASON_CHARS
@@ -138,7 +138,7 @@ fn show(
         .render(inner, buf);
 }
 
-/// A label and value on one line, with the label dimmed.
+/// Builds a label and value on one line, with the label dimmed.
 fn field<'a>(label: &'a str, value: String) -> Line<'a> {
     Line::from(vec![
         Span::styled(format!("{label:<9}"), Style::new().fg(Color::DarkGray)),
@@ -146,7 +146,8 @@ fn field<'a>(label: &'a str, value: String) -> Line<'a> {
     ])
 }
 
-/// The confirm and cancel buttons. A disabled confirm button is dimmed and says why.
+/// Builds the confirm and cancel buttons. A disabled confirm button is crossed out, followed
+/// by the reason it is disabled.
 fn buttons(confirm: &str, enabled: bool, why_disabled: &str) -> Line<'static> {
     let confirm_style = if enabled {
         Style::new()

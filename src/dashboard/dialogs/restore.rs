@@ -39,8 +39,8 @@ impl RestoreDialog {
         }
     }
 
-    /// The restore is still sent after the purge time: the server decides, and its answer
-    /// (410 when the window is over, 409 while the purge runs) is shown.
+    /// Sends the restore even after the purge time, because the server decides. Its error
+    /// (410 when the window is over, 409 while the purge runs) is then shown.
     pub fn handle_key(&mut self, key: KeyEvent, _server_now: Timestamp) -> DialogAction {
         match key.code {
             KeyCode::Esc | KeyCode::Char('n') => DialogAction::Close,

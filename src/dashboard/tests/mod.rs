@@ -159,7 +159,7 @@ fn audit_page() -> AuditPage {
     .expect("audit fixture matches the wire type")
 }
 
-/// The results of one successful poll of everything.
+/// Builds the results of one successful poll of every resource.
 fn full_poll() -> Msg {
     let received_at = at(LOCAL_NOW);
     Msg::Polled(vec![
@@ -186,7 +186,7 @@ fn full_poll() -> Msg {
     ])
 }
 
-/// A state after one successful poll, five seconds behind the server's clock.
+/// Builds a state after one successful poll, five seconds behind the server's clock.
 fn loaded_state() -> State {
     let mut state = State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW));
     let first = state.update(at(LOCAL_NOW), Msg::Tick);

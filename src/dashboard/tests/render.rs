@@ -34,7 +34,7 @@ fn text_of(buffer: &Buffer) -> String {
         .join("\n")
 }
 
-/// The text of row `y`.
+/// Renders the screen and returns the text of row `y`.
 fn row_text(state: &State, y: u16) -> String {
     let terminal = draw(state, 80, 24);
     let buffer = terminal.backend().buffer();

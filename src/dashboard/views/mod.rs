@@ -146,8 +146,8 @@ fn hint_line(state: &State) -> Line<'static> {
     Line::from(spans)
 }
 
-/// The frame of a tab's view. Its title carries the stale marker and the fetch error while
-/// the data shown is older than a failed poll.
+/// Builds the frame of a tab's view. While the data shown predates a failed fetch, the frame
+/// turns red and its title carries the stale marker.
 fn view_block<T>(title: String, view: &View<T>) -> Block<'static> {
     let mut block = Block::bordered()
         .border_type(BorderType::Plain)

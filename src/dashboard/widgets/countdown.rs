@@ -13,17 +13,17 @@ use crate::dashboard::format;
 
 /// Text drawn once the purge time has passed and the job is neither processing nor dead.
 pub const PURGE_PENDING: &str = "purge pending";
-/// Text drawn once the purge time has passed and a consumer holds the job.
+/// Text drawn once the purge time has passed and a consumer has claimed the job.
 pub const PURGING_NOW: &str = "purging now";
 /// Text drawn once the purge time has passed and the job is dead-lettered.
 pub const PURGE_FAILED: &str = "purge failed";
 
-/// Where a webhook stands against its purge time.
+/// Position of a webhook relative to its purge time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PurgeClock {
     /// Time left, and the whole grace period for the bar's scale.
     Remaining { left: Duration, total: Duration },
-    /// The purge time has passed; the label says what the job is doing.
+    /// The purge time has passed. The label describes what the job is doing.
     Overdue(&'static str),
 }
 
@@ -55,7 +55,7 @@ impl PurgeClock {
         }
     }
 
-    /// The share of the grace period still left, from 0.0 to 1.0.
+    /// Returns the share of the grace period still left, from 0.0 to 1.0.
     pub fn fraction_left(&self) -> f64 {
         match self {
             PurgeClock::Remaining { left, total } => {

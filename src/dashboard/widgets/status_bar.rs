@@ -76,7 +76,7 @@ fn connection_spans(state: &State) -> Vec<Span<'static>> {
     ]
 }
 
-/// The operator's own error first, then a notice, then the latest poll error. The server URL
+/// Picks the operator's own error first, then a notice, then the latest poll error. The server URL
 /// is cut from messages, because the bar already shows it and space is short.
 fn message(state: &State) -> Option<(String, Style)> {
     let base = state.server_url.trim_end_matches('/');
@@ -95,7 +95,7 @@ fn message(state: &State) -> Option<(String, Style)> {
         .map(|error| (shorten(error), red))
 }
 
-/// The host and port of a URL, for the narrow status bar.
+/// Extracts the host and port of a URL, for the narrow status bar.
 fn host_of(url: &str) -> String {
     let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     clean(without_scheme.split('/').next().unwrap_or(without_scheme))

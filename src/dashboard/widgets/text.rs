@@ -1,6 +1,6 @@
 //! Sanitising of server-supplied text before it reaches the terminal.
 //!
-//! A webhook name, reason or error message comes from whoever called the API. Drawn raw, an
+//! A webhook name, reason or error message comes from any client of the API. Drawn raw, an
 //! escape sequence in it could move the cursor, retitle the window or hide rows, so every
 //! server string passes through [`clean`] first.
 
