@@ -32,6 +32,8 @@ pub const NOTICE_TTL: Duration = Duration::from_secs(6);
 /// Rows moved by PageUp and PageDown.
 pub const PAGE_ROWS: usize = 10;
 /// Newest audit events fetched per poll.
+// NOTE: the Audit tab shows only this first page; it does not yet follow `next_cursor` to
+// older events, and its title says "newest N" when more exist.
 pub const AUDIT_PAGE_SIZE: u32 = 200;
 /// Jobs fetched per state on the Queue tab.
 pub const QUEUE_JOBS_LIMIT: u32 = 100;
@@ -195,7 +197,12 @@ impl State {
         self.poll.in_flight = false;
         let mut failure: Option<String> = None;
         let mut server_down = false;
-        let mut extension_data_missing = false;
+        let polled_queue = results
+            .iter()
+            .any(|fetched| matches!(fetched.data, FetchedData::Queue(_)));
+        let polled_audit = results
+            .iter()
+            .any(|fetched| matches!(fetched.data, FetchedData::Audit(_)));
         for fetched in results {
             let error = self.apply_fetched(fetched);
             if let Some(error) = error {
@@ -205,13 +212,13 @@ impl State {
                 }
             }
         }
-        if let Some(capabilities) = &self.capabilities {
-            extension_data_missing =
-                (self.tab == Tab::Queue && capabilities.has_queue() && self.queue.data.is_none())
-                    || (self.tab == Tab::Audit
-                        && capabilities.has_audit()
-                        && self.audit.data.is_none());
-        }
+        // When this poll only just learned the capabilities, the visible Queue or Audit tab was
+        // not part of it: fetch it now rather than at the next interval. A tab that was
+        // fetched and failed waits for the schedule like everything else.
+        let missed_tab_data = self.capabilities.as_ref().is_some_and(|capabilities| {
+            (self.tab == Tab::Queue && capabilities.has_queue() && !polled_queue)
+                || (self.tab == Tab::Audit && capabilities.has_audit() && !polled_audit)
+        });
 
         if server_down {
             self.poll.failures = self.poll.failures.saturating_add(1);
@@ -233,7 +240,7 @@ impl State {
         }
         self.poll.last_error = failure;
 
-        if self.poll.queued || (extension_data_missing && !server_down) {
+        if self.poll.queued || (missed_tab_data && !server_down) {
             self.poll.queued = false;
             return vec![self.start_poll()];
         }

@@ -626,3 +626,55 @@ fn key_release_events_are_ignored() {
 
     assert!(state.dialog.is_none());
 }
+
+#[test]
+fn queue_tab_fetches_once_capabilities_arrive() {
+    let mut state = State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW));
+    let first = state.update(at(LOCAL_NOW), char_key('3'));
+    assert_eq!(
+        first,
+        vec![Command::Poll(vec![
+            Resource::Capabilities,
+            Resource::Active,
+            Resource::Deleted
+        ])]
+    );
+
+    let commands = state.update(
+        at(LOCAL_NOW),
+        Msg::Polled(vec![Fetched {
+            received_at: at(LOCAL_NOW),
+            data: FetchedData::Capabilities(response(full_capabilities())),
+        }]),
+    );
+
+    assert_eq!(
+        commands,
+        vec![Command::Poll(vec![
+            Resource::Active,
+            Resource::Deleted,
+            Resource::Queue
+        ])]
+    );
+}
+
+#[test]
+fn failed_queue_fetch_waits_for_schedule() {
+    let mut state = loaded_state();
+    state.update(at(LOCAL_NOW), char_key('3'));
+    let rejected = ApiError::Http {
+        status: 400,
+        body: None,
+    };
+
+    let commands = state.update(
+        at(LOCAL_NOW),
+        Msg::Polled(vec![Fetched {
+            received_at: at(LOCAL_NOW),
+            data: FetchedData::Queue(Err(rejected)),
+        }]),
+    );
+
+    assert!(commands.is_empty(), "re-polled at once: {commands:?}");
+    assert!(state.queue.is_stale());
+}
