@@ -316,3 +316,78 @@ fn every_dialog_fits_small_screens() {
         views::render(&state, buffer.area, &mut buffer);
     }
 }
+
+/// Finds the position of the first cell where `needle` starts, scanning row by row.
+fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let area = buffer.area;
+    for y in 0..area.height {
+        let row: Vec<&str> = (0..area.width).map(|x| buffer[(x, y)].symbol()).collect();
+        let text: String = row.concat();
+        if let Some(byte) = text.find(needle) {
+            // Cells hold one character each in these screens, so the character index is the
+            // column.
+            let column = text[..byte].chars().count();
+            return Some((u16::try_from(column).ok()?, y));
+        }
+    }
+    None
+}
+
+#[test]
+fn disabled_confirm_cell_is_crossed_out() {
+    use ratatui::style::Modifier;
+
+    let mut state = loaded_state();
+    state.update(at(LOCAL_NOW), char_key('d'));
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let (x, y) = find(buffer, "Enter Delete").expect("the confirm button is drawn");
+    assert!(buffer[(x, y)].modifier.contains(Modifier::CROSSED_OUT));
+
+    type_text(&mut state, "duplicate");
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let (x, y) = find(buffer, "Enter Delete").expect("the confirm button is drawn");
+    assert!(!buffer[(x, y)].modifier.contains(Modifier::CROSSED_OUT));
+}
+
+#[test]
+fn stale_marker_cell_is_red() {
+    use ratatui::style::Color;
+
+    let mut state = loaded_state();
+    let later = local_plus(3);
+    state.update(later, Msg::Tick);
+    state.update(
+        later,
+        Msg::Polled(vec![Fetched {
+            received_at: later,
+            data: FetchedData::Active(Err(ApiError::Timeout {
+                url: format!("{URL}/webhook"),
+            })),
+        }]),
+    );
+
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let (x, y) = find(buffer, "STALE: showing").expect("the stale marker is drawn");
+    assert_eq!(y, 2, "the marker sits in the view's title row");
+    assert_eq!(buffer[(x, y)].bg, Color::Red);
+}
+
+#[test]
+fn overdue_cell_reads_purge_pending() {
+    let state = loaded_on('2');
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+
+    let (x, y) = find(buffer, PURGE_PENDING).expect("the overdue row is drawn");
+    assert_eq!(y, 6, "Roof Pros TX is the second row pair");
+    assert_eq!(
+        x + PURGE_PENDING.len() as u16,
+        79,
+        "right-aligned in the purge column"
+    );
+    let (_, countdown_y) = find(buffer, "18:00:00").expect("the countdown is drawn");
+    assert_eq!(countdown_y, 4);
+}
