@@ -33,7 +33,7 @@ pub const NOTICE_TTL: Duration = Duration::from_secs(6);
 pub const PAGE_ROWS: usize = 10;
 /// Newest audit events fetched per poll.
 // NOTE: the Audit tab shows only this first page; it does not yet follow `next_cursor` to
-// older events, and its title says "newest N" when more exist.
+// older events, and its title reads "newest N" when more exist.
 pub const AUDIT_PAGE_SIZE: u32 = 200;
 /// Jobs fetched per state on the Queue tab.
 pub const QUEUE_JOBS_LIMIT: u32 = 100;
