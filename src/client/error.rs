@@ -11,7 +11,7 @@ pub enum ApiError {
     InvalidSetting { value: String, detail: String },
 
     /// No connection: refused, DNS failure, reset, TLS failure.
-    #[error("cannot reach the server at {url}: {detail}")]
+    #[error("cannot connect to {url}: {detail}")]
     Unreachable { url: String, detail: String },
 
     /// The connect or total timeout expired before a full response arrived.

@@ -55,7 +55,7 @@ pub struct AuditQuery {
     pub limit: Option<u32>,
     /// One event type, such as `soft_deleted`.
     pub event_type: Option<String>,
-    /// Only events of this acting user.
+    /// Only events of this acting user, sent as `user`.
     pub actor: Option<String>,
 }
 
@@ -72,7 +72,7 @@ impl AuditQuery {
             pairs.push(("event_type", event_type.clone()));
         }
         if let Some(actor) = &self.actor {
-            pairs.push(("actor", actor.clone()));
+            pairs.push(("user", actor.clone()));
         }
         pairs
     }
@@ -602,7 +602,7 @@ mod tests {
         };
         assert_eq!(
             query_string(&query.pairs()),
-            "cursor=abc%3D&limit=50&event_type=soft_deleted&actor=alice+smith"
+            "cursor=abc%3D&limit=50&event_type=soft_deleted&user=alice+smith"
         );
     }
 

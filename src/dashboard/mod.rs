@@ -1,7 +1,36 @@
-//! The terminal dashboard. Placeholder: the entry points define the interface `main.rs` uses.
+//! The terminal dashboard: polls the server, shows active and soft-deleted webhooks, the
+//! deletion queue and the audit trail, and sends deletes and restores after confirmation.
+//!
+//! [`app`] contains the state and the one update function; [`poller`] runs requests in the
+//! background; [`views`], [`dialogs`] and [`widgets`] draw from the state; [`terminal`]
+//! sets the terminal up and restores it.
+
+pub mod app;
+pub mod dialogs;
+pub mod format;
+pub mod poller;
+pub mod terminal;
+pub mod views;
+pub mod widgets;
+
+#[cfg(test)]
+mod tests;
 
 use std::path::PathBuf;
 use std::time::Duration;
+
+use anyhow::Context;
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use tokio::sync::mpsc;
+use tokio::time::MissedTickBehavior;
+
+use crate::client::ApiClient;
+use app::{Command, Msg, State};
+use poller::{local_now, Executor};
+
+/// Interval of the tick that moves countdowns between polls.
+const TICK: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone)]
 pub struct DashboardConfig {
@@ -22,7 +51,78 @@ pub fn default_log_path() -> anyhow::Result<PathBuf> {
 }
 
 /// Runs the dashboard until the operator quits, restoring the terminal on every exit path.
+///
+/// # Errors
+///
+/// An invalid server URL or user name, a terminal that cannot enter raw mode, or a failure
+/// to read terminal events or draw.
 pub async fn run(config: DashboardConfig) -> anyhow::Result<()> {
-    let _ = config;
-    anyhow::bail!("the dashboard is not implemented yet")
+    let client = ApiClient::new(&config.api_url, &config.user)
+        .with_context(|| format!("invalid --api '{}' or --user", config.api_url))?;
+    let (sender, mut receiver) = mpsc::channel(256);
+    let mut executor = Executor::new(client, sender);
+    let mut state = State::new(&config.api_url, &config.user, config.refresh, local_now());
+    tracing::info!(api = %config.api_url, user = %config.user, "dashboard starting");
+
+    let mut terminal = terminal::enter().context("failed to set up the terminal")?;
+    let outcome = event_loop(&mut terminal, &mut state, &mut executor, &mut receiver).await;
+    executor.shutdown();
+    drop(terminal);
+
+    match &outcome {
+        Ok(()) => tracing::info!("dashboard stopped"),
+        Err(error) => tracing::error!(error = format!("{error:#}"), "dashboard failed"),
+    }
+    outcome
+}
+
+/// Draws, then waits for a terminal event, a background result or a tick, and applies it.
+async fn event_loop(
+    terminal: &mut terminal::TerminalGuard,
+    state: &mut State,
+    executor: &mut Executor,
+    receiver: &mut mpsc::Receiver<Msg>,
+) -> anyhow::Result<()> {
+    let mut events = EventStream::new();
+    let mut ticks = tokio::time::interval(TICK);
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let size = terminal
+        .size()
+        .context("failed to read the terminal size")?;
+    state
+        .update(
+            local_now(),
+            Msg::Resize {
+                width: size.width,
+                height: size.height,
+            },
+        )
+        .into_iter()
+        .for_each(|command| executor.execute(command));
+
+    loop {
+        terminal
+            .draw(|frame| views::draw(frame, state))
+            .context("failed to draw the screen")?;
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => Msg::Key(key),
+                Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
+                Some(Ok(_)) => continue,
+                Some(Err(error)) => return Err(error).context("failed to read terminal events"),
+                None => return Ok(()),
+            },
+            Some(msg) = receiver.recv() => msg,
+            _ = ticks.tick() => Msg::Tick,
+        };
+        for command in state.update(local_now(), msg) {
+            if command == Command::Quit {
+                return Ok(());
+            }
+            executor.execute(command);
+        }
+        if state.should_quit {
+            return Ok(());
+        }
+    }
 }

@@ -1,0 +1,163 @@
+//! Per-view data and the schedule and clock that the update function keeps.
+
+use std::time::Duration;
+
+use super::MAX_BACKOFF;
+use crate::api::{JobRecord, QueueSummary, Timestamp};
+use crate::client::ApiError;
+use crate::dashboard::widgets::text::clean;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Active,
+    Deleted,
+    Queue,
+    Audit,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Active, Tab::Deleted, Tab::Queue, Tab::Audit];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Active => "Active",
+            Tab::Deleted => "Deleted",
+            Tab::Queue => "Queue",
+            Tab::Audit => "Audit",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|tab| *tab == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Self {
+        Self::ALL[(self.index() + 1) % Self::ALL.len()]
+    }
+
+    pub fn previous(self) -> Self {
+        Self::ALL[(self.index() + Self::ALL.len() - 1) % Self::ALL.len()]
+    }
+}
+
+/// Outcome of the latest fetch of a view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadState {
+    /// No fetch has finished yet.
+    Loading,
+    Loaded,
+    /// The last fetch failed with this message. Earlier data, if any, is kept and shown as
+    /// stale.
+    Failed(String),
+    /// The server lacks the extension behind this view.
+    NotProvided,
+}
+
+/// The last good data of one view and the outcome of its latest fetch. A failed fetch never
+/// clears `data`.
+#[derive(Debug, Clone)]
+pub struct View<T> {
+    pub data: Option<T>,
+    pub load: LoadState,
+    /// Local time of the last successful fetch.
+    pub updated_at: Option<Timestamp>,
+    /// Index of the selected row.
+    pub selected: usize,
+}
+
+impl<T> Default for View<T> {
+    fn default() -> Self {
+        Self {
+            data: None,
+            load: LoadState::Loading,
+            updated_at: None,
+            selected: 0,
+        }
+    }
+}
+
+impl<T> View<T> {
+    /// Returns whether the view shows data from before a failed fetch.
+    pub fn is_stale(&self) -> bool {
+        self.data.is_some() && matches!(self.load, LoadState::Failed(_))
+    }
+
+    pub(super) fn store(&mut self, data: T, now: Timestamp) {
+        self.data = Some(data);
+        self.load = LoadState::Loaded;
+        self.updated_at = Some(now);
+    }
+
+    pub(super) fn fail(&mut self, error: &ApiError) {
+        self.load = match error {
+            ApiError::ExtensionMissing { .. } => LoadState::NotProvided,
+            other => LoadState::Failed(clean(&other.to_string())),
+        };
+    }
+}
+
+/// Data of the Queue tab: the summary and the jobs worth an operator's attention, dead
+/// letters first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueData {
+    pub summary: QueueSummary,
+    pub jobs: Vec<JobRecord>,
+}
+
+/// Offset between the server's clock and ours, measured at each response. Countdowns run on
+/// local time plus this offset, so they follow the server even when the two clocks differ.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ServerClock {
+    /// Server time minus local time, in milliseconds; `None` until a response carried a time.
+    pub offset_millis: Option<i64>,
+}
+
+impl ServerClock {
+    /// Records the server time of a response received at local time `received_at`.
+    pub fn observe(&mut self, server_time: Option<Timestamp>, received_at: Timestamp) {
+        if let Some(server_time) = server_time {
+            self.offset_millis = Some(received_at.until(server_time).num_milliseconds());
+        }
+    }
+
+    /// Estimates the server's current time from local time. Without a measurement it falls
+    /// back to local time.
+    pub fn server_now(&self, local_now: Timestamp) -> Timestamp {
+        let offset = chrono::Duration::milliseconds(self.offset_millis.unwrap_or(0));
+        local_now.checked_add(offset).unwrap_or(local_now)
+    }
+}
+
+/// When to poll next, and how the last polls went.
+#[derive(Debug, Clone)]
+pub struct PollSchedule {
+    pub refresh: Duration,
+    /// Local time at which the next poll starts.
+    pub next_at: Timestamp,
+    pub in_flight: bool,
+    /// An immediate poll was requested while one was running; it starts when that one ends.
+    pub queued: bool,
+    /// Consecutive polls that failed to reach a working server.
+    pub failures: u32,
+    /// Local time of the last poll in which every request succeeded.
+    pub last_success: Option<Timestamp>,
+    /// Message of the latest failed request, cleared by a fully successful poll.
+    pub last_error: Option<String>,
+}
+
+impl PollSchedule {
+    /// Computes the wait after `failures` failed polls: `refresh` doubled per failure, capped at
+    /// [`MAX_BACKOFF`] (or `refresh` if that is longer).
+    pub fn backoff(&self) -> Duration {
+        let cap = MAX_BACKOFF.max(self.refresh);
+        let factor = 2u32.saturating_pow(self.failures.min(16));
+        self.refresh.saturating_mul(factor).min(cap)
+    }
+}
+
+/// A success message that disappears after [`super::NOTICE_TTL`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub expires_at: Timestamp,
+}

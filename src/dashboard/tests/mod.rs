@@ -1,0 +1,216 @@
+//! Dashboard tests without a terminal or a server: fixtures that stand in for server
+//! responses, key handling through the update function, and renders into a `TestBackend`.
+
+mod keys;
+mod render;
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+
+use crate::api::{AuditPage, DeletedList, Timestamp, WebhookList};
+use crate::client::{ApiError, ApiResponse, Capabilities};
+use crate::dashboard::app::{Fetched, FetchedData, Msg, QueueData, State};
+
+/// The server's clock at the fixtures' poll.
+const SERVER_NOW: &str = "2026-03-01T10:00:00.000Z";
+/// Our clock at that poll: five seconds behind the server.
+const LOCAL_NOW: &str = "2026-03-01T09:59:55.000Z";
+const URL: &str = "http://127.0.0.1:8787";
+
+fn at(text: &str) -> Timestamp {
+    Timestamp::parse(text).expect("fixture timestamps are valid")
+}
+
+/// Local time `seconds` after the fixtures' poll.
+fn local_plus(seconds: i64) -> Timestamp {
+    at(LOCAL_NOW)
+        .checked_add(chrono::Duration::seconds(seconds))
+        .expect("in range")
+}
+
+fn response<T>(body: T) -> Result<ApiResponse<T>, ApiError> {
+    Ok(ApiResponse {
+        body,
+        server_time: Some(at(SERVER_NOW)),
+    })
+}
+
+fn full_capabilities() -> Capabilities {
+    Capabilities {
+        extensions: ["audit", "queue", "bulk_restore", "lead_rejection_count"]
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        grace_period: Some(Duration::from_secs(24 * 3600)),
+        version: Some("0.1.0".to_owned()),
+    }
+}
+
+fn active_list() -> WebhookList {
+    let webhook = |id: &str, name: &str, enabled: bool, leads: u64, last: Option<&str>| {
+        json!({"id": id, "name": name, "type": "solar", "region": "cal", "category": "solar",
+            "enabled": enabled, "endpoints": {"health": "/h", "receive": "/r"},
+            "total_leads": leads, "created_at": "2026-02-01T00:00:00.000Z",
+            "last_lead_at": last})
+    };
+    serde_json::from_value(json!({
+        "service": "hookgrace", "total_webhooks": 3, "timestamp": SERVER_NOW,
+        "webhooks": [
+            webhook("click-ventures_ws_cal_solar_001", "Solar CA", true, 120,
+                Some("2026-03-01T09:55:00.000Z")),
+            webhook("click-ventures_ws_tx_roof_002", "Roofing TX", true, 48,
+                Some("2026-03-01T07:00:00.000Z")),
+            webhook("ws_az_hvac_003", "HVAC AZ", false, 0, None),
+        ]
+    }))
+    .expect("active fixture matches the wire type")
+}
+
+fn deleted_list() -> DeletedList {
+    let row = |id: &str,
+               name: &str,
+               deleted_at: &str,
+               scheduled: &str,
+               reason: &str,
+               by: &str,
+               job: serde_json::Value,
+               leads: u64,
+               rejected: u64| {
+        json!({"id": id, "name": name, "type": "solar",
+            "deletion": {"deleted_at": deleted_at, "deleted_by": by, "reason": reason,
+                "scheduled_deletion_at": scheduled, "job_id": format!("job_{id}")},
+            "job_status": job,
+            "restoration": {"can_restore": true, "seconds_until_deletion": 0,
+                "restore_endpoint": format!("/webhook/{id}/restore")},
+            "stats": {"total_leads": leads, "rejected_leads_since_deletion": rejected}})
+    };
+    serde_json::from_value(json!({
+        "service": "hookgrace", "total_deleted": 3, "restorable": 3, "timestamp": SERVER_NOW,
+        "webhooks": [
+            row("sunrise_ws_cal_solar_004", "Sunrise Solar", "2026-03-01T04:00:00.000Z",
+                "2026-03-02T04:00:00.000Z", "duplicate of ws_cal_solar_001", "alice",
+                json!({"status": "pending", "attempts": 0, "max_attempts": 5}), 310, 3),
+            row("ws_tx_roof_005", "Roof Pros TX", "2026-02-28T09:59:00.000Z",
+                "2026-03-01T09:59:00.000Z", "client churned", "bob",
+                json!({"status": "failed", "attempts": 2, "max_attempts": 5,
+                    "error_message": "database is locked"}), 52, 0),
+            row("ws_az_hvac_006", "\u{1b}[31mHVAC\u{1b}[0m AZ\u{7}", "2026-02-27T10:00:00.000Z",
+                "2026-02-28T10:00:00.000Z", "bad\nactor\u{1b}]0;pwned\u{7}", "carol",
+                json!({"status": "dead_letter", "attempts": 5, "max_attempts": 5,
+                    "error_message": "disk full"}), 7, 11),
+        ]
+    }))
+    .expect("deleted fixture matches the wire type")
+}
+
+fn queue_data() -> QueueData {
+    let summary = serde_json::from_value(json!({"counts": {"pending": 1, "processing": 0,
+        "completed": 12, "failed": 1, "cancelled": 4, "dead_letter": 1},
+        "next_due_at": "2026-03-02T04:00:00.000Z", "overdue": 1, "timestamp": SERVER_NOW}))
+    .expect("queue summary fixture matches the wire type");
+    let jobs = serde_json::from_value(json!([
+            {"id": "job_ws_az_hvac_006", "webhook_id": "ws_az_hvac_006",
+             "webhook_name": "HVAC AZ", "state": "dead_letter", "attempts": 5,
+             "max_attempts": 5, "execute_at": "2026-02-28T10:00:00.000Z",
+             "last_error": "disk full", "created_at": "2026-02-27T10:00:00.000Z",
+             "updated_at": "2026-02-28T11:00:00.000Z"},
+            {"id": "job_ws_tx_roof_005", "webhook_id": "ws_tx_roof_005",
+             "webhook_name": "Roof Pros TX", "state": "failed", "attempts": 2,
+             "max_attempts": 5, "execute_at": "2026-03-01T09:59:00.000Z",
+             "next_attempt_at": "2026-03-01T10:01:00.000Z", "last_error": "database is locked",
+             "created_at": "2026-02-28T09:59:00.000Z", "updated_at": "2026-03-01T09:59:30.000Z"},
+            {"id": "job_sunrise_ws_cal_solar_004", "webhook_id": "sunrise_ws_cal_solar_004",
+             "webhook_name": "Sunrise Solar", "state": "pending", "attempts": 0,
+             "max_attempts": 5, "execute_at": "2026-03-02T04:00:00.000Z",
+             "created_at": "2026-03-01T04:00:00.000Z", "updated_at": "2026-03-01T04:00:00.000Z"}
+    ]))
+    .expect("job fixtures match the wire type");
+    QueueData { summary, jobs }
+}
+
+fn audit_page() -> AuditPage {
+    let event = |id: i64,
+                 webhook: &str,
+                 name: &str,
+                 kind: &str,
+                 actor: &str,
+                 reason: Option<&str>,
+                 when: &str| {
+        json!({"id": id, "webhook_id": webhook, "webhook_name": name, "event_type": kind,
+            "actor": actor, "reason": reason, "created_at": when})
+    };
+    serde_json::from_value(json!({
+        "timestamp": SERVER_NOW, "next_cursor": null,
+        "events": [
+            event(5, "sunrise_ws_cal_solar_004", "Sunrise Solar", "soft_deleted", "alice",
+                Some("duplicate of ws_cal_solar_001"), "2026-03-01T04:00:00.000Z"),
+            event(4, "ws_tx_roof_005", "Roof Pros TX", "job_failed", "queue",
+                None, "2026-03-01T09:59:30.000Z"),
+            event(3, "ws_az_hvac_006", "HVAC AZ", "job_dead_lettered", "queue",
+                None, "2026-02-28T11:00:00.000Z"),
+            event(2, "ws_cal_old_007", "Old Solar", "purged", "queue",
+                None, "2026-02-27T08:00:00.000Z"),
+            event(1, "ws_cal_old_007", "Old Solar", "restored", "dave",
+                None, "2026-02-26T08:00:00.000Z"),
+        ]
+    }))
+    .expect("audit fixture matches the wire type")
+}
+
+/// Builds the results of one successful poll of every resource.
+fn full_poll() -> Msg {
+    let received_at = at(LOCAL_NOW);
+    Msg::Polled(vec![
+        Fetched {
+            received_at,
+            data: FetchedData::Capabilities(response(full_capabilities())),
+        },
+        Fetched {
+            received_at,
+            data: FetchedData::Active(response(active_list())),
+        },
+        Fetched {
+            received_at,
+            data: FetchedData::Deleted(response(deleted_list())),
+        },
+        Fetched {
+            received_at,
+            data: FetchedData::Queue(response(queue_data())),
+        },
+        Fetched {
+            received_at,
+            data: FetchedData::Audit(response(audit_page())),
+        },
+    ])
+}
+
+/// Builds a state after one successful poll, five seconds behind the server's clock.
+fn loaded_state() -> State {
+    let mut state = State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW));
+    let first = state.update(at(LOCAL_NOW), Msg::Tick);
+    assert_eq!(first.len(), 1, "the first tick starts a poll: {first:?}");
+    state.update(at(LOCAL_NOW), full_poll());
+    state
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn char_key(c: char) -> Msg {
+    let modifiers = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), modifiers))
+}
+
+/// Types `text` into whatever has focus and returns every command that produced.
+fn type_text(state: &mut State, text: &str) -> Vec<crate::dashboard::app::Command> {
+    text.chars()
+        .flat_map(|c| state.update(at(LOCAL_NOW), char_key(c)))
+        .collect()
+}

@@ -1,0 +1,94 @@
+//! Audit tab: the global history of actions, newest first.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, Row, StatefulWidget, Table, TableState};
+
+use super::{highlight, render_placeholder, render_placeholder_text, view_block};
+use crate::dashboard::app::State;
+use crate::dashboard::format;
+use crate::dashboard::widgets::text::{clean, clean_or_dash};
+
+/// Text drawn when the server lacks the audit extension.
+pub const NOT_PROVIDED: &str = "This server does not provide the audit extension, so the \
+    history of actions cannot be shown. Active and Deleted work as usual.";
+
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+    let view = &state.audit;
+    let title = match &view.data {
+        Some(page) if page.next_cursor.is_some() => {
+            format!("Audit trail · newest {} events", page.events.len())
+        }
+        Some(page) => format!("Audit trail · {} events", page.events.len()),
+        None => "Audit trail".to_owned(),
+    };
+    let block = view_block(title, view);
+    if state.capabilities.is_none() && view.data.is_none() {
+        render_placeholder_text("Checking what this server provides…", block, area, buf);
+        return;
+    }
+    if render_placeholder(view, NOT_PROVIDED, block.clone(), area, buf) {
+        return;
+    }
+    let Some(page) = &view.data else {
+        return;
+    };
+    if page.events.is_empty() {
+        render_placeholder_text("No events recorded yet.", block, area, buf);
+        return;
+    }
+
+    let server_now = state.server_now();
+    let rows = page.events.iter().map(|event| {
+        let webhook = if event.webhook_name.is_empty() {
+            clean(&event.webhook_id)
+        } else {
+            clean(&event.webhook_name)
+        };
+        Row::new(vec![
+            Cell::from(format::short_time(event.created_at, server_now)),
+            Cell::from(Span::styled(
+                clean(&event.event_type),
+                event_style(&event.event_type),
+            )),
+            Cell::from(webhook),
+            Cell::from(clean(&event.actor)),
+            Cell::from(clean_or_dash(event.reason.as_deref())),
+        ])
+    });
+    let header = Row::new(["Time", "Event", "Webhook", "Actor", "Reason"]).style(
+        Style::new()
+            .fg(Color::DarkGray)
+            .add_modifier(Modifier::BOLD),
+    );
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(12),
+            Constraint::Length(17),
+            Constraint::Fill(2),
+            Constraint::Length(10),
+            Constraint::Fill(2),
+        ],
+    )
+    .header(header)
+    .block(block)
+    .row_highlight_style(highlight())
+    .highlight_symbol(">");
+    let mut table_state = TableState::default().with_selected(Some(view.selected));
+    StatefulWidget::render(table, area, buf, &mut table_state);
+}
+
+fn event_style(event_type: &str) -> Style {
+    match event_type {
+        "soft_deleted" | "disabled" => Style::new().fg(Color::Yellow),
+        "restored" | "created" | "enabled" => Style::new().fg(Color::Green),
+        "force_deleted" | "purged" => Style::new().fg(Color::Red),
+        "job_failed" | "job_dead_lettered" => {
+            Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD)
+        }
+        _ => Style::new(),
+    }
+}

@@ -1,0 +1,128 @@
+//! Sanitising of server-supplied text before it reaches the terminal.
+//!
+//! A webhook name, reason or error message comes from any client of the API. Drawn raw, an
+//! escape sequence in it could move the cursor, retitle the window or hide rows, so every
+//! server string passes through [`clean`] first.
+
+/// Removes control characters and terminal escape sequences, and replaces line breaks and
+/// tabs with spaces so the text stays on its row.
+///
+/// Removed: C0 and C1 controls, ANSI CSI and OSC sequences (with their parameters), other
+/// two-byte `ESC x` sequences, and the Unicode bidirectional overrides and isolates, which can
+/// make a name display in a different order than it is typed.
+pub fn clean(text: &str) -> String {
+    let mut cleaned = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape_sequence(&mut chars),
+            // C1 CSI and OSC introducers start sequences just like their ESC forms.
+            '\u{9b}' => skip_csi_body(&mut chars),
+            '\u{9d}' | '\u{90}' | '\u{9e}' | '\u{9f}' => skip_string_body(&mut chars),
+            '\n' | '\r' | '\t' => cleaned.push(' '),
+            c if c.is_control() || is_bidi_control(c) => {}
+            c => cleaned.push(c),
+        }
+    }
+    cleaned
+}
+
+/// Cleans optional text, drawing a dash for a missing or blank value.
+pub fn clean_or_dash(text: Option<&str>) -> String {
+    match text.map(clean) {
+        Some(cleaned) if !cleaned.trim().is_empty() => cleaned,
+        _ => "-".to_owned(),
+    }
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+fn skip_escape_sequence(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.next() {
+        Some('[') => skip_csi_body(chars),
+        // OSC, DCS, SOS, PM and APC run until a string terminator.
+        Some(']' | 'P' | 'X' | '^' | '_') => skip_string_body(chars),
+        // A two-character sequence such as `ESC c` (reset): its second character is gone too.
+        Some(_) | None => {}
+    }
+}
+
+/// Skips CSI parameter and intermediate bytes up to and including the final byte (0x40-0x7E).
+fn skip_csi_body(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            return;
+        }
+    }
+}
+
+/// Skips up to and including BEL, `ESC \` or the C1 string terminator.
+fn skip_string_body(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => return,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_unchanged() {
+        assert_eq!(clean("Solar CA – Ünïcode 001"), "Solar CA – Ünïcode 001");
+    }
+
+    #[test]
+    fn csi_sequences_are_removed() {
+        assert_eq!(clean("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
+        assert_eq!(clean("x\u{1b}[2J\u{1b}[Hy"), "xy");
+        assert_eq!(clean("c1\u{9b}31mcsi"), "c1csi");
+    }
+
+    #[test]
+    fn osc_sequences_are_removed() {
+        assert_eq!(clean("a\u{1b}]0;evil title\u{7}b"), "ab");
+        assert_eq!(
+            clean("a\u{1b}]8;;http://x\u{1b}\\link\u{1b}]8;;\u{1b}\\b"),
+            "alinkb"
+        );
+    }
+
+    #[test]
+    fn controls_and_line_breaks_are_neutralised() {
+        assert_eq!(clean("one\ntwo\r\tthree"), "one two  three");
+        assert_eq!(clean("bell\u{7}back\u{8}del\u{7f}"), "bellbackdel");
+        assert_eq!(clean("\u{1b}"), "");
+        assert_eq!(clean("\u{1b}c reset"), " reset");
+    }
+
+    #[test]
+    fn bidi_overrides_are_removed() {
+        assert_eq!(clean("abc\u{202e}fed\u{202c}"), "abcfed");
+        assert_eq!(clean("\u{2067}x\u{2069}"), "x");
+    }
+
+    #[test]
+    fn unterminated_sequences_end_the_text() {
+        assert_eq!(clean("ok\u{1b}[31"), "ok");
+        assert_eq!(clean("ok\u{1b}]0;title"), "ok");
+    }
+
+    #[test]
+    fn blank_values_draw_a_dash() {
+        assert_eq!(clean_or_dash(None), "-");
+        assert_eq!(clean_or_dash(Some("  \u{1b}[0m")), "-");
+        assert_eq!(clean_or_dash(Some("dup")), "dup");
+    }
+}
