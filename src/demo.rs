@@ -2,8 +2,8 @@
 //!
 //! Every webhook, lead, delete and restore goes through the HTTP routes, so the demo exercises
 //! the same code as production. To place events in the past, the loader moves the server's
-//! [`ShiftedClock`] back before each request and returns it to the present at the end: the
-//! audit trail and countdowns then look as if the actions happened minutes or days ago.
+//! [`ShiftedClock`] back before each request and returns it to the present at the end. The
+//! audit trail and countdowns then show the actions minutes or days ago.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -206,7 +206,7 @@ const LAST_NAMES: [&str; 12] = [
     "Kowalski", "Lopez",
 ];
 
-/// A plausible lead for a campaign of `kind`; a quarter of them carry revenue.
+/// Builds a plausible lead for a campaign of `kind`. About a quarter of them carry revenue.
 fn lead_payload(kind: &str, rng: &mut StdRng) -> serde_json::Value {
     let first = FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())];
     let last = LAST_NAMES[rng.random_range(0..LAST_NAMES.len())];
@@ -243,7 +243,7 @@ fn lead_payload(kind: &str, rng: &mut StdRng) -> serde_json::Value {
 }
 
 /// Fails every purge of the listed webhooks with a fixed message, so the demo shows a job
-/// retrying into dead letter. The messages say the failure is simulated.
+/// retrying into dead letter. Each message states that the failure is simulated.
 #[derive(Debug, Default)]
 pub struct DemoPurgeFault {
     errors: HashMap<String, String>,
@@ -266,9 +266,9 @@ impl PurgeFault for DemoPurgeFault {
     }
 }
 
-/// Server options of the demo: the bundled data set's failing purges, retries seconds apart so
-/// the failing job reaches dead letter within a minute, and a short poll so the queue notices
-/// at once when the loader returns the clock to the present.
+/// Builds the demo's server options from the bundled data set's failing purges. Retries run
+/// seconds apart, so the failing job reaches dead letter within a minute. A short poll lets the
+/// queue notice at once when the loader returns the clock to the present.
 pub fn server_options() -> ServerOptions {
     let fault = DemoData::bundled()
         .map(|data| DemoPurgeFault::from_data(&data))

@@ -1,0 +1,279 @@
+//! The dashboard's state and screens driven against a live in-process server: keys go through
+//! the update function, commands run through the real HTTP client, and each screen is rendered
+//! into a `TestBackend` buffer and read back as text.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use hookgrace::api::{CreateWebhookRequest, JobState};
+use hookgrace::client::ApiClient;
+use hookgrace::clock::{ManualClock, SharedClock};
+use hookgrace::dashboard::app::{Command, Msg, State, Tab};
+use hookgrace::dashboard::{poller, views};
+use hookgrace::server::{self, ConsumerMode, RunningServer, ServerConfig, ServerOptions};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+struct Live {
+    running: RunningServer,
+    clock: ManualClock,
+    client: ApiClient,
+    state: State,
+    _dir: tempfile::TempDir,
+}
+
+impl Live {
+    async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::at_fixed_start();
+        let shared: SharedClock = Arc::new(clock.clone());
+        let config = ServerConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            db_path: dir.path().join("live.db"),
+            grace_period: Duration::from_secs(24 * 3600),
+            max_attempts: 3,
+        };
+        let options = ServerOptions {
+            consumer: ConsumerMode::Manual,
+            ..ServerOptions::default()
+        };
+        let running = server::start(config, shared, options).await.unwrap();
+        let url = format!("http://{}", running.addr());
+        let client = ApiClient::new(&url, "alice").unwrap();
+        let state = State::new(&url, "alice", Duration::from_secs(2), poller::local_now());
+        Self {
+            running,
+            clock,
+            client,
+            state,
+            _dir: dir,
+        }
+    }
+
+    async fn create(&self, name: &str, kind: &str, region: &str, leads: usize) -> String {
+        let request = CreateWebhookRequest {
+            name: name.to_owned(),
+            kind: kind.to_owned(),
+            region: region.to_owned(),
+            category: kind.to_owned(),
+            description: None,
+            id: None,
+            prefix: Some("acme".to_owned()),
+        };
+        let id = self
+            .client
+            .create_webhook(&request)
+            .await
+            .unwrap()
+            .body
+            .webhook
+            .id;
+        for n in 0..leads {
+            let lead = serde_json::json!({"first_name": "Lead", "n": n});
+            self.client.send_lead(&id, &lead).await.unwrap();
+        }
+        id
+    }
+
+    /// Runs commands through the real client and feeds each result back, until none is left.
+    async fn run(&mut self, mut commands: Vec<Command>) {
+        let mut rounds = 0;
+        while let Some(command) = commands.pop() {
+            rounds += 1;
+            assert!(rounds < 50, "the dashboard keeps issuing commands");
+            if let Some(msg) = poller::run_command(&self.client, command).await {
+                commands.extend(self.state.update(poller::local_now(), msg));
+            }
+        }
+    }
+
+    async fn press(&mut self, code: KeyCode) {
+        let msg = Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        let commands = self.state.update(poller::local_now(), msg);
+        self.run(commands).await;
+    }
+
+    async fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c)).await;
+        }
+    }
+
+    /// Polls now, as ctrl-r does.
+    async fn refresh(&mut self) {
+        let msg = Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL));
+        let commands = self.state.update(poller::local_now(), msg);
+        assert!(!commands.is_empty(), "ctrl-r started no poll");
+        self.run(commands).await;
+    }
+
+    fn screen(&self) -> String {
+        let area = Rect::new(0, 0, 80, 24);
+        let mut buffer = Buffer::empty(area);
+        views::render(&self.state, area, &mut buffer);
+        let mut text = String::new();
+        for y in 0..area.height {
+            for x in 0..area.width {
+                text.push_str(buffer[(x, y)].symbol());
+            }
+            text.push('\n');
+        }
+        text
+    }
+
+    fn advance_server_clock(&self, hours: i64) {
+        self.clock.advance(chrono::Duration::hours(hours));
+    }
+}
+
+#[tokio::test]
+async fn delete_countdown_restore_and_purge() {
+    let mut live = Live::start().await;
+    let solar = live.create("Sunny Solar", "solar", "cal", 3).await;
+    let hvac = live.create("Cool HVAC", "hvac", "tx", 2).await;
+    live.refresh().await;
+    assert_eq!(live.state.active_rows().len(), 2);
+    let screen = live.screen();
+    assert!(screen.contains("Active (2)"), "{screen}");
+    assert!(screen.contains("Sunny Solar"), "{screen}");
+
+    // Soft delete the selected (first) webhook with a reason.
+    let first = live.state.selected_active().unwrap().id.clone();
+    live.press(KeyCode::Char('d')).await;
+    assert!(live.screen().contains("Reason"), "{}", live.screen());
+    live.type_text("duplicate endpoint").await;
+    live.press(KeyCode::Enter).await;
+    live.refresh().await;
+    assert_eq!(live.state.deleted_rows().len(), 1);
+    assert_eq!(live.state.deleted_rows()[0].id, first);
+    assert_eq!(
+        live.state.deleted_rows()[0].job_status.status,
+        JobState::Pending
+    );
+
+    // The countdown runs on the server's clock: 24 h now, 1 h after the server moves 23 h.
+    live.press(KeyCode::Char('2')).await;
+    assert_eq!(live.state.tab, Tab::Deleted);
+    let screen = live.screen();
+    assert!(
+        screen.contains("24:00:00") || screen.contains("23:59:5"),
+        "{screen}"
+    );
+    live.advance_server_clock(23);
+    live.refresh().await;
+    let screen = live.screen();
+    assert!(
+        screen.contains("1:00:00") || screen.contains("0:59:5"),
+        "{screen}"
+    );
+
+    // Restore it from the dialog.
+    live.press(KeyCode::Char('r')).await;
+    assert!(live.screen().contains("Restore"), "{}", live.screen());
+    live.press(KeyCode::Enter).await;
+    live.refresh().await;
+    assert!(live.state.deleted_rows().is_empty());
+    assert_eq!(live.state.active_rows().len(), 2);
+
+    // Delete the other one and let the queue purge it after the deadline.
+    live.press(KeyCode::Char('1')).await;
+    while live.state.selected_active().map(|w| w.id.as_str()) != Some(hvac.as_str()) {
+        live.press(KeyCode::Char('j')).await;
+    }
+    live.press(KeyCode::Char('d')).await;
+    live.type_text("campaign over").await;
+    live.press(KeyCode::Enter).await;
+    live.advance_server_clock(24);
+    live.refresh().await;
+    live.press(KeyCode::Char('2')).await;
+    let screen = live.screen();
+    assert!(screen.contains("purge pending"), "{screen}");
+    assert_eq!(live.running.run_queue_once().await.unwrap(), 1);
+    live.refresh().await;
+    assert!(live.state.deleted_rows().is_empty());
+    assert_eq!(live.state.active_rows().len(), 1);
+    assert_eq!(live.state.active_rows()[0].id, solar);
+
+    // The audit tab shows the purge, newest first, and the queue tab the completed job.
+    live.press(KeyCode::Char('4')).await;
+    let events = &live.state.audit.data.as_ref().unwrap().events;
+    assert_eq!(events[0].event_type, "purged");
+    assert_eq!(events[0].webhook_id, hvac);
+    assert!(live.screen().contains("purged"), "{}", live.screen());
+    live.press(KeyCode::Char('3')).await;
+    let screen = live.screen();
+    assert!(screen.contains("completed 1"), "{screen}");
+
+    live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn force_delete_needs_typed_name() {
+    let mut live = Live::start().await;
+    let id = live.create("Harbor Auto", "insurance", "wa", 4).await;
+    live.refresh().await;
+
+    live.press(KeyCode::Char('D')).await;
+    live.type_text("Harbor Aut").await;
+    live.press(KeyCode::Tab).await;
+    live.type_text("closed").await;
+    let commands = live.state.update(
+        poller::local_now(),
+        Msg::Key(KeyEvent::from(KeyCode::Enter)),
+    );
+    assert!(
+        commands.is_empty(),
+        "Enter with a wrong name sent {commands:?}"
+    );
+    assert!(live.client.get_webhook(&id).await.is_ok());
+
+    // Back to the name field, complete it, and confirm.
+    live.press(KeyCode::BackTab).await;
+    live.type_text("o").await;
+    live.press(KeyCode::Enter).await;
+    live.refresh().await;
+    assert!(live.state.active_rows().is_empty());
+    let gone = live.client.get_webhook(&id).await.unwrap_err();
+    assert_eq!(gone.status(), Some(404));
+    assert!(
+        live.screen().contains("Permanently deleted"),
+        "{}",
+        live.screen()
+    );
+
+    live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn marked_rows_restore_in_bulk() {
+    let mut live = Live::start().await;
+    let mut ids = Vec::new();
+    for (name, region) in [("North", "ny"), ("South", "fl"), ("West", "wa")] {
+        let id = live.create(name, "solar", region, 1).await;
+        live.client.soft_delete(&id, "cleanup").await.unwrap();
+        ids.push(id);
+    }
+    live.refresh().await;
+    live.press(KeyCode::Char('2')).await;
+    assert_eq!(live.state.deleted_rows().len(), 3);
+
+    // Mark the first and the third row, then restore both.
+    live.press(KeyCode::Char(' ')).await;
+    live.press(KeyCode::Char('j')).await;
+    live.press(KeyCode::Char('j')).await;
+    live.press(KeyCode::Char(' ')).await;
+    live.press(KeyCode::Char('r')).await;
+    let screen = live.screen();
+    assert!(screen.contains("Restore 2 webhooks"), "{screen}");
+    live.press(KeyCode::Enter).await;
+    let screen = live.screen();
+    assert!(screen.contains("2 restored, 0 failed"), "{screen}");
+    live.press(KeyCode::Esc).await;
+    live.refresh().await;
+    assert_eq!(live.state.deleted_rows().len(), 1);
+    assert_eq!(live.state.active_rows().len(), 2);
+
+    live.running.shutdown().await.unwrap();
+}
