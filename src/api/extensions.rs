@@ -117,3 +117,41 @@ pub struct BulkRestoreResponse {
     pub failed: u64,
     pub timestamp: Timestamp,
 }
+
+/// `POST /queue/jobs/{id}/retry`, 200: the job, back in `pending` and due now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobRetryResponse {
+    pub status: String,
+    pub message: String,
+    pub job: JobRecord,
+    pub timestamp: Timestamp,
+}
+
+/// `POST /queue/dead-letter/retry`, 200.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadLetterRetryResponse {
+    pub status: String,
+    pub message: String,
+    pub retried: u64,
+    pub job_ids: Vec<String>,
+    pub timestamp: Timestamp,
+}
+
+/// One inconsistency found by the integrity check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntegrityIssue {
+    /// `orphaned_job`, `state_mismatch`, `missing_audit_event`, ...
+    pub kind: String,
+    #[serde(default)]
+    pub webhook_id: Option<String>,
+    #[serde(default)]
+    pub job_id: Option<String>,
+    pub message: String,
+}
+
+/// `GET /integrity`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntegrityReport {
+    pub issues: Vec<IntegrityIssue>,
+    pub timestamp: Timestamp,
+}

@@ -39,6 +39,10 @@ pub mod paths {
     pub const QUEUE_JOBS: &str = "/queue/jobs";
     /// Bulk restore. Not under `/webhook/`, where a single segment is a webhook id.
     pub const BULK_RESTORE: &str = "/webhooks/restore";
+    /// Moves every dead-lettered job back to pending, due now (POST).
+    pub const RETRY_DEAD_LETTERS: &str = "/queue/dead-letter/retry";
+    /// Consistency check of webhooks, jobs and the audit trail (GET).
+    pub const INTEGRITY: &str = "/integrity";
 
     /// Config and deletion status (GET), lead intake (POST), delete (DELETE).
     pub fn webhook(id: &str) -> String {
@@ -57,6 +61,11 @@ pub mod paths {
     pub fn webhook_audit(id: &str) -> String {
         format!("/webhook/{id}/audit")
     }
+
+    /// Moves one dead-lettered job back to pending, due now (POST).
+    pub fn retry_job(job_id: &str) -> String {
+        format!("/queue/jobs/{job_id}/retry")
+    }
 }
 
 /// Names of the extensions that `GET /health` lists, for capability detection.
@@ -66,4 +75,10 @@ pub mod extension {
     pub const BULK_RESTORE: &str = "bulk_restore";
     pub const LEAD_REJECTION_COUNT: &str = "lead_rejection_count";
     pub const PAGINATION: &str = "pagination";
+    pub const JOB_RETRY: &str = "job_retry";
+    pub const INTEGRITY: &str = "integrity";
+    /// `ETag` on list responses and 304 for a matching `If-None-Match`.
+    pub const ETAG: &str = "etag";
+    /// `POST /webhook/{id}/restore?enabled=false` brings a webhook back disabled.
+    pub const RESTORE_DISABLED: &str = "restore_disabled";
 }
