@@ -60,6 +60,14 @@ struct DashboardArgs {
     /// Log file [default: hookgrace.log in the user's data directory].
     #[arg(long, value_name = "PATH")]
     log_file: Option<PathBuf>,
+
+    /// Bind no key that deletes, restores or retries, and show READ-ONLY in the header.
+    #[arg(long, conflicts_with = "confirm_env")]
+    read_only: bool,
+
+    /// Ask for this environment name (such as prod) to be typed before every write.
+    #[arg(long, value_name = "NAME", env = "HOOKGRACE_CONFIRM_ENV")]
+    confirm_env: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +132,13 @@ async fn run_dashboard(args: DashboardArgs) -> anyhow::Result<()> {
             args.refresh
         );
     }
+    if let Some(env) = &args.confirm_env {
+        if env.trim().is_empty() || env.chars().any(char::is_control) {
+            anyhow::bail!(
+                "invalid --confirm-env '{env}': give the environment's name, such as prod"
+            );
+        }
+    }
     let log_file = match args.log_file {
         Some(path) => path,
         None => dashboard::default_log_path()?,
@@ -185,6 +200,9 @@ async fn run_dashboard(args: DashboardArgs) -> anyhow::Result<()> {
         refresh: args.refresh,
         user: args.user.unwrap_or_else(default_user),
         log_file,
+        read_only: args.read_only,
+        confirm_env: args.confirm_env,
+        color: dashboard::theme::ColorMode::from_env(),
     };
     let outcome = dashboard::run(config).await;
     if let Some(running) = embedded {

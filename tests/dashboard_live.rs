@@ -145,6 +145,7 @@ async fn delete_countdown_restore_and_purge() {
     assert!(live.screen().contains("Reason"), "{}", live.screen());
     live.type_text("duplicate endpoint").await;
     live.press(KeyCode::Enter).await;
+    live.press(KeyCode::Enter).await;
     live.refresh().await;
     assert_eq!(live.state.deleted_rows().len(), 1);
     assert_eq!(live.state.deleted_rows()[0].id, first);
@@ -184,6 +185,7 @@ async fn delete_countdown_restore_and_purge() {
     }
     live.press(KeyCode::Char('d')).await;
     live.type_text("campaign over").await;
+    live.press(KeyCode::Enter).await;
     live.press(KeyCode::Enter).await;
     live.advance_server_clock(24);
     live.refresh().await;
@@ -229,9 +231,13 @@ async fn force_delete_needs_typed_name() {
     );
     assert!(live.client.get_webhook(&id).await.is_ok());
 
-    // Back to the name field, complete it, and confirm.
+    // Back to the name field, complete it, and confirm: Enter moves through the reason to
+    // the confirm button, which the last Enter presses.
+    live.press(KeyCode::BackTab).await;
     live.press(KeyCode::BackTab).await;
     live.type_text("o").await;
+    live.press(KeyCode::Enter).await;
+    live.press(KeyCode::Enter).await;
     live.press(KeyCode::Enter).await;
     live.refresh().await;
     assert!(live.state.active_rows().is_empty());

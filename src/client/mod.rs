@@ -8,6 +8,7 @@ mod capabilities;
 mod error;
 #[cfg(test)]
 mod mock_tests;
+pub mod ops;
 
 use std::time::Duration;
 
@@ -26,6 +27,7 @@ use crate::api::{
 
 pub use capabilities::Capabilities;
 pub use error::{parse_error_response, ApiError};
+pub use ops::{Conditional, Tagged};
 
 /// Header that names the acting user in the audit trail.
 pub const USER_HEADER: &str = "X-User-ID";

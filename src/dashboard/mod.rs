@@ -10,6 +10,7 @@ pub mod dialogs;
 pub mod format;
 pub mod poller;
 pub mod terminal;
+pub mod theme;
 pub mod views;
 pub mod widgets;
 
@@ -26,8 +27,9 @@ use tokio::sync::mpsc;
 use tokio::time::MissedTickBehavior;
 
 use crate::client::ApiClient;
-use app::{Command, Msg, State};
+use app::{Command, Msg, Options, State};
 use poller::{local_now, Executor};
+use theme::ColorMode;
 
 /// Interval of the tick that moves countdowns between polls.
 const TICK: Duration = Duration::from_secs(1);
@@ -41,6 +43,11 @@ pub struct DashboardConfig {
     /// Sent as `X-User-ID` on every request.
     pub user: String,
     pub log_file: PathBuf,
+    /// Binds no key that writes, and says so in the header.
+    pub read_only: bool,
+    /// Environment name that every write asks the operator to type.
+    pub confirm_env: Option<String>,
+    pub color: ColorMode,
 }
 
 /// `hookgrace.log` in the user's data directory.
@@ -61,8 +68,21 @@ pub async fn run(config: DashboardConfig) -> anyhow::Result<()> {
         .with_context(|| format!("invalid --api '{}' or --user", config.api_url))?;
     let (sender, mut receiver) = mpsc::channel(256);
     let mut executor = Executor::new(client, sender);
-    let mut state = State::new(&config.api_url, &config.user, config.refresh, local_now());
-    tracing::info!(api = %config.api_url, user = %config.user, "dashboard starting");
+    let options = Options {
+        read_only: config.read_only,
+        confirm_env: config.confirm_env.clone(),
+        color: config.color,
+    };
+    let mut state = State::new(&config.api_url, &config.user, config.refresh, local_now())
+        .with_options(options);
+    tracing::info!(
+        api = %config.api_url,
+        user = %config.user,
+        read_only = config.read_only,
+        confirm_env = config.confirm_env.as_deref(),
+        color = config.color.label(),
+        "dashboard starting"
+    );
 
     let mut terminal = terminal::enter().context("failed to set up the terminal")?;
     let outcome = event_loop(&mut terminal, &mut state, &mut executor, &mut receiver).await;
@@ -77,6 +97,8 @@ pub async fn run(config: DashboardConfig) -> anyhow::Result<()> {
 }
 
 /// Draws, then waits for a terminal event, a background result or a tick, and applies it.
+/// The screen is drawn again only after a message that the state handled: an idle dashboard
+/// redraws once a second for the countdowns, and ratatui then writes only the changed cells.
 async fn event_loop(
     terminal: &mut terminal::TerminalGuard,
     state: &mut State,
@@ -86,43 +108,53 @@ async fn event_loop(
     let mut events = EventStream::new();
     let mut ticks = tokio::time::interval(TICK);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let size = terminal
-        .size()
-        .context("failed to read the terminal size")?;
-    state
-        .update(
-            local_now(),
-            Msg::Resize {
-                width: size.width,
-                height: size.height,
-            },
-        )
-        .into_iter()
-        .for_each(|command| executor.execute(command));
+    // A terminal that reports no size yet (0 rows over some SSH connections) draws nothing
+    // until its first resize event.
+    let size = terminal.size().unwrap_or_default();
+    let mut pending = vec![Msg::Resize {
+        width: size.width,
+        height: size.height,
+    }];
 
     loop {
+        while let Some(msg) = pending.pop() {
+            for command in state.update(local_now(), msg) {
+                match command {
+                    Command::Quit => return Ok(()),
+                    Command::Copy(text) => {
+                        let result = terminal::copy_to_clipboard(&text).map_err(|error| {
+                            tracing::warn!(%error, "failed to write the clipboard sequence");
+                            error.to_string()
+                        });
+                        pending.push(Msg::Copied { text, result });
+                    }
+                    other => executor.execute(other),
+                }
+            }
+            if state.should_quit {
+                return Ok(());
+            }
+        }
         terminal
             .draw(|frame| views::draw(frame, state))
             .context("failed to draw the screen")?;
-        let msg = tokio::select! {
-            event = events.next() => match event {
-                Some(Ok(Event::Key(key))) => Msg::Key(key),
-                Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
-                Some(Ok(_)) => continue,
-                Some(Err(error)) => return Err(error).context("failed to read terminal events"),
-                None => return Ok(()),
-            },
-            Some(msg) = receiver.recv() => msg,
-            _ = ticks.tick() => Msg::Tick,
-        };
-        for command in state.update(local_now(), msg) {
-            if command == Command::Quit {
-                return Ok(());
+        // Events that change nothing on screen (mouse, focus) wait again without a redraw.
+        let msg = loop {
+            tokio::select! {
+                event = events.next() => match event {
+                    Some(Ok(Event::Key(key))) => break Msg::Key(key),
+                    Some(Ok(Event::Paste(text))) => break Msg::Paste(text),
+                    Some(Ok(Event::Resize(width, height))) => break Msg::Resize { width, height },
+                    Some(Ok(_)) => {}
+                    Some(Err(error)) => {
+                        return Err(error).context("failed to read terminal events")
+                    }
+                    None => return Ok(()),
+                },
+                Some(msg) = receiver.recv() => break msg,
+                _ = ticks.tick() => break Msg::Tick,
             }
-            executor.execute(command);
-        }
-        if state.should_quit {
-            return Ok(());
-        }
+        };
+        pending.push(msg);
     }
 }

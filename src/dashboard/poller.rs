@@ -1,18 +1,27 @@
 //! Background work: each [`Command`] runs in its own tokio task, which calls the client and
 //! sends the result back as a [`Msg`], so the draw loop does not await network I/O.
 //!
-//! [`fetch`] and [`run_command`] are plain async functions, so a test can call them against a
-//! live server and feed their results to [`crate::dashboard::app::State::update`].
+//! The Active and Deleted lists are fetched in pages of [`PAGE_SIZE`] rows, each sent with the
+//! `ETag` of its last copy. When every page answers 304 the poll reports
+//! [`Conditional::NotModified`] and the dashboard keeps what it has, so an idle poll costs
+//! a few empty responses.
+//!
+//! [`Fetcher::run`] is a plain async function, so a test can call it against a live server and
+//! feed its results to [`crate::dashboard::app::State::update`].
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use futures::future::join_all;
+use futures::StreamExt;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use crate::api::{JobState, Timestamp};
-use crate::client::{ApiClient, ApiError, ApiResponse, AuditQuery};
+use crate::api::{paths, DeletedList, JobState, Timestamp, WebhookList};
+use crate::client::{ops, ApiClient, ApiError, ApiResponse, AuditQuery, Conditional};
 use crate::dashboard::app::{
-    Command, Fetched, FetchedData, Msg, MutationKind, MutationResponse, QueueData, Resource,
-    AUDIT_PAGE_SIZE, QUEUE_JOBS_LIMIT,
+    Command, DetailFetch, Fetched, FetchedData, Msg, MutationKind, MutationResponse, QueueData,
+    Resource, RetryOutcome, AUDIT_PAGE_SIZE, QUEUE_JOBS_LIMIT,
 };
 
 /// Job states listed on the Queue tab, in display order: the ones needing an operator first.
@@ -23,9 +32,191 @@ pub const QUEUE_STATES: [JobState; 4] = [
     JobState::Pending,
 ];
 
+/// Rows per page of the Active and Deleted lists: the server's maximum `limit`.
+pub const PAGE_SIZE: u64 = 500;
+
+/// Pages requested at the same time after the first.
+const PAGE_CONCURRENCY: usize = 4;
+
+/// Audit events shown in the detail view's timeline.
+const DETAIL_AUDIT_LIMIT: u32 = 100;
+
+/// Jobs searched for the detail view's lease, per state.
+const DETAIL_JOB_SEARCH_LIMIT: u32 = 500;
+
+/// A list response that arrives in pages.
+trait PagedList: Clone + serde::de::DeserializeOwned + Send + 'static {
+    fn total(&self) -> u64;
+    fn row_count(&self) -> usize;
+    /// Appends the rows of `page` whose ids are not in `seen`.
+    fn extend_from(&mut self, page: &Self, seen: &mut HashSet<String>);
+    fn clear_rows(&mut self);
+}
+
+impl PagedList for WebhookList {
+    fn total(&self) -> u64 {
+        self.total_webhooks
+    }
+
+    fn row_count(&self) -> usize {
+        self.webhooks.len()
+    }
+
+    fn extend_from(&mut self, page: &Self, seen: &mut HashSet<String>) {
+        for row in &page.webhooks {
+            if seen.insert(row.id.clone()) {
+                self.webhooks.push(row.clone());
+            }
+        }
+    }
+
+    fn clear_rows(&mut self) {
+        self.webhooks.clear();
+        self.next_offset = None;
+    }
+}
+
+impl PagedList for DeletedList {
+    fn total(&self) -> u64 {
+        self.total_deleted
+    }
+
+    fn row_count(&self) -> usize {
+        self.webhooks.len()
+    }
+
+    fn extend_from(&mut self, page: &Self, seen: &mut HashSet<String>) {
+        for row in &page.webhooks {
+            if seen.insert(row.id.clone()) {
+                self.webhooks.push(row.clone());
+            }
+        }
+    }
+
+    fn clear_rows(&mut self) {
+        self.webhooks.clear();
+    }
+}
+
+/// The last copy of each page, by offset, with its `ETag`.
+type PageCache<L> = Mutex<BTreeMap<u64, (Option<String>, L)>>;
+
+/// Runs commands against one server and remembers list pages between polls.
+#[derive(Clone)]
+pub struct Fetcher {
+    client: ApiClient,
+    active_pages: Arc<PageCache<WebhookList>>,
+    deleted_pages: Arc<PageCache<DeletedList>>,
+}
+
+impl Fetcher {
+    pub fn new(client: ApiClient) -> Self {
+        Self {
+            client,
+            active_pages: Arc::default(),
+            deleted_pages: Arc::default(),
+        }
+    }
+
+    /// Executes one command and returns the message that reports its result.
+    pub async fn run(&self, command: Command) -> Option<Msg> {
+        let client = &self.client;
+        match command {
+            Command::Poll(resources) => Some(Msg::Polled(self.fetch(&resources).await)),
+            Command::SoftDelete { id, name, reason } => {
+                let result = client.soft_delete(&id, &reason).await;
+                Some(mutated(
+                    MutationKind::SoftDelete,
+                    id,
+                    name,
+                    result,
+                    MutationResponse::SoftDeleted,
+                ))
+            }
+            Command::ForceDelete { id, name, reason } => {
+                let result = client.force_delete(&id, &name, &reason).await;
+                Some(mutated(
+                    MutationKind::ForceDelete,
+                    id,
+                    name,
+                    result,
+                    MutationResponse::ForceDeleted,
+                ))
+            }
+            Command::Restore { id, name, enabled } => {
+                let result = ops::restore_enabled(client, &id, enabled).await;
+                Some(mutated(
+                    MutationKind::Restore,
+                    id,
+                    name,
+                    result,
+                    MutationResponse::Restored,
+                ))
+            }
+            Command::BulkRestore { ids } => {
+                let result = client.bulk_restore(&ids).await;
+                Some(Msg::BulkRestored {
+                    received_at: local_now(),
+                    result,
+                })
+            }
+            Command::RetryJobs { ids } => {
+                let mut results = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let result = ops::retry_job(client, &id).await;
+                    results.push((id, result));
+                }
+                Some(Msg::Retried {
+                    received_at: local_now(),
+                    outcome: RetryOutcome::Jobs(results),
+                })
+            }
+            Command::RetryDeadLetters => {
+                let result = ops::retry_dead_letters(client).await;
+                Some(Msg::Retried {
+                    received_at: local_now(),
+                    outcome: RetryOutcome::AllDeadLetters(result),
+                })
+            }
+            Command::Copy(_) | Command::Quit => None,
+        }
+    }
+
+    /// Fetches every resource concurrently, stamping each result with its arrival time.
+    pub async fn fetch(&self, resources: &[Resource]) -> Vec<Fetched> {
+        join_all(resources.iter().map(|resource| self.fetch_one(resource))).await
+    }
+
+    async fn fetch_one(&self, resource: &Resource) -> Fetched {
+        let client = &self.client;
+        let data = match resource {
+            Resource::Capabilities => FetchedData::Capabilities(client.capabilities().await),
+            Resource::Active => {
+                FetchedData::Active(fetch_paged(client, paths::WEBHOOKS, &self.active_pages).await)
+            }
+            Resource::Deleted => {
+                FetchedData::Deleted(fetch_paged(client, paths::DELETED, &self.deleted_pages).await)
+            }
+            Resource::Queue => FetchedData::Queue(fetch_queue(client).await),
+            Resource::Audit => {
+                let query = AuditQuery {
+                    limit: Some(AUDIT_PAGE_SIZE),
+                    ..AuditQuery::default()
+                };
+                FetchedData::Audit(client.audit(&query).await)
+            }
+            Resource::Detail(id) => FetchedData::Detail(Box::new(fetch_detail(client, id).await)),
+        };
+        Fetched {
+            received_at: local_now(),
+            data,
+        }
+    }
+}
+
 /// Runs commands in background tasks and sends their results to the draw loop.
 pub struct Executor {
-    client: ApiClient,
+    fetcher: Fetcher,
     sender: mpsc::Sender<Msg>,
     tasks: JoinSet<()>,
 }
@@ -33,22 +224,23 @@ pub struct Executor {
 impl Executor {
     pub fn new(client: ApiClient, sender: mpsc::Sender<Msg>) -> Self {
         Self {
-            client,
+            fetcher: Fetcher::new(client),
             sender,
             tasks: JoinSet::new(),
         }
     }
 
-    /// Starts `command` in a new task. [`Command::Quit`] is ignored here: the caller handles it.
+    /// Starts `command` in a new task. [`Command::Quit`] and [`Command::Copy`] are ignored
+    /// here: the event loop handles them.
     pub fn execute(&mut self, command: Command) {
         while self.tasks.try_join_next().is_some() {}
-        if command == Command::Quit {
+        if matches!(command, Command::Quit | Command::Copy(_)) {
             return;
         }
-        let client = self.client.clone();
+        let fetcher = self.fetcher.clone();
         let sender = self.sender.clone();
         self.tasks.spawn(async move {
-            let msg = run_command(&client, command).await;
+            let msg = fetcher.run(command).await;
             if let Some(msg) = msg {
                 // The receiver is gone only when the dashboard is closing.
                 let _ = sender.send(msg).await;
@@ -58,6 +250,10 @@ impl Executor {
 
     /// Cancels every running task, such as when the dashboard exits.
     pub fn shutdown(&mut self) {
+        let running = self.tasks.len();
+        if running > 0 {
+            tracing::info!(running, "aborting background requests");
+        }
         self.tasks.abort_all();
     }
 }
@@ -67,49 +263,9 @@ pub fn local_now() -> Timestamp {
     Timestamp::from_datetime(chrono::Utc::now())
 }
 
-/// Executes one command and returns the message that reports its result.
+/// Executes one command without remembering pages, so every list is fetched in full.
 pub async fn run_command(client: &ApiClient, command: Command) -> Option<Msg> {
-    match command {
-        Command::Poll(resources) => Some(Msg::Polled(fetch(client, &resources).await)),
-        Command::SoftDelete { id, name, reason } => {
-            let result = client.soft_delete(&id, &reason).await;
-            Some(mutated(
-                MutationKind::SoftDelete,
-                id,
-                name,
-                result,
-                MutationResponse::SoftDeleted,
-            ))
-        }
-        Command::ForceDelete { id, name, reason } => {
-            let result = client.force_delete(&id, &name, &reason).await;
-            Some(mutated(
-                MutationKind::ForceDelete,
-                id,
-                name,
-                result,
-                MutationResponse::ForceDeleted,
-            ))
-        }
-        Command::Restore { id, name } => {
-            let result = client.restore(&id).await;
-            Some(mutated(
-                MutationKind::Restore,
-                id,
-                name,
-                result,
-                MutationResponse::Restored,
-            ))
-        }
-        Command::BulkRestore { ids } => {
-            let result = client.bulk_restore(&ids).await;
-            Some(Msg::BulkRestored {
-                received_at: local_now(),
-                result,
-            })
-        }
-        Command::Quit => None,
-    }
+    Fetcher::new(client.clone()).run(command).await
 }
 
 fn mutated<T>(
@@ -131,34 +287,121 @@ fn mutated<T>(
     }
 }
 
-/// Fetches every resource concurrently, stamping each result with its arrival time.
-pub async fn fetch(client: &ApiClient, resources: &[Resource]) -> Vec<Fetched> {
-    join_all(
-        resources
-            .iter()
-            .map(|resource| fetch_one(client, *resource)),
-    )
-    .await
+/// One page of a list, fresh or from the cache.
+struct Page<L> {
+    list: L,
+    server_time: Option<Timestamp>,
+    /// The server sent a new body rather than 304.
+    changed: bool,
 }
 
-async fn fetch_one(client: &ApiClient, resource: Resource) -> Fetched {
-    let data = match resource {
-        Resource::Capabilities => FetchedData::Capabilities(client.capabilities().await),
-        Resource::Active => FetchedData::Active(client.list_active().await),
-        Resource::Deleted => FetchedData::Deleted(client.list_deleted().await),
-        Resource::Queue => FetchedData::Queue(fetch_queue(client).await),
-        Resource::Audit => {
-            let query = AuditQuery {
-                limit: Some(AUDIT_PAGE_SIZE),
-                ..AuditQuery::default()
-            };
-            FetchedData::Audit(client.audit(&query).await)
+/// Fetches one page, sending the cached `ETag`.
+async fn fetch_page<L: PagedList>(
+    client: &ApiClient,
+    path: &str,
+    offset: u64,
+    cache: &PageCache<L>,
+) -> Result<Page<L>, ApiError> {
+    let cached_etag = lock(cache).get(&offset).and_then(|(etag, _)| etag.clone());
+    let pairs = [
+        ("limit", PAGE_SIZE.to_string()),
+        ("offset", offset.to_string()),
+    ];
+    let tagged = ops::get_conditional::<L>(client, path, &pairs, cached_etag.as_deref()).await?;
+    let server_time = tagged.response.server_time;
+    match tagged.response.body {
+        Conditional::Modified(list) => {
+            lock(cache).insert(offset, (tagged.etag, list.clone()));
+            Ok(Page {
+                list,
+                server_time,
+                changed: true,
+            })
         }
-    };
-    Fetched {
-        received_at: local_now(),
-        data,
+        Conditional::NotModified => match lock(cache).get(&offset) {
+            Some((_, list)) => Ok(Page {
+                list: list.clone(),
+                server_time,
+                changed: false,
+            }),
+            None => Err(ApiError::Decode {
+                url: format!("{}{path}", client.base_url()),
+                detail: "304 Not Modified for a page that was never fetched".to_owned(),
+            }),
+        },
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while the lock was held leaves a cache that is still a valid map.
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Fetches every page of a list. Reports [`Conditional::NotModified`] only when every page
+/// was unchanged and the page count is the same as last time.
+///
+/// A server without pagination ignores `limit` and `offset` and returns the whole list in
+/// the first response, which then ends the loop.
+// NOTE: pages are separate requests, so a webhook that moves between pages during one poll
+// can be missed until the next poll; duplicates are dropped by id.
+async fn fetch_paged<L: PagedList>(
+    client: &ApiClient,
+    path: &str,
+    cache: &PageCache<L>,
+) -> Result<ApiResponse<Conditional<L>>, ApiError> {
+    let first = fetch_page(client, path, 0, cache).await?;
+    let server_time = first.server_time;
+    let total = first.list.total();
+    let first_rows = first.list.row_count() as u64;
+    let mut offsets = Vec::new();
+    if first_rows == PAGE_SIZE && first_rows < total {
+        let mut offset = first_rows;
+        while offset < total {
+            offsets.push(offset);
+            offset += PAGE_SIZE;
+        }
+    }
+    let rest: Vec<Result<Page<L>, ApiError>> = futures::stream::iter(offsets.iter().copied())
+        .map(|offset| fetch_page(client, path, offset, cache))
+        .buffered(PAGE_CONCURRENCY)
+        .collect()
+        .await;
+    let mut changed = first.changed;
+    let mut pages = vec![first.list];
+    for result in rest {
+        let page = result?;
+        changed |= page.changed;
+        let empty = page.list.row_count() == 0;
+        pages.push(page.list);
+        if empty {
+            break;
+        }
+    }
+    {
+        let mut cache = lock(cache);
+        let before = cache.len();
+        let last_offset = offsets.last().copied().unwrap_or(0);
+        cache.retain(|offset, _| *offset <= last_offset);
+        changed |= cache.len() != before;
+    }
+    if !changed {
+        return Ok(ApiResponse {
+            body: Conditional::NotModified,
+            server_time,
+        });
+    }
+    let mut list = pages[0].clone();
+    list.clear_rows();
+    let mut seen = HashSet::new();
+    for page in &pages {
+        list.extend_from(page, &mut seen);
+    }
+    Ok(ApiResponse {
+        body: Conditional::Modified(list),
+        server_time,
+    })
 }
 
 /// Fetches the queue summary and the jobs in [`QUEUE_STATES`]. Any failed request fails the
@@ -184,4 +427,35 @@ async fn fetch_queue(client: &ApiClient) -> Result<ApiResponse<QueueData>, ApiEr
         },
         server_time: summary.server_time,
     })
+}
+
+/// Fetches one webhook, its audit timeline and, for a live deletion job, the queue's record
+/// of that job with its lease.
+async fn fetch_detail(client: &ApiClient, id: &str) -> DetailFetch {
+    let query = AuditQuery {
+        limit: Some(DETAIL_AUDIT_LIMIT),
+        ..AuditQuery::default()
+    };
+    let (webhook, audit) = futures::join!(client.get_webhook(id), client.webhook_audit(id, &query));
+    let job_state = webhook
+        .as_ref()
+        .ok()
+        .and_then(|response| response.body.job.as_ref())
+        .map(|job| job.status);
+    // NOTE: the job is looked up among the first DETAIL_JOB_SEARCH_LIMIT jobs of its state;
+    // past that the lease is shown as unknown.
+    let job = match job_state {
+        Some(state) if state.is_live() || state == JobState::DeadLetter => client
+            .jobs(state, Some(DETAIL_JOB_SEARCH_LIMIT))
+            .await
+            .ok()
+            .and_then(|list| list.body.jobs.into_iter().find(|job| job.webhook_id == id)),
+        _ => None,
+    };
+    DetailFetch {
+        id: id.to_owned(),
+        webhook,
+        audit,
+        job,
+    }
 }

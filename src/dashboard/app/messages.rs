@@ -4,29 +4,44 @@ use crossterm::event::KeyEvent;
 
 use super::QueueData;
 use crate::api::{
-    AuditPage, BulkRestoreResponse, DeletedList, ForceDeleteResponse, RestoreResponse,
-    SoftDeleteResponse, Timestamp, WebhookList,
+    AuditPage, BulkRestoreResponse, DeadLetterRetryResponse, DeletedList, ForceDeleteResponse,
+    JobRecord, JobRetryResponse, RestoreResponse, SoftDeleteResponse, Timestamp, WebhookDetail,
+    WebhookList,
 };
-use crate::client::{ApiError, ApiResponse, Capabilities};
+use crate::client::{ApiError, ApiResponse, Capabilities, Conditional};
 
 /// The data a poll fetches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resource {
     Capabilities,
     Active,
     Deleted,
     Queue,
     Audit,
+    /// The detail view of one webhook: its config, job and audit timeline.
+    Detail(String),
+}
+
+/// Everything the detail view of one webhook fetches.
+#[derive(Debug, Clone)]
+pub struct DetailFetch {
+    pub id: String,
+    pub webhook: Result<ApiResponse<WebhookDetail>, ApiError>,
+    pub audit: Result<ApiResponse<AuditPage>, ApiError>,
+    /// The queue's record of the live deletion job, with its lease, when the server has the
+    /// queue extension and lists the job.
+    pub job: Option<JobRecord>,
 }
 
 /// The result of fetching one [`Resource`].
 #[derive(Debug, Clone)]
 pub enum FetchedData {
     Capabilities(Result<ApiResponse<Capabilities>, ApiError>),
-    Active(Result<ApiResponse<WebhookList>, ApiError>),
-    Deleted(Result<ApiResponse<DeletedList>, ApiError>),
+    Active(Result<ApiResponse<Conditional<WebhookList>>, ApiError>),
+    Deleted(Result<ApiResponse<Conditional<DeletedList>>, ApiError>),
     Queue(Result<ApiResponse<QueueData>, ApiError>),
     Audit(Result<ApiResponse<AuditPage>, ApiError>),
+    Detail(Box<DetailFetch>),
 }
 
 /// One fetch result and the local time it arrived, for the server clock offset.
@@ -52,10 +67,21 @@ pub enum MutationResponse {
     Restored(RestoreResponse),
 }
 
+/// The outcome of retrying dead-lettered jobs.
+#[derive(Debug, Clone)]
+pub enum RetryOutcome {
+    /// One result per job id, in the order sent.
+    Jobs(Vec<(String, Result<ApiResponse<JobRetryResponse>, ApiError>)>),
+    /// Every dead-lettered job at once.
+    AllDeadLetters(Result<ApiResponse<DeadLetterRetryResponse>, ApiError>),
+}
+
 /// Everything the update function reacts to.
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste). It only ever edits the focused input.
+    Paste(String),
     /// Sent once a second so countdowns and notices move between polls.
     Tick,
     Resize {
@@ -74,9 +100,18 @@ pub enum Msg {
         received_at: Timestamp,
         result: Result<ApiResponse<BulkRestoreResponse>, ApiError>,
     },
+    Retried {
+        received_at: Timestamp,
+        outcome: RetryOutcome,
+    },
+    /// The clipboard escape sequence was written, or failed to be.
+    Copied {
+        text: String,
+        result: Result<(), String>,
+    },
 }
 
-/// Work for the poller: network requests, or leaving the dashboard.
+/// Work for the event loop: network requests, the clipboard, or leaving the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Poll(Vec<Resource>),
@@ -91,12 +126,29 @@ pub enum Command {
         name: String,
         reason: String,
     },
+    /// `enabled: false` brings the webhook back disabled (`?enabled=false`).
     Restore {
         id: String,
         name: String,
+        enabled: bool,
     },
     BulkRestore {
         ids: Vec<String>,
     },
+    /// Retries each dead-lettered job, one request per id.
+    RetryJobs {
+        ids: Vec<String>,
+    },
+    /// Retries every dead-lettered job with one request.
+    RetryDeadLetters,
+    /// Copies text to the terminal's clipboard with OSC 52.
+    Copy(String),
     Quit,
+}
+
+impl Command {
+    /// Whether the command changes data on the server.
+    pub fn is_write(&self) -> bool {
+        !matches!(self, Command::Poll(_) | Command::Copy(_) | Command::Quit)
+    }
 }

@@ -2,8 +2,12 @@
 
 use std::time::Duration;
 
+use super::lists::{ListRow, ListState};
 use super::MAX_BACKOFF;
-use crate::api::{JobRecord, QueueSummary, Timestamp};
+use crate::api::{
+    AuditEvent, AuditPage, DeletedList, DeletedWebhook, JobRecord, QueueSummary, Timestamp,
+    WebhookList, WebhookSummary,
+};
 use crate::client::ApiError;
 use crate::dashboard::widgets::text::clean;
 
@@ -61,8 +65,8 @@ pub struct View<T> {
     pub load: LoadState,
     /// Local time of the last successful fetch.
     pub updated_at: Option<Timestamp>,
-    /// Index of the selected row.
-    pub selected: usize,
+    /// Cursor, filter, sort and marks of the rows.
+    pub list: ListState,
 }
 
 impl<T> Default for View<T> {
@@ -71,7 +75,7 @@ impl<T> Default for View<T> {
             data: None,
             load: LoadState::Loading,
             updated_at: None,
-            selected: 0,
+            list: ListState::default(),
         }
     }
 }
@@ -82,8 +86,7 @@ impl<T> View<T> {
         self.data.is_some() && matches!(self.load, LoadState::Failed(_))
     }
 
-    pub(super) fn store(&mut self, data: T, now: Timestamp) {
-        self.data = Some(data);
+    pub(super) fn mark_loaded(&mut self, now: Timestamp) {
         self.load = LoadState::Loaded;
         self.updated_at = Some(now);
     }
@@ -93,6 +96,137 @@ impl<T> View<T> {
             ApiError::ExtensionMissing { .. } => LoadState::NotProvided,
             other => LoadState::Failed(clean(&other.to_string())),
         };
+    }
+}
+
+/// Data whose rows a list shows.
+pub trait Rows {
+    type Row: ListRow;
+
+    fn rows(&self) -> &[Self::Row];
+
+    fn rows_mut(&mut self) -> &mut Vec<Self::Row>;
+}
+
+impl Rows for WebhookList {
+    type Row = WebhookSummary;
+
+    fn rows(&self) -> &[WebhookSummary] {
+        &self.webhooks
+    }
+
+    fn rows_mut(&mut self) -> &mut Vec<WebhookSummary> {
+        &mut self.webhooks
+    }
+}
+
+impl Rows for DeletedList {
+    type Row = DeletedWebhook;
+
+    fn rows(&self) -> &[DeletedWebhook] {
+        &self.webhooks
+    }
+
+    fn rows_mut(&mut self) -> &mut Vec<DeletedWebhook> {
+        &mut self.webhooks
+    }
+}
+
+impl Rows for QueueData {
+    type Row = JobRecord;
+
+    fn rows(&self) -> &[JobRecord] {
+        &self.jobs
+    }
+
+    fn rows_mut(&mut self) -> &mut Vec<JobRecord> {
+        &mut self.jobs
+    }
+}
+
+impl Rows for AuditPage {
+    type Row = AuditEvent;
+
+    fn rows(&self) -> &[AuditEvent] {
+        &self.events
+    }
+
+    fn rows_mut(&mut self) -> &mut Vec<AuditEvent> {
+        &mut self.events
+    }
+}
+
+impl<T: Rows> View<T> {
+    /// Returns every row, including rows kept after they vanished from the server.
+    pub fn rows(&self) -> &[T::Row] {
+        self.data.as_ref().map_or(&[], Rows::rows)
+    }
+
+    /// Returns the row under the cursor.
+    pub fn selected(&self) -> Option<&T::Row> {
+        self.list
+            .cursor_row()
+            .and_then(|index| self.rows().get(index))
+    }
+
+    /// Returns the rows in display order, after filter and sort.
+    pub fn shown(&self) -> impl Iterator<Item = &T::Row> + '_ {
+        let rows = self.rows();
+        self.list
+            .order
+            .iter()
+            .filter_map(move |&index| rows.get(index))
+    }
+
+    /// Stores a new poll result, keeping vanished rows when `keep_identity` is set.
+    pub(super) fn store_rows(&mut self, mut data: T, keep_identity: bool, now: Timestamp) {
+        let fresh = std::mem::take(data.rows_mut());
+        let old = self.data.as_ref().map_or(&[][..], Rows::rows);
+        let kept = self.list.apply_poll(old, fresh, keep_identity, now);
+        *data.rows_mut() = kept;
+        self.data = Some(data);
+    }
+
+    /// Drops rows kept after they vanished, once nothing needs them any more.
+    pub(super) fn forget_gone(&mut self, now: Timestamp) {
+        if self.list.gone.is_empty() {
+            return;
+        }
+        let keep_id = self.selected().map(|row| row.row_id().into_owned());
+        let gone = std::mem::take(&mut self.list.gone);
+        if let Some(data) = &mut self.data {
+            data.rows_mut()
+                .retain(|row| !gone.contains(row.row_id().as_ref()));
+            self.list.rebuild(data.rows(), now, keep_id.as_deref());
+        }
+    }
+
+    /// Re-applies filter and sort, keeping the cursor on the same row.
+    pub(super) fn reorder(&mut self, now: Timestamp) {
+        let keep_id = self.selected().map(|row| row.row_id().into_owned());
+        if let Some(data) = &self.data {
+            self.list.reorder(data.rows(), now, keep_id.as_deref());
+        }
+    }
+
+    pub(super) fn toggle_mark(&mut self) {
+        let rows = self.data.as_ref().map_or(&[][..], Rows::rows);
+        self.list.toggle_mark(rows);
+    }
+
+    pub(super) fn mark_range(&mut self) {
+        let rows = self.data.as_ref().map_or(&[][..], Rows::rows);
+        self.list.mark_range(rows);
+    }
+
+    pub(super) fn mark_all_shown(&mut self) {
+        let rows = self.data.as_ref().map_or(&[][..], Rows::rows);
+        self.list.mark_all_shown(rows);
+    }
+
+    /// Number of rows the server listed, without rows kept after they vanished.
+    pub fn listed_count(&self) -> usize {
+        self.rows().len().saturating_sub(self.list.gone.len())
     }
 }
 

@@ -1,27 +1,19 @@
 //! Force delete: purges the webhook now, with no grace period and no way back. The operator
 //! types the webhook's name and a reason; confirmation stays disabled until the name matches
-//! exactly.
+//! exactly, wide and combining characters included.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use tui_input::Input;
 
-use super::DialogAction;
-use super::{buttons, edit, field, inner_width, input_line, is_confirm_key, reason_is_valid, show};
+use super::form::{FieldKey, Form, FormEvent};
+use super::{environment_lines, field, inner_width, key_hint, reason_is_valid, show, DialogAction};
 use crate::api::{DeletedWebhook, Timestamp, WebhookSummary};
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::text::clean;
-
-/// The input that receives typed characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    Name,
-    Reason,
-}
 
 const DIALOG_WIDTH: u16 = 72;
 
@@ -36,77 +28,82 @@ pub struct ForceDeleteDialog {
     pub leads: u64,
     /// The scheduled purge, when the webhook is already soft-deleted.
     pub scheduled: Option<Timestamp>,
-    pub typed_name: Input,
-    pub reason: Input,
-    pub focus: Focus,
+    pub env: Option<String>,
+    pub form: Form,
 }
 
 impl ForceDeleteDialog {
-    pub fn for_active(webhook: &WebhookSummary) -> Self {
-        Self::new(&webhook.id, &webhook.name, webhook.total_leads, None)
+    pub fn for_active(webhook: &WebhookSummary, env: Option<String>) -> Self {
+        Self::new(&webhook.id, &webhook.name, webhook.total_leads, None, env)
     }
 
-    pub fn for_deleted(webhook: &DeletedWebhook) -> Self {
+    pub fn for_deleted(webhook: &DeletedWebhook, env: Option<String>) -> Self {
         Self::new(
             &webhook.id,
             &webhook.name,
             webhook.stats.total_leads,
             Some(webhook.deletion.scheduled_deletion_at),
+            env,
         )
     }
 
-    fn new(id: &str, name: &str, leads: u64, scheduled: Option<Timestamp>) -> Self {
+    fn new(
+        id: &str,
+        name: &str,
+        leads: u64,
+        scheduled: Option<Timestamp>,
+        env: Option<String>,
+    ) -> Self {
+        let fields = Form::with_environment(
+            vec![Form::text(FieldKey::Name), Form::text(FieldKey::Reason)],
+            env.as_ref(),
+        );
         Self {
             id: id.to_owned(),
             name: name.to_owned(),
             shown_name: clean(name),
             leads,
             scheduled,
-            typed_name: Input::default(),
-            reason: Input::default(),
-            focus: Focus::Name,
+            env,
+            form: Form::new(fields),
         }
     }
 
+    /// Compares the typed name with the drawn name exactly: no case folding and no Unicode
+    /// normalisation, so a look-alike never confirms.
     pub fn name_matches(&self) -> bool {
-        self.typed_name.value() == self.shown_name
+        self.form.value(FieldKey::Name) == self.shown_name
     }
 
     pub fn can_confirm(&self) -> bool {
-        self.name_matches() && reason_is_valid(self.reason.value())
+        self.name_matches()
+            && reason_is_valid(self.form.value(FieldKey::Reason))
+            && self.form.environment_matches(self.env.as_ref())
+    }
+
+    fn why_disabled(&self) -> &'static str {
+        if !self.name_matches() {
+            "type the exact name first"
+        } else if !reason_is_valid(self.form.value(FieldKey::Reason)) {
+            "type a reason first"
+        } else {
+            "type the environment name first"
+        }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> DialogAction {
-        match key.code {
-            KeyCode::Esc => return DialogAction::Close,
-            KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
-                self.focus = match self.focus {
-                    Focus::Name => Focus::Reason,
-                    Focus::Reason => Focus::Name,
-                };
-                return DialogAction::None;
-            }
-            _ => {}
-        }
-        if is_confirm_key(key) {
-            if self.can_confirm() {
-                return DialogAction::Submit(Command::ForceDelete {
+        match self.form.handle_key(key) {
+            FormEvent::None => DialogAction::None,
+            FormEvent::Close => DialogAction::Close,
+            FormEvent::Confirm if self.can_confirm() => {
+                DialogAction::Submit(Command::ForceDelete {
                     id: self.id.clone(),
                     name: self.name.clone(),
-                    reason: self.reason.value().trim().to_owned(),
-                });
+                    reason: self.form.value(FieldKey::Reason).trim().to_owned(),
+                })
             }
-            if self.focus == Focus::Name {
-                self.focus = Focus::Reason;
-            }
-            return DialogAction::None;
+            FormEvent::Confirm => DialogAction::None,
         }
-        let input = match self.focus {
-            Focus::Name => &mut self.typed_name,
-            Focus::Reason => &mut self.reason,
-        };
-        edit(input, key);
-        DialogAction::None
     }
 
     pub fn render(&self, state: &State, area: Rect, buf: &mut Buffer) {
@@ -126,7 +123,7 @@ impl ForceDeleteDialog {
             field("Id", clean(&self.id)),
             Line::raw(""),
             Line::styled(
-                "Purges it now: no grace period and no restore.",
+                "Purges it now: no grace period, no restore and no undo.",
                 Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
             ),
         ];
@@ -149,31 +146,33 @@ impl ForceDeleteDialog {
         lines
     }
 
-    /// Builds the two inputs and the buttons.
+    /// Builds the inputs and the buttons.
     fn confirmation(&self, width: u16) -> Vec<Line<'static>> {
-        let match_hint = if self.typed_name.value().is_empty() {
+        let match_hint = if self.form.value(FieldKey::Name).is_empty() {
             Span::raw("")
         } else if self.name_matches() {
             Span::styled("  matches", Style::new().fg(Color::Green))
         } else {
             Span::styled("  does not match", Style::new().fg(Color::Yellow))
         };
-        let why_disabled = if self.name_matches() {
-            "type a reason first"
-        } else {
-            "type the exact name first"
-        };
-
-        vec![
+        let mut lines = vec![
             Line::from(vec![
                 Span::raw("Type the webhook name to confirm:"),
                 match_hint,
             ]),
-            input_line(&self.typed_name, width, self.focus == Focus::Name),
+            self.form.input_line(FieldKey::Name, width),
             Line::raw("Reason (required):"),
-            input_line(&self.reason, width, self.focus == Focus::Reason),
-            Line::raw(""),
-            buttons("Delete now", self.can_confirm(), why_disabled),
-        ]
+            self.form.input_line(FieldKey::Reason, width),
+        ];
+        lines.extend(environment_lines(&self.form, self.env.as_ref(), width));
+        lines.push(Line::raw(""));
+        lines.push(self.form.buttons(
+            "Delete now",
+            Color::Red,
+            self.can_confirm(),
+            self.why_disabled(),
+        ));
+        lines.push(key_hint());
+        lines
     }
 }

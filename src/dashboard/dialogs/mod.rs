@@ -1,28 +1,33 @@
-//! Confirmation dialogs for deleting and restoring. A key press only opens a dialog, and a
-//! request is sent only when the operator confirms it. Confirmation stays disabled until the
-//! required input is valid.
+//! Confirmation dialogs for every write. A key press only opens a dialog, and a request is
+//! sent only when the operator confirms it. Confirmation stays disabled until the required
+//! input is valid, and under `--confirm-env` until the environment name is typed too.
 
 mod bulk;
 mod force_delete;
+pub mod form;
 mod restore;
+mod retry;
 mod soft_delete;
+mod undo;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
-use tui_input::backend::crossterm::EventHandler;
-use tui_input::Input;
 
-pub use bulk::{BulkDialog, BulkPhase};
+pub use bulk::{BulkDialog, BulkItem, BulkPhase};
 pub use force_delete::ForceDeleteDialog;
+pub use form::{FieldKey, Focus, Form};
 pub use restore::RestoreDialog;
+pub use retry::{RetryDialog, RetryItem, RetryPhase};
 pub use soft_delete::SoftDeleteDialog;
+pub use undo::UndoDialog;
 
 use crate::api::{Timestamp, MAX_REASON_CHARS};
 use crate::dashboard::app::{Command, State};
+use crate::dashboard::widgets::text::clean;
 
 /// The open dialog.
 #[derive(Debug)]
@@ -31,6 +36,8 @@ pub enum Dialog {
     ForceDelete(ForceDeleteDialog),
     Restore(RestoreDialog),
     Bulk(BulkDialog),
+    Retry(RetryDialog),
+    Undo(UndoDialog),
 }
 
 /// Effect of a key press in a dialog.
@@ -42,14 +49,54 @@ pub enum DialogAction {
 }
 
 impl Dialog {
-    /// Applies a key press. `server_now` is the server's estimated time, for dialogs that
-    /// refuse to submit once a deadline has passed.
+    /// Applies a key press. `server_now` is the server's estimated time.
     pub fn handle_key(&mut self, key: KeyEvent, server_now: Timestamp) -> DialogAction {
         match self {
             Dialog::SoftDelete(dialog) => dialog.handle_key(key),
             Dialog::ForceDelete(dialog) => dialog.handle_key(key),
             Dialog::Restore(dialog) => dialog.handle_key(key, server_now),
             Dialog::Bulk(dialog) => dialog.handle_key(key),
+            Dialog::Retry(dialog) => dialog.handle_key(key),
+            Dialog::Undo(dialog) => dialog.handle_key(key),
+        }
+    }
+
+    /// Inserts pasted text into the focused input. Returns `false` when no input has focus.
+    pub fn paste(&mut self, text: &str) -> bool {
+        match self.form_mut() {
+            Some(form) => form.paste(text),
+            None => false,
+        }
+    }
+
+    /// Returns the form of the dialog, while it still takes input.
+    pub fn form(&self) -> Option<&Form> {
+        match self {
+            Dialog::SoftDelete(dialog) => Some(&dialog.form),
+            Dialog::ForceDelete(dialog) => Some(&dialog.form),
+            Dialog::Restore(dialog) => Some(&dialog.form),
+            Dialog::Bulk(dialog) => {
+                matches!(dialog.phase, BulkPhase::Confirm).then_some(&dialog.form)
+            }
+            Dialog::Retry(dialog) => {
+                matches!(dialog.phase, RetryPhase::Confirm).then_some(&dialog.form)
+            }
+            Dialog::Undo(dialog) => Some(&dialog.form),
+        }
+    }
+
+    fn form_mut(&mut self) -> Option<&mut Form> {
+        match self {
+            Dialog::SoftDelete(dialog) => Some(&mut dialog.form),
+            Dialog::ForceDelete(dialog) => Some(&mut dialog.form),
+            Dialog::Restore(dialog) => Some(&mut dialog.form),
+            Dialog::Bulk(dialog) => {
+                matches!(dialog.phase, BulkPhase::Confirm).then_some(&mut dialog.form)
+            }
+            Dialog::Retry(dialog) => {
+                matches!(dialog.phase, RetryPhase::Confirm).then_some(&mut dialog.form)
+            }
+            Dialog::Undo(dialog) => Some(&mut dialog.form),
         }
     }
 
@@ -60,6 +107,8 @@ impl Dialog {
             Dialog::ForceDelete(dialog) => dialog.render(state, area, buf),
             Dialog::Restore(dialog) => dialog.render(state, area, buf),
             Dialog::Bulk(dialog) => dialog.render(state, area, buf),
+            Dialog::Retry(dialog) => dialog.render(state, area, buf),
+            Dialog::Undo(dialog) => dialog.render(state, area, buf),
         }
     }
 }
@@ -68,17 +117,6 @@ impl Dialog {
 pub fn reason_is_valid(reason: &str) -> bool {
     let trimmed = reason.trim();
     !trimmed.is_empty() && trimmed.chars().count() <= MAX_REASON_CHARS
-}
-
-/// Passes a key to a text input. Returns whether the input consumed it.
-fn edit(input: &mut Input, key: KeyEvent) -> bool {
-    input
-        .handle_event(&crossterm::event::Event::Key(key))
-        .is_some()
-}
-
-fn is_confirm_key(key: KeyEvent) -> bool {
-    key.code == KeyCode::Enter
 }
 
 /// Clears and frames a centred box of at most `width` x `height` inside `area`, returning the
@@ -126,6 +164,9 @@ fn show(
     lines: Vec<Line<'_>>,
     buf: &mut Buffer,
 ) {
+    if area.is_empty() {
+        return;
+    }
     let columns = usize::from(inner_width(area, width).max(1));
     let rows: usize = lines
         .iter()
@@ -146,62 +187,33 @@ fn field<'a>(label: &'a str, value: String) -> Line<'a> {
     ])
 }
 
-/// Builds the confirm and cancel buttons. A disabled confirm button is crossed out, followed
-/// by the reason it is disabled.
-fn buttons(confirm: &str, enabled: bool, why_disabled: &str) -> Line<'static> {
-    let confirm_style = if enabled {
-        Style::new()
-            .fg(Color::Black)
-            .bg(Color::Red)
-            .add_modifier(Modifier::BOLD)
-    } else {
-        Style::new()
-            .fg(Color::DarkGray)
-            .add_modifier(Modifier::CROSSED_OUT)
+/// Builds the environment prompt and input lines, when `--confirm-env` is set.
+fn environment_lines(form: &Form, env: Option<&String>, width: u16) -> Vec<Line<'static>> {
+    let Some(env) = env else {
+        return Vec::new();
     };
-    let mut spans = vec![
-        Span::styled(format!(" Enter {confirm} "), confirm_style),
-        Span::raw("  "),
-        Span::styled(
-            " Esc Cancel ",
-            Style::new().add_modifier(Modifier::REVERSED),
-        ),
-    ];
-    if !enabled {
-        spans.push(Span::styled(
-            format!("  {why_disabled}"),
-            Style::new().fg(Color::Yellow),
-        ));
-    }
-    Line::from(spans)
+    let hint = if form.value(FieldKey::Environment).is_empty() {
+        Span::raw("")
+    } else if form.environment_matches(Some(env)) {
+        Span::styled("  matches", Style::new().fg(Color::Green))
+    } else {
+        Span::styled("  does not match", Style::new().fg(Color::Yellow))
+    };
+    vec![
+        Line::from(vec![
+            Span::raw("Type the environment name "),
+            Span::styled(clean(env), Style::new().add_modifier(Modifier::BOLD)),
+            Span::raw(" to confirm:"),
+            hint,
+        ]),
+        form.input_line(FieldKey::Environment, width),
+    ]
 }
 
-/// Draws a text input as `> value` with a block cursor, scrolled so the cursor stays visible
-/// in `width` columns. Counts characters as columns, so wide characters may scroll early.
-fn input_line(input: &Input, width: u16, focused: bool) -> Line<'static> {
-    let prompt = if focused { "> " } else { "  " };
-    let available = usize::from(width).saturating_sub(prompt.len()).max(1);
-    let chars: Vec<char> = input.value().chars().collect();
-    let cursor = input.cursor().min(chars.len());
-    let scroll = (cursor + 1).saturating_sub(available);
-    let visible_end = (scroll + available).min(chars.len());
-    let before: String = chars[scroll..cursor].iter().collect();
-    let at_cursor = chars.get(cursor).map_or(" ".to_owned(), char::to_string);
-    let after: String = chars[(cursor + 1).min(visible_end)..visible_end]
-        .iter()
-        .collect();
-    let text_style = Style::new().fg(Color::White).bg(Color::DarkGray);
-    let cursor_style = if focused {
-        text_style.add_modifier(Modifier::REVERSED)
-    } else {
-        text_style
-    };
-    let used = before.chars().count() + 1 + after.chars().count();
-    Line::from(vec![
-        Span::styled(prompt, Style::new().fg(Color::Cyan)),
-        Span::styled(before, text_style),
-        Span::styled(at_cursor, cursor_style),
-        Span::styled(after, text_style),
-        Span::styled(" ".repeat(available.saturating_sub(used)), text_style),
-    ])
+/// The line under the buttons that names the keys.
+fn key_hint() -> Line<'static> {
+    Line::styled(
+        "Tab moves · Enter activates · Esc cancels",
+        Style::new().fg(Color::DarkGray),
+    )
 }

@@ -3,15 +3,14 @@
 
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::Line;
-use tui_input::Input;
 
-use super::DialogAction;
-use super::{buttons, edit, field, inner_width, input_line, is_confirm_key, reason_is_valid, show};
+use super::form::{FieldKey, Form, FormEvent};
+use super::{environment_lines, field, inner_width, key_hint, reason_is_valid, show, DialogAction};
 use crate::api::WebhookSummary;
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
@@ -26,40 +25,48 @@ pub struct SoftDeleteDialog {
     pub leads: u64,
     /// The server's grace period, when it reports one.
     pub grace: Option<Duration>,
-    pub reason: Input,
+    /// The environment name to type, under `--confirm-env`.
+    pub env: Option<String>,
+    pub form: Form,
 }
 
 impl SoftDeleteDialog {
-    pub fn new(webhook: &WebhookSummary, grace: Option<Duration>) -> Self {
+    pub fn new(webhook: &WebhookSummary, grace: Option<Duration>, env: Option<String>) -> Self {
+        let fields = Form::with_environment(vec![Form::text(FieldKey::Reason)], env.as_ref());
         Self {
             id: webhook.id.clone(),
             name: webhook.name.clone(),
             leads: webhook.total_leads,
             grace,
-            reason: Input::default(),
+            form: Form::new(fields),
+            env,
         }
     }
 
     pub fn can_confirm(&self) -> bool {
-        reason_is_valid(self.reason.value())
+        reason_is_valid(self.form.value(FieldKey::Reason))
+            && self.form.environment_matches(self.env.as_ref())
+    }
+
+    fn why_disabled(&self) -> &'static str {
+        if !reason_is_valid(self.form.value(FieldKey::Reason)) {
+            "type a reason first"
+        } else {
+            "type the environment name first"
+        }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> DialogAction {
-        if key.code == KeyCode::Esc {
-            return DialogAction::Close;
-        }
-        if is_confirm_key(key) {
-            if !self.can_confirm() {
-                return DialogAction::None;
-            }
-            return DialogAction::Submit(Command::SoftDelete {
+        match self.form.handle_key(key) {
+            FormEvent::None => DialogAction::None,
+            FormEvent::Close => DialogAction::Close,
+            FormEvent::Confirm if self.can_confirm() => DialogAction::Submit(Command::SoftDelete {
                 id: self.id.clone(),
                 name: self.name.clone(),
-                reason: self.reason.value().trim().to_owned(),
-            });
+                reason: self.form.value(FieldKey::Reason).trim().to_owned(),
+            }),
+            FormEvent::Confirm => DialogAction::None,
         }
-        edit(&mut self.reason, key);
-        DialogAction::None
     }
 
     pub fn render(&self, state: &State, area: Rect, buf: &mut Buffer) {
@@ -79,7 +86,7 @@ impl SoftDeleteDialog {
                      before then."
                 .to_owned(),
         };
-        let lines = vec![
+        let mut lines = vec![
             field("Webhook", clean(&self.name)),
             field("Id", clean(&self.id)),
             Line::raw(""),
@@ -88,13 +95,20 @@ impl SoftDeleteDialog {
                 self.leads
             )),
             Line::styled(purge, Style::new().fg(Color::Yellow)),
-            Line::raw("Restore it from the Deleted tab with r."),
+            Line::raw("Restore it from the Deleted tab with r, or press u right after."),
             Line::raw(""),
             Line::raw("Reason (required):"),
-            input_line(&self.reason, width, true),
-            Line::raw(""),
-            buttons("Delete", self.can_confirm(), "type a reason first"),
+            self.form.input_line(FieldKey::Reason, width),
         ];
+        lines.extend(environment_lines(&self.form, self.env.as_ref(), width));
+        lines.push(Line::raw(""));
+        lines.push(self.form.buttons(
+            "Delete",
+            Color::Red,
+            self.can_confirm(),
+            self.why_disabled(),
+        ));
+        lines.push(key_hint());
         show(
             area,
             DIALOG_WIDTH,

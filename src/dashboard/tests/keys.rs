@@ -7,7 +7,7 @@ use crate::api::{BulkRestoreItem, BulkRestoreResponse, SoftDeleteResponse};
 use crate::dashboard::app::{
     Command, LoadState, MutationKind, MutationResponse, Resource, Tab, MAX_BACKOFF,
 };
-use crate::dashboard::dialogs::{BulkPhase, Dialog};
+use crate::dashboard::dialogs::{BulkPhase, Dialog, Focus};
 use crate::dashboard::widgets::countdown::PurgeClock;
 
 fn is_poll(command: &Command) -> bool {
@@ -78,17 +78,17 @@ fn j_and_k_move_within_bounds() {
     let mut state = loaded_state();
 
     state.update(at(LOCAL_NOW), key(KeyCode::Up));
-    assert_eq!(state.active.selected, 0);
+    assert_eq!(state.active.list.cursor, 0);
     for _ in 0..5 {
         state.update(at(LOCAL_NOW), char_key('j'));
     }
-    assert_eq!(state.active.selected, 2);
+    assert_eq!(state.active.list.cursor, 2);
     state.update(at(LOCAL_NOW), char_key('k'));
-    assert_eq!(state.active.selected, 1);
+    assert_eq!(state.active.list.cursor, 1);
     state.update(at(LOCAL_NOW), char_key('G'));
-    assert_eq!(state.active.selected, 2);
+    assert_eq!(state.active.list.cursor, 2);
     state.update(at(LOCAL_NOW), char_key('g'));
-    assert_eq!(state.active.selected, 0);
+    assert_eq!(state.active.list.cursor, 0);
 }
 
 #[test]
@@ -102,20 +102,37 @@ fn delete_key_alone_sends_no_request() {
 }
 
 #[test]
+fn soft_delete_opens_on_cancel() {
+    let mut state = loaded_state();
+    state.update(at(LOCAL_NOW), char_key('d'));
+    let Some(Dialog::SoftDelete(dialog)) = &state.dialog else {
+        panic!("d opened no soft delete dialog");
+    };
+    assert_eq!(dialog.form.focus, Focus::Cancel);
+
+    let commands = state.update(at(LOCAL_NOW), key(KeyCode::Enter));
+
+    assert!(commands.is_empty(), "{commands:?}");
+    assert!(state.dialog.is_none(), "Enter on Cancel closes the dialog");
+    assert_eq!(state.pending_requests, 0);
+}
+
+#[test]
 fn soft_delete_without_reason_stays_open() {
     let mut state = loaded_state();
     state.update(at(LOCAL_NOW), char_key('d'));
 
-    let commands = state.update(at(LOCAL_NOW), key(KeyCode::Enter));
-    assert!(commands.is_empty(), "{commands:?}");
     type_text(&mut state, "   ");
-    let commands = state.update(at(LOCAL_NOW), key(KeyCode::Enter));
-    assert!(commands.is_empty(), "{commands:?}");
+    let to_confirm = state.update(at(LOCAL_NOW), key(KeyCode::Enter));
+    assert!(to_confirm.is_empty(), "{to_confirm:?}");
+    let on_confirm = state.update(at(LOCAL_NOW), key(KeyCode::Enter));
+    assert!(on_confirm.is_empty(), "{on_confirm:?}");
 
     let Some(Dialog::SoftDelete(dialog)) = &state.dialog else {
         panic!("the dialog closed without a reason");
     };
     assert!(!dialog.can_confirm());
+    assert_eq!(dialog.form.focus, Focus::Confirm);
 }
 
 #[test]
@@ -126,6 +143,11 @@ fn confirmed_soft_delete_sends_one_command() {
 
     let typed = type_text(&mut state, "  duplicate  ");
     assert!(typed.is_empty(), "typing sent {typed:?}");
+    let leave_field = state.update(at(LOCAL_NOW), key(KeyCode::Enter));
+    assert!(
+        leave_field.is_empty(),
+        "Enter in the reason sent {leave_field:?}"
+    );
     let commands = state.update(at(LOCAL_NOW), key(KeyCode::Enter));
 
     assert_eq!(
@@ -178,7 +200,7 @@ fn force_delete_disabled_until_name_matches() {
     let commands = state.update(at(LOCAL_NOW), key(KeyCode::Enter));
     assert!(commands.is_empty(), "a partial name sent {commands:?}");
 
-    state.update(at(LOCAL_NOW), key(KeyCode::Tab));
+    // Focus is on Confirm now; typing goes back to the name field.
     type_text(&mut state, "a");
     let Some(Dialog::ForceDelete(dialog)) = &state.dialog else {
         panic!("the force delete dialog closed");
@@ -188,6 +210,8 @@ fn force_delete_disabled_until_name_matches() {
 
     state.update(at(LOCAL_NOW), key(KeyCode::Backspace));
     type_text(&mut state, "A");
+    state.update(at(LOCAL_NOW), key(KeyCode::Enter));
+    state.update(at(LOCAL_NOW), key(KeyCode::Enter));
     let commands = state.update(at(LOCAL_NOW), key(KeyCode::Enter));
 
     assert_eq!(
@@ -224,6 +248,7 @@ fn force_delete_matches_the_drawn_name() {
     type_text(&mut state, "HVAC AZ");
     state.update(at(LOCAL_NOW), key(KeyCode::Tab));
     type_text(&mut state, "stuck");
+    state.update(at(LOCAL_NOW), key(KeyCode::Enter));
     let commands = state.update(at(LOCAL_NOW), key(KeyCode::Enter));
 
     let [Command::ForceDelete { name, .. }] = commands.as_slice() else {
@@ -249,6 +274,7 @@ fn restore_confirms_with_enter() {
         vec![Command::Restore {
             id: "sunrise_ws_cal_solar_004".to_owned(),
             name: "Sunrise Solar".to_owned(),
+            enabled: true,
         }]
     );
 }
@@ -271,7 +297,7 @@ fn marks_lead_to_one_bulk_restore() {
     state.update(at(LOCAL_NOW), key(KeyCode::Char(' ')));
     state.update(at(LOCAL_NOW), char_key('j'));
     state.update(at(LOCAL_NOW), key(KeyCode::Char(' ')));
-    assert_eq!(state.marks.len(), 2);
+    assert_eq!(state.deleted.list.marks.len(), 2);
 
     let opened = state.update(at(LOCAL_NOW), char_key('r'));
     assert!(opened.is_empty(), "{opened:?}");
@@ -324,8 +350,8 @@ fn bulk_results_unmark_restored_ids() {
         },
     );
 
-    assert_eq!(state.marks.len(), 1);
-    assert!(state.marks.contains("ws_tx_roof_005"));
+    assert_eq!(state.deleted.list.marks.len(), 1);
+    assert!(state.deleted.list.marks.contains("ws_tx_roof_005"));
     assert_eq!(state.pending_requests, 0);
     assert!(commands.iter().any(is_poll), "results trigger a refresh");
     let Some(Dialog::Bulk(dialog)) = &state.dialog else {
@@ -428,7 +454,7 @@ fn new_server_time_moves_the_offset() {
         Msg::Polled(vec![Fetched {
             received_at,
             data: FetchedData::Active(Ok(ApiResponse {
-                body: active_list(),
+                body: crate::client::Conditional::Modified(active_list()),
                 server_time: Some(ahead),
             })),
         }]),
@@ -525,7 +551,7 @@ fn ctrl_r_polls_now_or_after_running_poll() {
 }
 
 #[test]
-fn q_quits_but_asks_twice_while_requests_run() {
+fn q_quits_at_once_while_requests_run() {
     let mut idle = loaded_state();
     assert_eq!(
         idle.update(at(LOCAL_NOW), char_key('q')),
@@ -535,12 +561,14 @@ fn q_quits_but_asks_twice_while_requests_run() {
     let mut busy = loaded_state();
     busy.update(at(LOCAL_NOW), char_key('2'));
     busy.update(at(LOCAL_NOW), char_key('r'));
-    busy.update(at(LOCAL_NOW), key(KeyCode::Enter));
-    let first = busy.update(at(LOCAL_NOW), char_key('q'));
-    assert!(requests(&first).is_empty(), "{first:?}");
-    assert!(!busy.should_quit);
-    let second = busy.update(at(LOCAL_NOW), char_key('q'));
-    assert_eq!(second, vec![Command::Quit]);
+    let sent = busy.update(at(LOCAL_NOW), key(KeyCode::Enter));
+    assert_eq!(requests(&sent).len(), 1, "{sent:?}");
+    assert_eq!(busy.pending_requests, 1);
+
+    let quit = busy.update(at(LOCAL_NOW), char_key('q'));
+
+    assert_eq!(quit, vec![Command::Quit]);
+    assert!(busy.should_quit);
 }
 
 #[test]
@@ -579,7 +607,7 @@ fn core_only_server_marks_extension_tabs() {
 }
 
 #[test]
-fn marks_of_vanished_rows_are_dropped() {
+fn vanished_marked_row_stays_as_gone() {
     let mut state = loaded_state();
     state.update(at(LOCAL_NOW), char_key('2'));
     state.update(at(LOCAL_NOW), key(KeyCode::Char(' ')));
@@ -590,11 +618,46 @@ fn marks_of_vanished_rows_are_dropped() {
         at(LOCAL_NOW),
         Msg::Polled(vec![Fetched {
             received_at: at(LOCAL_NOW),
-            data: FetchedData::Deleted(response(shorter)),
+            data: FetchedData::Deleted(modified(shorter)),
         }]),
     );
 
-    assert!(state.marks.is_empty());
+    assert!(state
+        .deleted
+        .list
+        .marks
+        .contains("sunrise_ws_cal_solar_004"));
+    assert!(state.deleted.list.is_gone("sunrise_ws_cal_solar_004"));
+    assert_eq!(state.deleted.rows().len(), 3);
+    assert_eq!(state.deleted.listed_count(), 2);
+
+    state.update(at(LOCAL_NOW), ctrl('\\'));
+
+    assert!(state.deleted.list.marks.is_empty());
+    assert_eq!(
+        state.deleted.rows().len(),
+        2,
+        "clearing marks drops gone rows"
+    );
+}
+
+#[test]
+fn unmarked_vanished_rows_just_go() {
+    let mut state = loaded_state();
+    state.update(at(LOCAL_NOW), char_key('2'));
+    let mut shorter = deleted_list();
+    shorter.webhooks.remove(2);
+
+    state.update(
+        at(LOCAL_NOW),
+        Msg::Polled(vec![Fetched {
+            received_at: at(LOCAL_NOW),
+            data: FetchedData::Deleted(modified(shorter)),
+        }]),
+    );
+
+    assert_eq!(state.deleted.rows().len(), 2);
+    assert!(state.deleted.list.gone.is_empty());
 }
 
 #[test]
@@ -608,7 +671,7 @@ fn selection_follows_the_row_across_polls() {
         at(LOCAL_NOW),
         Msg::Polled(vec![Fetched {
             received_at: at(LOCAL_NOW),
-            data: FetchedData::Active(response(reordered)),
+            data: FetchedData::Active(modified(reordered)),
         }]),
     );
 

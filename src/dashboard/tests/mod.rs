@@ -3,6 +3,7 @@
 
 mod keys;
 mod render;
+mod screens;
 
 use std::time::Duration;
 
@@ -35,6 +36,10 @@ fn response<T>(body: T) -> Result<ApiResponse<T>, ApiError> {
         body,
         server_time: Some(at(SERVER_NOW)),
     })
+}
+
+fn modified<T>(body: T) -> Result<ApiResponse<crate::client::Conditional<T>>, ApiError> {
+    response(crate::client::Conditional::Modified(body))
 }
 
 fn full_capabilities() -> Capabilities {
@@ -169,11 +174,11 @@ fn full_poll() -> Msg {
         },
         Fetched {
             received_at,
-            data: FetchedData::Active(response(active_list())),
+            data: FetchedData::Active(modified(active_list())),
         },
         Fetched {
             received_at,
-            data: FetchedData::Deleted(response(deleted_list())),
+            data: FetchedData::Deleted(modified(deleted_list())),
         },
         Fetched {
             received_at,
@@ -197,6 +202,10 @@ fn loaded_state() -> State {
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
 fn char_key(c: char) -> Msg {

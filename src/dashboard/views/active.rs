@@ -6,10 +6,25 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, StatefulWidget, Table, TableState, Widget};
 
-use super::{highlight, render_placeholder, view_block};
+use super::{
+    changed_style, filtered_out, header_row, header_style, highlight, render_placeholder,
+    render_placeholder_text, row_marker, view_block, window,
+};
+use crate::api::WebhookSummary;
+use crate::dashboard::app::lists::{active_columns, ListState};
 use crate::dashboard::app::State;
 use crate::dashboard::format;
 use crate::dashboard::widgets::text::clean;
+
+/// Inner rows at which the one-line detail under the table appears.
+const DETAIL_MIN_ROWS: u16 = 8;
+
+/// Returns the table rows that fit in a body of `height` rows.
+pub fn table_rows(height: u16) -> usize {
+    let inner = height.saturating_sub(2);
+    let detail = if inner >= DETAIL_MIN_ROWS { 1 } else { 0 };
+    usize::from(inner.saturating_sub(detail).saturating_sub(1))
+}
 
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let view = &state.active;
@@ -17,53 +32,66 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         Some(list) => format!("Active webhooks · {}", list.total_webhooks),
         None => "Active webhooks".to_owned(),
     };
-    let block = view_block(title, view);
+    let block = view_block(title, view, state);
     if render_placeholder(view, "", block.clone(), area, buf) {
         return;
     }
-    let rows = state.active_rows();
-    if rows.is_empty() {
+    if view.rows().is_empty() {
         let empty = "No active webhooks. Deleted ones are on the Deleted tab (2).";
-        super::render_placeholder_text(empty, block, area, buf);
+        render_placeholder_text(empty, block, area, buf);
+        return;
+    }
+    if view.list.order.is_empty() {
+        render_placeholder_text(
+            &filtered_out(&view.list, view.rows().len()),
+            block,
+            area,
+            buf,
+        );
         return;
     }
 
-    let inner_height = area.height.saturating_sub(2);
-    let detail_height = if inner_height >= 8 { 1 } else { 0 };
+    let inner = block.inner(area);
+    let detail_height = if inner.height >= DETAIL_MIN_ROWS {
+        1
+    } else {
+        0
+    };
     let [table_area, detail_area] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_height)])
-            .areas(block.inner(area));
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_height)]).areas(inner);
     block.render(area, buf);
 
     let server_now = state.server_now();
-    let table_rows = rows.iter().map(|webhook| {
-        let enabled = if webhook.enabled {
-            Span::styled("yes", Style::new().fg(Color::Green))
-        } else {
-            Span::styled("no", Style::new().fg(Color::Yellow))
-        };
-        let last_lead = webhook
-            .last_lead_at
-            .map(|at| format::ago(at.until(server_now)))
-            .unwrap_or_else(|| "-".to_owned());
-        Row::new(vec![
-            Cell::from(clean(&webhook.id)),
-            Cell::from(clean(&webhook.name)),
-            Cell::from(clean(&webhook.kind)),
-            Cell::from(clean(&webhook.region)),
-            Cell::from(enabled),
-            Cell::from(webhook.total_leads.to_string()),
-            Cell::from(last_lead),
-        ])
-    });
-    let header = Row::new(["Id", "Name", "Type", "Region", "On", "Leads", "Last lead"]).style(
-        Style::new()
-            .fg(Color::DarkGray)
-            .add_modifier(Modifier::BOLD),
-    );
+    let shown = window(view, usize::from(table_area.height.saturating_sub(1)));
+    let table_rows = shown
+        .rows
+        .iter()
+        .map(|(_, webhook)| row(&view.list, webhook, server_now));
+    let titles = [
+        "",
+        "Id",
+        "Name",
+        "Type",
+        "Region",
+        "On",
+        "Leads",
+        "Last lead",
+    ];
+    let sorts = [
+        None,
+        Some(1),
+        Some(0),
+        Some(2),
+        Some(3),
+        Some(4),
+        Some(5),
+        Some(6),
+    ];
+    let header = Row::new(header_row(&titles, &sorts, &view.list)).style(header_style());
     let table = Table::new(
         table_rows,
         [
+            Constraint::Length(1),
             Constraint::Fill(3),
             Constraint::Fill(2),
             Constraint::Length(7),
@@ -76,7 +104,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     .header(header)
     .row_highlight_style(highlight())
     .highlight_symbol(">");
-    let mut table_state = TableState::default().with_selected(Some(view.selected));
+    let mut table_state = TableState::default().with_selected(shown.cursor);
     StatefulWidget::render(table, table_area, buf, &mut table_state);
 
     if let Some(selected) = state.selected_active() {
@@ -89,4 +117,45 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         ])
         .render(detail_area, buf);
     }
+}
+
+fn row(
+    list: &ListState,
+    webhook: &WebhookSummary,
+    server_now: crate::api::Timestamp,
+) -> Row<'static> {
+    let id = webhook.id.as_str();
+    let gone = list.is_gone(id);
+    let enabled = if webhook.enabled {
+        Span::styled("yes", Style::new().fg(Color::Green))
+    } else {
+        Span::styled("no", Style::new().fg(Color::Yellow))
+    };
+    let last_lead = webhook
+        .last_lead_at
+        .map(|at| format::ago(at.until(server_now)))
+        .unwrap_or_else(|| "-".to_owned());
+    let name_style = if gone {
+        Style::new()
+            .fg(Color::DarkGray)
+            .add_modifier(Modifier::CROSSED_OUT)
+    } else {
+        changed_style(list, id, active_columns::NAME)
+    };
+    Row::new(vec![
+        Cell::from(row_marker(list, webhook)),
+        Cell::from(clean(id)),
+        Cell::from(Span::styled(clean(&webhook.name), name_style)),
+        Cell::from(clean(&webhook.kind)),
+        Cell::from(clean(&webhook.region)),
+        Cell::from(enabled.patch_style(changed_style(list, id, active_columns::ENABLED))),
+        Cell::from(Span::styled(
+            webhook.total_leads.to_string(),
+            changed_style(list, id, active_columns::LEADS),
+        )),
+        Cell::from(Span::styled(
+            if gone { "gone".to_owned() } else { last_lead },
+            changed_style(list, id, active_columns::LAST_LEAD),
+        )),
+    ])
 }

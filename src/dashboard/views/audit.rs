@@ -6,7 +6,11 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row, StatefulWidget, Table, TableState};
 
-use super::{highlight, render_placeholder, render_placeholder_text, view_block};
+use super::{
+    filtered_out, header_row, header_style, highlight, render_placeholder, render_placeholder_text,
+    view_block, window,
+};
+use crate::api::AuditEvent;
 use crate::dashboard::app::State;
 use crate::dashboard::format;
 use crate::dashboard::widgets::text::{clean, clean_or_dash};
@@ -14,6 +18,11 @@ use crate::dashboard::widgets::text::{clean, clean_or_dash};
 /// Text drawn when the server lacks the audit extension.
 pub const NOT_PROVIDED: &str = "This server does not provide the audit extension, so the \
     history of actions cannot be shown. Active and Deleted work as usual.";
+
+/// Returns the table rows that fit in a body of `height` rows.
+pub fn table_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(2).saturating_sub(1))
+}
 
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let view = &state.audit;
@@ -24,7 +33,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         Some(page) => format!("Audit trail · {} events", page.events.len()),
         None => "Audit trail".to_owned(),
     };
-    let block = view_block(title, view);
+    let block = view_block(title, view, state);
     if state.capabilities.is_none() && view.data.is_none() {
         render_placeholder_text("Checking what this server provides…", block, area, buf);
         return;
@@ -32,56 +41,65 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     if render_placeholder(view, NOT_PROVIDED, block.clone(), area, buf) {
         return;
     }
-    let Some(page) = &view.data else {
-        return;
-    };
-    if page.events.is_empty() {
+    if view.rows().is_empty() {
         render_placeholder_text("No events recorded yet.", block, area, buf);
+        return;
+    }
+    if view.list.order.is_empty() {
+        render_placeholder_text(
+            &filtered_out(&view.list, view.rows().len()),
+            block,
+            area,
+            buf,
+        );
         return;
     }
 
     let server_now = state.server_now();
-    let rows = page.events.iter().map(|event| {
-        let webhook = if event.webhook_name.is_empty() {
-            clean(&event.webhook_id)
-        } else {
-            clean(&event.webhook_name)
-        };
-        Row::new(vec![
-            Cell::from(format::short_time(event.created_at, server_now)),
-            Cell::from(Span::styled(
-                clean(&event.event_type),
-                event_style(&event.event_type),
-            )),
-            Cell::from(webhook),
-            Cell::from(clean(&event.actor)),
-            Cell::from(clean_or_dash(event.reason.as_deref())),
-        ])
-    });
-    let header = Row::new(["Time", "Event", "Webhook", "Actor", "Reason"]).style(
-        Style::new()
-            .fg(Color::DarkGray)
-            .add_modifier(Modifier::BOLD),
-    );
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(12),
-            Constraint::Length(17),
-            Constraint::Fill(2),
-            Constraint::Length(10),
-            Constraint::Fill(2),
-        ],
-    )
-    .header(header)
-    .block(block)
-    .row_highlight_style(highlight())
-    .highlight_symbol(">");
-    let mut table_state = TableState::default().with_selected(Some(view.selected));
+    let inner = block.inner(area);
+    let shown = window(view, usize::from(inner.height.saturating_sub(1)));
+    let rows = shown.rows.iter().map(|(_, event)| row(event, server_now));
+    let titles = ["Time", "Event", "Webhook", "Actor", "Reason"];
+    let sorts = [Some(0), Some(1), Some(2), Some(3), None];
+    let header = Row::new(header_row(&titles, &sorts, &view.list)).style(header_style());
+    let table = Table::new(rows, widths())
+        .header(header)
+        .block(block)
+        .row_highlight_style(highlight())
+        .highlight_symbol(">");
+    let mut table_state = TableState::default().with_selected(shown.cursor);
     StatefulWidget::render(table, area, buf, &mut table_state);
 }
 
-fn event_style(event_type: &str) -> Style {
+pub fn widths() -> [Constraint; 5] {
+    [
+        Constraint::Length(12),
+        Constraint::Length(17),
+        Constraint::Fill(2),
+        Constraint::Length(10),
+        Constraint::Fill(2),
+    ]
+}
+
+pub fn row(event: &AuditEvent, server_now: crate::api::Timestamp) -> Row<'static> {
+    let webhook = if event.webhook_name.is_empty() {
+        clean(&event.webhook_id)
+    } else {
+        clean(&event.webhook_name)
+    };
+    Row::new(vec![
+        Cell::from(format::short_time(event.created_at, server_now)),
+        Cell::from(Span::styled(
+            clean(&event.event_type),
+            event_style(&event.event_type),
+        )),
+        Cell::from(webhook),
+        Cell::from(clean(&event.actor)),
+        Cell::from(clean_or_dash(event.reason.as_deref())),
+    ])
+}
+
+pub fn event_style(event_type: &str) -> Style {
     match event_type {
         "soft_deleted" | "disabled" => Style::new().fg(Color::Yellow),
         "restored" | "created" | "enabled" => Style::new().fg(Color::Green),

@@ -1,4 +1,5 @@
-//! The key reference, opened with `?`.
+//! The key reference, opened with `?`: the keys of the current view, then the global ones.
+//! Write keys are left out in read-only mode, because they are not bound there.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -6,24 +7,70 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
-/// Every key of the dashboard, with the tab it works on.
-pub const KEYS: &[(&str, &str)] = &[
-    ("1 2 3 4", "Active, Deleted, Queue, Audit tab"),
-    ("Tab S-Tab", "next or previous tab"),
-    ("j k ↓ ↑", "move; PgUp PgDn g G jump"),
-    ("d", "delete the selected webhook (Active)"),
-    ("D", "force delete after typing the name (Active, Deleted)"),
-    ("r", "restore selected or marked webhooks (Deleted)"),
-    ("space", "mark or unmark for bulk restore (Deleted)"),
+use crate::dashboard::app::{State, Tab};
+
+/// Keys of every view.
+const GLOBAL_KEYS: &[(&str, &str)] = &[
+    ("1-4 Tab", "Active, Deleted, Queue, Audit tab (S-Tab back)"),
+    (":", "command: active deleted queue audit webhook <id> q"),
+    ("/", "filter id, name, type, reason, user; /!x inverts"),
+    ("j k ↓ ↑", "move; PgUp PgDn page; g G top and bottom"),
+    ("s S", "sort by the next column; reverse the order"),
+    ("Enter", "detail of the selected webhook"),
+    ("y", "copy the webhook id to the clipboard (OSC 52)"),
     ("Ctrl-r", "refresh now"),
-    ("Enter Esc", "confirm or cancel a dialog"),
-    ("Esc", "dismiss the error in the status bar"),
-    ("q Ctrl-c", "quit"),
+    ("Esc", "back: detail, error, then filter"),
+    ("q Ctrl-c", "quit at once"),
 ];
 
-pub fn render(area: Rect, buf: &mut Buffer) {
-    let width = 66.min(area.width);
-    let height = (KEYS.len() as u16 + 4).min(area.height);
+/// Returns the keys of the current view, in the order the help lists them.
+pub fn view_keys(state: &State) -> Vec<(&'static str, &'static str)> {
+    let writes = !state.options.read_only;
+    let mut keys = Vec::new();
+    if state.detail.is_some() {
+        keys.push(("Esc", "back to the list"));
+        keys.push(("j k", "scroll the audit timeline"));
+        if writes {
+            keys.push(("d D r", "delete, force delete or restore this webhook"));
+        }
+    } else {
+        match state.tab {
+            Tab::Active if writes => {
+                keys.push(("d", "soft delete the selected webhook"));
+                keys.push(("D", "force delete after typing its name"));
+            }
+            Tab::Deleted => {
+                if writes {
+                    keys.push(("r", "restore the selected or marked webhooks"));
+                    keys.push(("D", "force delete after typing its name"));
+                }
+                keys.push(("space", "mark or unmark; Ctrl-space marks a range"));
+                keys.push(("Ctrl-a", "mark every row the filter shows"));
+                keys.push(("Ctrl-\\", "clear the marks"));
+                keys.push(("/<10m", "filter by time left: <10m, >1h, overdue"));
+            }
+            Tab::Queue => {
+                if writes {
+                    keys.push(("R", "retry the selected or marked dead letters"));
+                    keys.push(("A", "retry every dead letter, after typing the count"));
+                }
+                keys.push(("space", "mark or unmark; Ctrl-space marks a range"));
+                keys.push(("Ctrl-a Ctrl-\\", "mark all shown; clear the marks"));
+            }
+            Tab::Active | Tab::Audit => {}
+        }
+    }
+    if writes {
+        keys.push(("u", "undo the last delete or restore, for 10 s"));
+    }
+    keys
+}
+
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+    let view_keys = view_keys(state);
+    let width = 72.min(area.width);
+    let rows = view_keys.len() + GLOBAL_KEYS.len() + 6;
+    let height = u16::try_from(rows).unwrap_or(u16::MAX).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
@@ -31,23 +78,26 @@ pub fn render(area: Rect, buf: &mut Buffer) {
         height,
     };
     Clear.render(popup, buf);
-    let mut lines: Vec<Line<'static>> = KEYS
-        .iter()
-        .map(|(keys, action)| {
-            Line::from(vec![
-                Span::styled(
-                    format!("{keys:>10}  "),
-                    Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(*action),
-            ])
-        })
-        .collect();
-    lines.push(Line::raw(""));
+    let title = match (&state.detail, state.tab) {
+        (Some(_), _) => "Webhook detail".to_owned(),
+        (None, tab) => format!("{} tab", tab.title()),
+    };
+    let mut lines = vec![Line::styled(
+        title,
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+    )];
+    lines.extend(view_keys.iter().map(key_line));
     lines.push(Line::styled(
-        "Times are UTC and count down on the server's clock.",
-        Style::new().fg(Color::DarkGray),
+        "Everywhere",
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
     ));
+    lines.extend(GLOBAL_KEYS.iter().map(key_line));
+    let note = if state.options.read_only {
+        "Read-only: no key writes. Times are UTC, on the server's clock."
+    } else {
+        "Times are UTC and count down on the server's clock."
+    };
+    lines.push(Line::styled(note, Style::new().fg(Color::DarkGray)));
     Paragraph::new(lines)
         .block(
             Block::bordered()
@@ -55,4 +105,15 @@ pub fn render(area: Rect, buf: &mut Buffer) {
                 .title(" Keys (Esc closes) "),
         )
         .render(popup, buf);
+}
+
+fn key_line(entry: &(&'static str, &'static str)) -> Line<'static> {
+    let (keys, action) = entry;
+    Line::from(vec![
+        Span::styled(
+            format!("{keys:>14}  "),
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(*action),
+    ])
 }

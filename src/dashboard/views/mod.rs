@@ -1,12 +1,18 @@
-//! The screen: header, tabs, the current tab's view, the status bar and key hints, with the
-//! open dialog or help on top. Everything draws from `&State`; nothing here changes state or
-//! does I/O.
+//! The screen: header, tabs, the current tab's view (or one webhook's detail), the status bar
+//! and key hints or the prompt, with the open dialog or help on top. Everything draws from
+//! `&State`; nothing here changes state or does I/O.
+//!
+//! Lists build table rows only for the window that fits on screen, so a list of 100,000
+//! webhooks costs about as much to draw as a list of twenty.
 
 mod active;
 mod audit;
 mod deleted;
-mod help;
+mod detail;
+pub mod help;
 mod queue;
+
+use std::cell::Cell;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -15,13 +21,32 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
 use ratatui::Frame;
 
-use crate::dashboard::app::{LoadState, State, Tab, View};
+use crate::dashboard::app::lists::{visible_start, ListRow, ListState};
+use crate::dashboard::app::{LoadState, Prompt, Rows, State, Tab, View};
+use crate::dashboard::theme;
 use crate::dashboard::widgets::status_bar::{self, STALE};
 use crate::dashboard::widgets::text::clean;
 
-/// Smallest screen that gets the full layout; anything smaller shows a one-line notice.
+/// Smallest screen that gets the full layout; anything smaller shows a short notice.
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
+
+/// Rows above and below the body: header, tabs, two status lines and the hint line.
+const CHROME_ROWS: u16 = 5;
+
+thread_local! {
+    static ROWS_BUILT: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Returns how many table rows the views built since the last call, and resets the count.
+/// The render benchmark reads it to show that only visible rows are built.
+pub fn take_rows_built() -> usize {
+    ROWS_BUILT.with(|count| count.replace(0))
+}
+
+fn count_row() {
+    ROWS_BUILT.with(|count| count.set(count.get() + 1));
+}
 
 /// Draws the whole screen into the frame.
 pub fn draw(frame: &mut Frame, state: &State) {
@@ -29,13 +54,22 @@ pub fn draw(frame: &mut Frame, state: &State) {
     render(state, area, frame.buffer_mut());
 }
 
-/// Draws the whole screen into `buf`.
+/// Draws the whole screen into `buf`, in the state's colour mode.
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+    render_screen(state, area, buf);
+    theme::apply(state.options.color, buf);
+}
+
+fn render_screen(state: &State, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        Paragraph::new("hookgrace: enlarge the terminal (q quits)")
+        let notice = format!(
+            "hookgrace needs {MIN_WIDTH}x{MIN_HEIGHT}; this is {}x{}. q quits.",
+            area.width, area.height
+        );
+        Paragraph::new(notice)
             .wrap(Wrap { trim: true })
             .render(area, buf);
         return;
@@ -51,24 +85,118 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
 
     header_line(state).render(header, buf);
     tab_line(state).render(tabs, buf);
-    match state.tab {
-        Tab::Active => active::render(state, body, buf),
-        Tab::Deleted => deleted::render(state, body, buf),
-        Tab::Queue => queue::render(state, body, buf),
-        Tab::Audit => audit::render(state, body, buf),
+    match (&state.detail, state.tab) {
+        (Some(detail), _) => detail::render(state, detail, body, buf),
+        (None, Tab::Active) => active::render(state, body, buf),
+        (None, Tab::Deleted) => deleted::render(state, body, buf),
+        (None, Tab::Queue) => queue::render(state, body, buf),
+        (None, Tab::Audit) => audit::render(state, body, buf),
     }
     status_bar::render(state, status, buf);
-    hint_line(state).render(hints, buf);
+    match &state.prompt {
+        Some(prompt) => prompt_line(state, prompt).render(hints, buf),
+        None => hint_line(state).render(hints, buf),
+    }
 
     if let Some(dialog) = &state.dialog {
         dialog.render(state, body, buf);
     } else if state.show_help {
-        help::render(body, buf);
+        help::render(state, body, buf);
     }
 }
 
+/// Returns how many rows of `tab`'s table fit on a screen of `size` (width, height).
+pub fn list_capacity(tab: Tab, size: (u16, u16)) -> usize {
+    let (width, height) = size;
+    if width < MIN_WIDTH || height < MIN_HEIGHT {
+        return 0;
+    }
+    let body = height.saturating_sub(CHROME_ROWS);
+    match tab {
+        Tab::Active => active::table_rows(body),
+        Tab::Deleted => deleted::table_rows(body),
+        Tab::Queue => queue::table_rows(body),
+        Tab::Audit => audit::table_rows(body),
+    }
+}
+
+/// The part of a list drawn in a table of `rows` rows: the row indices and the cursor's
+/// position among them.
+pub(super) struct Window<'a, R> {
+    pub rows: Vec<(usize, &'a R)>,
+    pub cursor: Option<usize>,
+}
+
+/// Picks the rows of `view` that fit in `rows` table rows, scrolled to show the cursor.
+fn window<T: Rows>(view: &View<T>, rows: usize) -> Window<'_, T::Row> {
+    let list = &view.list;
+    let all = view.rows();
+    let start = visible_start(list.offset, list.cursor, rows.max(1));
+    let picked: Vec<(usize, &T::Row)> = list
+        .order
+        .iter()
+        .skip(start)
+        .take(rows.max(1))
+        .filter_map(|&index| all.get(index).map(|row| (index, row)))
+        .collect();
+    for _ in &picked {
+        count_row();
+    }
+    let cursor = (!picked.is_empty()).then(|| list.cursor.saturating_sub(start));
+    Window {
+        rows: picked,
+        cursor,
+    }
+}
+
+/// Style of a changed cell: underlined and bold for one poll, so it reads without colour.
+fn changed_style(list: &ListState, id: &str, column: u32) -> Style {
+    let changed = list
+        .changed
+        .get(id)
+        .is_some_and(|mask| mask & (1 << column) != 0);
+    if changed {
+        Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD)
+    } else {
+        Style::new()
+    }
+}
+
+/// The one-column row marker: `•` for a row that changed since the last poll, `×` for a
+/// row the server no longer lists.
+fn row_marker<R: ListRow>(list: &ListState, row: &R) -> Span<'static> {
+    let id = row.row_id();
+    if list.is_gone(&id) {
+        Span::styled("×", Style::new().fg(Color::Magenta))
+    } else if list.changed.contains_key(id.as_ref()) {
+        Span::styled(
+            "•",
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        )
+    } else {
+        Span::raw(" ")
+    }
+}
+
+/// Builds a table header, with `▲` or `▼` after the sort column.
+fn header_row(titles: &[&str], sort_titles: &[Option<usize>], list: &ListState) -> Vec<String> {
+    titles
+        .iter()
+        .zip(sort_titles)
+        .map(|(title, sort_index)| {
+            let sorted = sort_index.is_some() && *sort_index == list.sort.column;
+            if sorted {
+                let arrow = if list.sort.descending { "▼" } else { "▲" };
+                format!("{title}{arrow}")
+            } else {
+                (*title).to_owned()
+            }
+        })
+        .collect()
+}
+
 fn header_line(state: &State) -> Line<'static> {
-    Line::from(vec![
+    let mut spans = vec![
         Span::styled(
             " hookgrace ",
             Style::new()
@@ -82,22 +210,56 @@ fn header_line(state: &State) -> Line<'static> {
             format!("  as {}", clean(&state.user)),
             Style::new().fg(Color::DarkGray),
         ),
-    ])
+    ];
+    if state.options.read_only {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            " READ-ONLY ",
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+        ));
+    } else if let Some(env) = &state.options.confirm_env {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            format!(" ENV {} ", clean(env)),
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Magenta)
+                .add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::styled(
+            " writes need the name typed",
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
+    if !state.options.read_only && state.poll.failures > 0 {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            " WRITES OFF ",
+            Style::new()
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    Line::from(spans)
 }
 
 fn tab_line(state: &State) -> Line<'static> {
     let mut spans = Vec::new();
     for (index, tab) in Tab::ALL.into_iter().enumerate() {
         let count = match tab {
-            Tab::Active => state.active.data.as_ref().map(|list| list.webhooks.len()),
-            Tab::Deleted => state.deleted.data.as_ref().map(|list| list.webhooks.len()),
+            Tab::Active => count_label(&state.active),
+            Tab::Deleted => count_label(&state.deleted),
             Tab::Queue | Tab::Audit => None,
         };
         let label = match count {
             Some(count) => format!(" {} {} ({count}) ", index + 1, tab.title()),
             None => format!(" {} {} ", index + 1, tab.title()),
         };
-        let style = if tab == state.tab {
+        let style = if tab == state.tab && state.detail.is_none() {
             Style::new()
                 .fg(Color::Black)
                 .bg(Color::White)
@@ -108,26 +270,76 @@ fn tab_line(state: &State) -> Line<'static> {
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
+    if let Some(detail) = &state.detail {
+        spans.push(Span::styled(
+            format!(" webhook {} ", clean(&detail.id)),
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::White)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
     Line::from(spans)
 }
 
+/// `12`, or `3/12` while a filter hides rows.
+fn count_label<T: Rows>(view: &View<T>) -> Option<String> {
+    view.data.as_ref()?;
+    let listed = view.listed_count();
+    if view.list.filter.is_empty() {
+        Some(listed.to_string())
+    } else {
+        Some(format!("{}/{listed}", view.list.order.len()))
+    }
+}
+
 fn hint_line(state: &State) -> Line<'static> {
-    let hints: &[(&str, &str)] = match state.tab {
-        Tab::Active => &[("d", "delete"), ("D", "force delete")],
-        Tab::Deleted if state.marks.is_empty() => {
-            &[("r", "restore"), ("space", "mark"), ("D", "force delete")]
+    let writes = !state.options.read_only;
+    let mut hints: Vec<(&str, &str)> = Vec::new();
+    if state.detail.is_some() {
+        hints.push(("Esc", "back"));
+        hints.push(("j/k", "scroll"));
+        if writes {
+            hints.push(("d/r/D", "delete/restore"));
         }
-        Tab::Deleted => &[("r", "restore marked"), ("space", "mark")],
-        Tab::Queue | Tab::Audit => &[("j/k", "move")],
-    };
+    } else {
+        hints.push(("Enter", "detail"));
+        hints.push(("/", "filter"));
+        hints.push(("s", "sort"));
+        match state.tab {
+            Tab::Active if writes => hints.push(("d", "delete")),
+            Tab::Deleted if writes && !state.deleted.list.marks.is_empty() => {
+                hints.push(("r", "restore marked"));
+            }
+            Tab::Deleted if writes => hints.push(("r", "restore")),
+            Tab::Queue if writes => hints.push(("R", "retry")),
+            _ => {}
+        }
+        if matches!(state.tab, Tab::Deleted | Tab::Queue) {
+            hints.push(("space", "mark"));
+        }
+    }
+    if writes && state.undo.is_some() {
+        hints.push(("u", "undo"));
+    }
+    hints.push(("?", "keys"));
+    hints.push(("q", "quit"));
     let mut spans = Vec::new();
-    let common = [
-        ("1-4", "tabs"),
-        ("^r", "refresh"),
-        ("?", "keys"),
-        ("q", "quit"),
-    ];
-    for (key, action) in hints.iter().chain(common.iter()) {
+    let marks = match state.tab {
+        Tab::Deleted => state.deleted.list.marks.len(),
+        Tab::Queue => state.queue.list.marks.len(),
+        Tab::Active | Tab::Audit => 0,
+    };
+    if marks > 0 && state.detail.is_none() {
+        spans.push(Span::styled(
+            format!(" {marks} marked "),
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    for (key, action) in hints {
         spans.push(Span::styled(
             format!(" {key}"),
             Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
@@ -137,18 +349,63 @@ fn hint_line(state: &State) -> Line<'static> {
             Style::new().fg(Color::DarkGray),
         ));
     }
-    if !state.marks.is_empty() {
-        spans.push(Span::styled(
-            format!(" {} marked", state.marks.len()),
-            Style::new().fg(Color::Yellow),
-        ));
-    }
     Line::from(spans)
 }
 
+/// Draws the `:` or `/` prompt with the cursor, and what it would do.
+fn prompt_line(state: &State, prompt: &Prompt) -> Line<'static> {
+    let (sigil, input, note) = match prompt {
+        Prompt::Command(input) => {
+            let ids = state
+                .active
+                .rows()
+                .iter()
+                .map(|row| row.id.as_str())
+                .chain(state.deleted.rows().iter().map(|row| row.id.as_str()));
+            let found = crate::dashboard::app::prompt::suggestions(input.value(), ids);
+            let shown: Vec<String> = found
+                .iter()
+                .take(crate::dashboard::app::prompt::MAX_SUGGESTIONS)
+                .map(|text| clean(text))
+                .collect();
+            let mut note = shown.join("  ");
+            if found.len() > shown.len() {
+                note.push_str(&format!("  … {} more", found.len() - shown.len()));
+            }
+            (":", input, format!("   Tab completes · {note}"))
+        }
+        Prompt::Filter { input, .. } => {
+            let (shown, total) = match state.tab {
+                Tab::Active => (state.active.list.order.len(), state.active.rows().len()),
+                Tab::Deleted => (state.deleted.list.order.len(), state.deleted.rows().len()),
+                Tab::Queue => (state.queue.list.order.len(), state.queue.rows().len()),
+                Tab::Audit => (state.audit.list.order.len(), state.audit.rows().len()),
+            };
+            (
+                "/",
+                input,
+                format!("   {shown} of {total} shown · !x inverts · <10m time left"),
+            )
+        }
+    };
+    let width = usize::from(state.size.0.max(MIN_WIDTH)).saturating_sub(note.len() + 2);
+    let mut line = crate::dashboard::dialogs::form::input_line(
+        input,
+        u16::try_from(width.clamp(10, 60)).unwrap_or(60),
+        true,
+    );
+    line.spans[0] = Span::styled(
+        sigil.to_owned(),
+        Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+    );
+    line.spans
+        .push(Span::styled(note, Style::new().fg(Color::DarkGray)));
+    line
+}
+
 /// Builds the frame of a tab's view. While the data shown predates a failed fetch, the frame
-/// turns red and its title carries the stale marker.
-fn view_block<T>(title: String, view: &View<T>) -> Block<'static> {
+/// turns red and its title carries the stale marker with the data's age.
+fn view_block<T>(title: String, view: &View<T>, state: &State) -> Block<'static> {
     let mut block = Block::bordered()
         .border_type(BorderType::Plain)
         .border_style(Style::new().fg(Color::DarkGray))
@@ -157,10 +414,14 @@ fn view_block<T>(title: String, view: &View<T>) -> Block<'static> {
             Style::new().add_modifier(Modifier::BOLD),
         ));
     if view.is_stale() {
+        let age = view
+            .updated_at
+            .map(|at| crate::dashboard::format::ago(at.until(state.now)))
+            .unwrap_or_else(|| "unknown".to_owned());
         block = block
             .border_style(Style::new().fg(Color::Red))
             .title(Span::styled(
-                format!(" {STALE}: showing the last good data "),
+                format!(" {STALE}: showing data from {age} "),
                 Style::new()
                     .fg(Color::White)
                     .bg(Color::Red)
@@ -197,9 +458,15 @@ fn render_placeholder<T>(
     true
 }
 
-/// Style of the selected table row.
+/// Style of the selected table row: reverse video, which stays visible without colour.
 fn highlight() -> Style {
     Style::new().add_modifier(Modifier::REVERSED)
+}
+
+fn header_style() -> Style {
+    Style::new()
+        .fg(Color::DarkGray)
+        .add_modifier(Modifier::BOLD)
 }
 
 /// Draws one line of text inside a view's frame, for empty lists.
@@ -211,4 +478,12 @@ fn render_placeholder_text(text: &str, block: Block<'_>, area: Rect, buf: &mut B
     .wrap(Wrap { trim: true })
     .block(block)
     .render(area, buf);
+}
+
+/// The text drawn when a filter hides every row.
+fn filtered_out(list: &ListState, total: usize) -> String {
+    format!(
+        "No row matches the filter '{}' ({total} hidden). Esc clears it.",
+        clean(&list.filter.text)
+    )
 }

@@ -1,5 +1,5 @@
 //! Queue tab: deletion jobs by state, the next due job, and the jobs that need attention,
-//! dead letters first with their errors.
+//! dead letters first with their errors. Live jobs past their due time are flagged overdue.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,9 +7,14 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
 
-use super::{highlight, render_placeholder, render_placeholder_text, view_block};
-use crate::api::JobState;
-use crate::dashboard::app::State;
+use super::deleted::job_style;
+use super::{
+    changed_style, filtered_out, header_row, header_style, highlight, render_placeholder,
+    render_placeholder_text, row_marker, view_block, window,
+};
+use crate::api::{JobRecord, JobState, Timestamp};
+use crate::dashboard::app::lists::{job_columns, job_due_at, ListState};
+use crate::dashboard::app::{RowResult, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::text::clean;
 
@@ -17,9 +22,14 @@ use crate::dashboard::widgets::text::clean;
 pub const NOT_PROVIDED: &str = "This server does not provide the queue extension, so job \
     states and dead letters cannot be shown. Active and Deleted work as usual.";
 
+/// Returns the table rows that fit in a body of `height` rows.
+pub fn table_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(2).saturating_sub(2).saturating_sub(1))
+}
+
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let view = &state.queue;
-    let block = view_block("Deletion queue".to_owned(), view);
+    let block = view_block("Deletion queue".to_owned(), view, state);
     if state.capabilities.is_none() && view.data.is_none() {
         render_placeholder_text("Checking what this server provides…", block, area, buf);
         return;
@@ -39,10 +49,10 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let mut counts = Vec::new();
     for job_state in JobState::ALL {
         let count = summary.counts.get(&job_state).copied().unwrap_or(0);
-        let style = if count > 0 && job_state == JobState::DeadLetter {
-            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+        let style = if count > 0 {
+            job_style(job_state)
         } else {
-            Style::new()
+            Style::new().fg(Color::DarkGray)
         };
         counts.push(Span::styled(format!("{job_state} {count}  "), style));
     }
@@ -62,14 +72,17 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         None => "no live jobs".to_owned(),
     };
     let overdue_style = if summary.overdue > 0 {
-        Style::new().fg(Color::Magenta)
+        Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD)
     } else {
         Style::new()
     };
     Paragraph::new(vec![
         Line::from(counts),
         Line::from(vec![
-            Span::styled(format!("overdue {}", summary.overdue), overdue_style),
+            Span::styled(
+                format!("overdue {} (past due, not done)", summary.overdue),
+                overdue_style,
+            ),
             Span::raw(format!(" · {next_due}")),
         ]),
     ])
@@ -83,42 +96,94 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         .render(jobs_area, buf);
         return;
     }
-    let rows = data.jobs.iter().map(|job| {
-        let due = job.next_attempt_at.unwrap_or(job.execute_at);
-        let style = match job.state {
-            JobState::DeadLetter | JobState::Failed => Style::new().fg(Color::Red),
-            JobState::Processing => Style::new().fg(Color::Magenta),
-            _ => Style::new(),
-        };
-        Row::new(vec![
-            Cell::from(Span::styled(job.state.to_string(), style)),
-            Cell::from(clean(&job.webhook_name)),
-            Cell::from(format!("{}/{}", job.attempts, job.max_attempts)),
-            Cell::from(format::short_time(due, server_now)),
-            Cell::from(Span::styled(
-                job.last_error.as_deref().map(clean).unwrap_or_default(),
-                Style::new().fg(Color::Red),
-            )),
-        ])
-    });
-    let header = Row::new(["State", "Webhook", "Tries", "Due", "Last error"]).style(
-        Style::new()
-            .fg(Color::DarkGray)
-            .add_modifier(Modifier::BOLD),
-    );
+    if view.list.order.is_empty() {
+        Paragraph::new(Line::styled(
+            filtered_out(&view.list, data.jobs.len()),
+            Style::new().fg(Color::DarkGray),
+        ))
+        .render(jobs_area, buf);
+        return;
+    }
+    let shown = window(view, usize::from(jobs_area.height.saturating_sub(1)));
+    let rows = shown
+        .rows
+        .iter()
+        .map(|(_, job)| row(&view.list, job, state.row_results.get(&job.id), server_now));
+    let titles = ["", "State", "Webhook", "Tries", "Due", "Last error"];
+    let sorts = [None, Some(1), Some(2), Some(3), Some(0), None];
+    let header = Row::new(header_row(&titles, &sorts, &view.list)).style(header_style());
     let table = Table::new(
         rows,
         [
+            Constraint::Length(4),
             Constraint::Length(11),
             Constraint::Fill(1),
             Constraint::Length(5),
-            Constraint::Length(12),
+            Constraint::Length(14),
             Constraint::Fill(2),
         ],
     )
     .header(header)
     .row_highlight_style(highlight())
     .highlight_symbol(">");
-    let mut table_state = TableState::default().with_selected(Some(view.selected));
+    let mut table_state = TableState::default().with_selected(shown.cursor);
     StatefulWidget::render(table, jobs_area, buf, &mut table_state);
+}
+
+fn row(
+    list: &ListState,
+    job: &JobRecord,
+    result: Option<&RowResult>,
+    server_now: Timestamp,
+) -> Row<'static> {
+    let id = job.id.as_str();
+    let due = job_due_at(job);
+    let overdue = job.state.is_live() && server_now.until(due) <= chrono::Duration::zero();
+    let due_cell = if overdue {
+        Span::styled(
+            format!(
+                "overdue {}",
+                format::ago(due.until(server_now)).replace(" ago", "")
+            ),
+            Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+        )
+    } else {
+        Span::raw(format::short_time(due, server_now))
+    };
+    let marker = match result {
+        Some(RowResult { ok: true, .. }) => Span::styled("✓", Style::new().fg(Color::Green)),
+        Some(RowResult { ok: false, .. }) => Span::styled("✗", Style::new().fg(Color::Red)),
+        None => row_marker(list, job),
+    };
+    let mark = if list.marks.contains(id) {
+        "[x]"
+    } else {
+        "[ ]"
+    };
+    let error = match result {
+        Some(result) => result.message.clone(),
+        None => job.last_error.as_deref().map(clean).unwrap_or_default(),
+    };
+    Row::new(vec![
+        Cell::from(Line::from(vec![
+            marker,
+            Span::styled(mark, Style::new().fg(Color::Yellow)),
+        ])),
+        Cell::from(Span::styled(
+            job.state.to_string(),
+            job_style(job.state).patch(changed_style(list, id, job_columns::STATE)),
+        )),
+        Cell::from(clean(&job.webhook_name)),
+        Cell::from(Span::styled(
+            format!("{}/{}", job.attempts, job.max_attempts),
+            changed_style(list, id, job_columns::ATTEMPTS),
+        )),
+        Cell::from(due_cell.patch_style(changed_style(list, id, job_columns::DUE))),
+        Cell::from(Span::styled(
+            error,
+            Style::new()
+                .fg(Color::Red)
+                .patch(changed_style(list, id, job_columns::ERROR)),
+        )),
+    ])
 }

@@ -18,6 +18,20 @@ pub const PURGING_NOW: &str = "purging now";
 /// Text drawn once the purge time has passed and the job is dead-lettered.
 pub const PURGE_FAILED: &str = "purge failed";
 
+/// How close a purge is. Each band has its own colour and its own text mark, so it reads
+/// the same without colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Band {
+    /// An hour or more left.
+    Calm,
+    /// Under an hour left: marked `!`.
+    UnderHour,
+    /// Under ten minutes left: marked `!!`.
+    UnderTenMinutes,
+    /// The purge time has passed: the overdue label replaces the time.
+    Overdue,
+}
+
 /// Position of a webhook relative to its purge time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PurgeClock {
@@ -66,20 +80,39 @@ impl PurgeClock {
         }
     }
 
-    /// `h:mm:ss` while time is left, the overdue label after.
+    pub fn band(&self) -> Band {
+        match self {
+            PurgeClock::Overdue(_) => Band::Overdue,
+            PurgeClock::Remaining { left, .. } if *left < Duration::minutes(10) => {
+                Band::UnderTenMinutes
+            }
+            PurgeClock::Remaining { left, .. } if *left < Duration::hours(1) => Band::UnderHour,
+            PurgeClock::Remaining { .. } => Band::Calm,
+        }
+    }
+
+    /// `h:mm:ss` while time is left, after `!` under an hour and `!!` under ten minutes; the
+    /// overdue label after the purge time.
     pub fn text(&self) -> String {
         match self {
-            PurgeClock::Remaining { left, .. } => format::countdown(*left),
+            PurgeClock::Remaining { left, .. } => {
+                let mark = match self.band() {
+                    Band::UnderTenMinutes => "!! ",
+                    Band::UnderHour => "! ",
+                    Band::Calm | Band::Overdue => "",
+                };
+                format!("{mark}{}", format::countdown(*left))
+            }
             PurgeClock::Overdue(label) => (*label).to_owned(),
         }
     }
 
     pub fn style(&self) -> Style {
-        let color = match self {
-            PurgeClock::Overdue(_) => Color::Magenta,
-            _ if self.fraction_left() > 0.5 => Color::Green,
-            _ if self.fraction_left() > 0.1 => Color::Yellow,
-            _ => Color::Red,
+        let color = match self.band() {
+            Band::Overdue => Color::Magenta,
+            Band::UnderTenMinutes => Color::Red,
+            Band::UnderHour => Color::Yellow,
+            Band::Calm => Color::Green,
         };
         Style::new().fg(color)
     }
@@ -171,6 +204,21 @@ mod tests {
         assert_eq!(line.to_string().matches('█').count(), 6);
         let narrow = clock.line(9);
         assert_eq!(narrow.to_string(), "12:00:00");
+    }
+
+    #[test]
+    fn bands_carry_a_text_mark() {
+        let clock = |minutes: i64| PurgeClock::Remaining {
+            left: Duration::minutes(minutes),
+            total: Duration::hours(24),
+        };
+        assert_eq!(clock(61).band(), Band::Calm);
+        assert_eq!(clock(61).text(), "1:01:00");
+        assert_eq!(clock(59).band(), Band::UnderHour);
+        assert_eq!(clock(59).text(), "! 0:59:00");
+        assert_eq!(clock(9).band(), Band::UnderTenMinutes);
+        assert_eq!(clock(9).text(), "!! 0:09:00");
+        assert_eq!(PurgeClock::Overdue(PURGE_PENDING).band(), Band::Overdue);
     }
 
     #[test]

@@ -46,6 +46,13 @@ pub fn connection_line(state: &State) -> Line<'static> {
             Style::new().fg(Color::Cyan),
         ));
     }
+    if let Some(undo) = &state.undo {
+        let left = state.now.until(undo.expires_at).num_seconds().max(0);
+        spans.push(Span::styled(
+            format!(" · u undoes: {} {} ({left}s)", undo.done, clean(&undo.name)),
+            Style::new().fg(Color::Yellow),
+        ));
+    }
     Line::from(spans)
 }
 
@@ -64,14 +71,16 @@ fn connection_spans(state: &State) -> Vec<Span<'static>> {
         return vec![Span::styled("● ", Style::new().fg(dot)), Span::raw(text)];
     }
     let retry = state.now.until(poll.next_at).max(chrono::Duration::zero());
+    let next_wait = poll.backoff().as_secs();
     vec![
         Span::styled(
             format!("● {STALE} "),
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
         ),
         Span::raw(format!(
-            "last update {since}, retry in {}s",
-            retry.num_seconds()
+            "last update {since}, retry in {}s (attempt {}, backoff {next_wait}s); writes off",
+            retry.num_seconds(),
+            poll.failures + 1
         )),
     ]
 }

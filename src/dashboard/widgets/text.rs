@@ -4,6 +4,9 @@
 //! escape sequence in it could move the cursor, retitle the window or hide rows, so every
 //! server string passes through [`clean`] first.
 
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
 /// Removes control characters and terminal escape sequences, and replaces line breaks and
 /// tabs with spaces so the text stays on its row.
 ///
@@ -25,6 +28,39 @@ pub fn clean(text: &str) -> String {
         }
     }
     cleaned
+}
+
+/// Cuts `text` to at most `max_width` terminal columns, ending it with `…` when cut. Cuts fall
+/// between graphemes, so a wide character, an emoji sequence or a letter with its combining
+/// marks is kept whole or dropped whole.
+pub fn fit_width(text: &str, max_width: usize) -> String {
+    if text.width() <= max_width {
+        return text.to_owned();
+    }
+    let budget = max_width.saturating_sub(1);
+    let mut used = 0;
+    let mut cut = String::new();
+    for grapheme in text.graphemes(true) {
+        let width = grapheme.width();
+        if used + width > budget {
+            break;
+        }
+        used += width;
+        cut.push_str(grapheme);
+    }
+    if max_width > 0 {
+        cut.push('…');
+    }
+    cut
+}
+
+/// Cuts `text` to `width` columns as [`fit_width`] does, then pads it with spaces to exactly
+/// `width` columns, so the next column starts at the same place on every row.
+pub fn pad_width(text: &str, width: usize) -> String {
+    let mut fitted = fit_width(text, width);
+    let used = fitted.width();
+    fitted.push_str(&" ".repeat(width.saturating_sub(used)));
+    fitted
 }
 
 /// Cleans optional text, drawing a dash for a missing or blank value.
@@ -117,6 +153,29 @@ mod tests {
     fn unterminated_sequences_end_the_text() {
         assert_eq!(clean("ok\u{1b}[31"), "ok");
         assert_eq!(clean("ok\u{1b}]0;title"), "ok");
+    }
+
+    #[test]
+    fn fit_width_keeps_graphemes_whole() {
+        assert_eq!(fit_width("Solar", 10), "Solar");
+        assert_eq!(fit_width("東京東京", 5), "東京…");
+        assert_eq!(fit_width("東京東京", 4).width(), 3);
+        assert_eq!(fit_width("cafe\u{301}s", 5), "cafe\u{301}s");
+        assert_eq!(fit_width("cafe\u{301}solar", 5), "cafe\u{301}…");
+        assert_eq!(fit_width("🚀🚀🚀", 4), "🚀…");
+        assert_eq!(fit_width("abc", 0), "");
+        for text in ["東京🚀e\u{301}x", "👩\u{200d}🚒 crew", "ａｂｃｄ"] {
+            for max in 0..10 {
+                assert!(fit_width(text, max).width() <= max, "{text} at {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn pad_width_aligns_wide_text() {
+        for text in ["Solar", "東京ソーラー株式会社", "🚀 launch", "cafe\u{301}"] {
+            assert_eq!(pad_width(text, 8).width(), 8, "{text}");
+        }
     }
 
     #[test]

@@ -1,0 +1,455 @@
+//! Writes: opening their dialogs, sending the confirmed request, and storing the outcome,
+//! including the undo of the last soft delete or restore.
+
+use std::collections::BTreeSet;
+
+use super::{
+    Command, MutationKind, MutationResponse, RetryOutcome, RowResult, State, Tab, Undo,
+    EXPIRING_SOON, UNDO_WINDOW,
+};
+use crate::api::{
+    extension, BulkRestoreResponse, DeletedWebhook, JobState, Timestamp, WebhookSummary,
+};
+use crate::client::{ApiError, ApiResponse};
+use crate::dashboard::dialogs::{
+    BulkDialog, BulkItem, Dialog, ForceDeleteDialog, RestoreDialog, RetryDialog, RetryItem,
+    SoftDeleteDialog, UndoDialog,
+};
+use crate::dashboard::format;
+use crate::dashboard::widgets::text::clean;
+
+impl State {
+    /// Sends a confirmed request. Bulk and retry dialogs stay open, to show per-row results.
+    pub(super) fn submit(&mut self, command: Command) -> Vec<Command> {
+        if command.is_write() {
+            if let Some(reason) = self.write_block_reason() {
+                self.error = Some(format!("Not sent: {reason}"));
+                return Vec::new();
+            }
+        }
+        if !matches!(self.dialog, Some(Dialog::Bulk(_) | Dialog::Retry(_))) {
+            self.close_dialog();
+        }
+        self.pending_requests += 1;
+        self.error = None;
+        let progress = match &command {
+            Command::SoftDelete { name, .. } => format!("Deleting {}…", clean(name)),
+            Command::ForceDelete { name, .. } => format!("Permanently deleting {}…", clean(name)),
+            Command::Restore {
+                name,
+                enabled: false,
+                ..
+            } => format!("Restoring {} disabled…", clean(name)),
+            Command::Restore { name, .. } => format!("Restoring {}…", clean(name)),
+            Command::BulkRestore { ids } => format!("Restoring {} webhooks…", ids.len()),
+            Command::RetryJobs { ids } => format!("Retrying {} jobs…", ids.len()),
+            Command::RetryDeadLetters => "Retrying every dead-lettered job…".to_owned(),
+            Command::Poll(_) | Command::Copy(_) | Command::Quit => String::new(),
+        };
+        self.notify(progress);
+        vec![command]
+    }
+
+    /// Refuses a write with the reason, or returns `true` when writes may proceed.
+    fn may_write(&mut self, action: &str) -> bool {
+        match self.write_block_reason() {
+            Some(reason) => {
+                self.error = Some(format!("{action} unavailable: {reason}"));
+                false
+            }
+            None => true,
+        }
+    }
+
+    /// Returns the active webhook that a write acts on: the detail view's, else the selected
+    /// row. A row kept after it vanished is reported and skipped.
+    fn target_active(&mut self) -> Option<WebhookSummary> {
+        let row = match &self.detail {
+            Some(detail) => self
+                .active
+                .rows()
+                .iter()
+                .find(|row| row.id == detail.id)
+                .cloned(),
+            None => self.active.selected().cloned(),
+        }?;
+        if self.active.list.is_gone(&row.id) {
+            self.error = Some(format!(
+                "{} is no longer listed as active: it was deleted elsewhere",
+                clean(&row.name)
+            ));
+            return None;
+        }
+        Some(row)
+    }
+
+    /// Returns the soft-deleted webhook that a write acts on, as [`State::target_active`].
+    fn target_deleted(&mut self) -> Option<DeletedWebhook> {
+        let row = match &self.detail {
+            Some(detail) => self
+                .deleted
+                .rows()
+                .iter()
+                .find(|row| row.id == detail.id)
+                .cloned(),
+            None => self.deleted.selected().cloned(),
+        }?;
+        if self.deleted.list.is_gone(&row.id) {
+            self.error = Some(format!(
+                "{} is no longer soft-deleted: it was purged or restored elsewhere",
+                clean(&row.name)
+            ));
+            return None;
+        }
+        Some(row)
+    }
+
+    pub(super) fn open_soft_delete(&mut self) {
+        if !self.may_write("Delete") {
+            return;
+        }
+        let Some(row) = self.target_active() else {
+            return;
+        };
+        let grace = self
+            .capabilities
+            .as_ref()
+            .and_then(|capabilities| capabilities.grace_period);
+        let env = self.options.confirm_env.clone();
+        self.dialog = Some(Dialog::SoftDelete(SoftDeleteDialog::new(&row, grace, env)));
+    }
+
+    pub(super) fn open_force_delete(&mut self) {
+        if !self.may_write("Force delete") {
+            return;
+        }
+        let env = self.options.confirm_env.clone();
+        let on_deleted = match &self.detail {
+            Some(detail) => self.deleted.rows().iter().any(|row| row.id == detail.id),
+            None => self.tab == Tab::Deleted,
+        };
+        let dialog = match (on_deleted, self.tab, self.detail.is_some()) {
+            (true, _, _) => self
+                .target_deleted()
+                .map(|row| ForceDeleteDialog::for_deleted(&row, env)),
+            (false, Tab::Active, _) | (false, _, true) => self
+                .target_active()
+                .map(|row| ForceDeleteDialog::for_active(&row, env)),
+            _ => None,
+        };
+        if let Some(dialog) = dialog {
+            self.dialog = Some(Dialog::ForceDelete(dialog));
+        }
+    }
+
+    pub(super) fn open_restore(&mut self) {
+        if !self.may_write("Restore") {
+            return;
+        }
+        if self.detail.is_none() && !self.deleted.list.marks.is_empty() {
+            self.open_bulk_restore();
+            return;
+        }
+        let Some(row) = self.target_deleted() else {
+            return;
+        };
+        let disabled_supported = self.has_extension(extension::RESTORE_DISABLED);
+        let env = self.options.confirm_env.clone();
+        self.dialog = Some(Dialog::Restore(RestoreDialog::new(
+            &row,
+            disabled_supported,
+            env,
+        )));
+    }
+
+    /// Opens the preflight of a bulk restore of the marked webhooks.
+    fn open_bulk_restore(&mut self) {
+        let server_now = self.server_now();
+        let shown: BTreeSet<usize> = self.deleted.list.order.iter().copied().collect();
+        let marks = &self.deleted.list.marks;
+        let items: Vec<BulkItem> = self
+            .deleted
+            .rows()
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| marks.contains(&row.id))
+            .map(|(index, row)| BulkItem {
+                id: row.id.clone(),
+                name: row.name.clone(),
+                deleted_at: row.deletion.deleted_at,
+                scheduled: row.deletion.scheduled_deletion_at,
+                job: row.job_status.status,
+                hidden: !shown.contains(&index),
+                gone: self.deleted.list.is_gone(&row.id),
+            })
+            .collect();
+        let env = self.options.confirm_env.clone();
+        let expiring = chrono::Duration::from_std(EXPIRING_SOON).unwrap_or_default();
+        self.dialog = Some(Dialog::Bulk(BulkDialog::new(
+            items, server_now, expiring, env,
+        )));
+    }
+
+    pub(super) fn open_retry_selected(&mut self) {
+        if !self.may_write("Retry") || !self.has_retry() {
+            return;
+        }
+        let marks = &self.queue.list.marks;
+        let rows: Vec<RetryItem> = if marks.is_empty() {
+            self.queue
+                .selected()
+                .map(RetryItem::from)
+                .into_iter()
+                .collect()
+        } else {
+            self.queue
+                .rows()
+                .iter()
+                .filter(|job| marks.contains(&job.id))
+                .map(RetryItem::from)
+                .collect()
+        };
+        if rows.is_empty() {
+            return;
+        }
+        if rows.iter().all(|item| item.state != JobState::DeadLetter) {
+            self.error = Some(
+                "Only dead-lettered jobs can be retried; the selected jobs still run on their \
+                 own schedule"
+                    .to_owned(),
+            );
+            return;
+        }
+        let env = self.options.confirm_env.clone();
+        self.dialog = Some(Dialog::Retry(RetryDialog::jobs(rows, env)));
+    }
+
+    pub(super) fn open_retry_all(&mut self) {
+        if !self.may_write("Retry") || !self.has_retry() {
+            return;
+        }
+        let count = self
+            .queue
+            .data
+            .as_ref()
+            .and_then(|data| data.summary.counts.get(&JobState::DeadLetter).copied())
+            .unwrap_or(0);
+        if count == 0 {
+            self.notify("No dead-lettered jobs to retry".to_owned());
+            return;
+        }
+        let env = self.options.confirm_env.clone();
+        self.dialog = Some(Dialog::Retry(RetryDialog::all(count, env)));
+    }
+
+    fn has_retry(&mut self) -> bool {
+        if self.has_extension(extension::JOB_RETRY) {
+            return true;
+        }
+        self.error = Some(
+            "Retry unavailable: this server does not provide the job_retry extension".to_owned(),
+        );
+        false
+    }
+
+    /// Reverses the last soft delete or restore while its undo window is open.
+    pub(super) fn undo_last(&mut self) -> Vec<Command> {
+        let Some(undo) = self.undo.clone() else {
+            self.notify(format!(
+                "Nothing to undo: u reverses a soft delete or restore for {} seconds",
+                UNDO_WINDOW.as_secs()
+            ));
+            return Vec::new();
+        };
+        if !self.may_write("Undo") {
+            return Vec::new();
+        }
+        self.undo = None;
+        if let Some(env) = self.options.confirm_env.clone() {
+            self.dialog = Some(Dialog::Undo(UndoDialog::new(undo, env)));
+            return Vec::new();
+        }
+        self.submit(undo.command)
+    }
+
+    pub(super) fn on_mutated(
+        &mut self,
+        kind: MutationKind,
+        id: &str,
+        name: &str,
+        received_at: Timestamp,
+        result: Result<ApiResponse<MutationResponse>, ApiError>,
+    ) -> Vec<Command> {
+        self.pending_requests = self.pending_requests.saturating_sub(1);
+        let shown_name = clean(name);
+        match result {
+            Ok(response) => {
+                self.clock.observe(response.server_time, received_at);
+                let undo_until = self.after(UNDO_WINDOW);
+                let (text, undo) = match response.body {
+                    MutationResponse::SoftDeleted(body) => (
+                        format!(
+                            "Deleted {shown_name}: purge at {} unless restored; {} leads kept",
+                            format::utc_time(body.scheduled_deletion_at),
+                            body.leads_preserved
+                        ),
+                        Some(Undo {
+                            command: Command::Restore {
+                                id: id.to_owned(),
+                                name: name.to_owned(),
+                                enabled: true,
+                            },
+                            done: "deleted",
+                            name: name.to_owned(),
+                            expires_at: undo_until,
+                        }),
+                    ),
+                    MutationResponse::ForceDeleted(body) => (
+                        format!(
+                            "Permanently deleted {shown_name}; {} leads kept",
+                            body.leads_preserved
+                        ),
+                        None,
+                    ),
+                    MutationResponse::Restored(_) => (
+                        format!("Restored {shown_name}; its purge is cancelled"),
+                        Some(Undo {
+                            command: Command::SoftDelete {
+                                id: id.to_owned(),
+                                name: name.to_owned(),
+                                reason: format!("undo of a restore by {}", self.user),
+                            },
+                            done: "restored",
+                            name: name.to_owned(),
+                            expires_at: undo_until,
+                        }),
+                    ),
+                };
+                tracing::info!(?kind, id, "request succeeded");
+                self.error = None;
+                self.undo = if self.options.read_only { None } else { undo };
+                self.notify(text);
+            }
+            Err(error) => {
+                tracing::warn!(?kind, id, %error, "request failed");
+                let action = match kind {
+                    MutationKind::SoftDelete => "Delete",
+                    MutationKind::ForceDelete => "Force delete",
+                    MutationKind::Restore => "Restore",
+                };
+                self.error = Some(clean(&format!("{action} of {name} failed: {error}")));
+            }
+        }
+        self.refresh_now().into_iter().collect()
+    }
+
+    pub(super) fn on_bulk_restored(
+        &mut self,
+        received_at: Timestamp,
+        result: Result<ApiResponse<BulkRestoreResponse>, ApiError>,
+    ) -> Vec<Command> {
+        self.pending_requests = self.pending_requests.saturating_sub(1);
+        match &result {
+            Ok(response) => {
+                self.clock.observe(response.server_time, received_at);
+                self.row_results.clear();
+                for item in &response.body.results {
+                    if item.restored {
+                        self.deleted.list.marks.remove(&item.webhook_id);
+                    }
+                    self.row_results.insert(
+                        item.webhook_id.clone(),
+                        RowResult {
+                            ok: item.restored,
+                            message: clean(&item.message),
+                        },
+                    );
+                }
+                let body = &response.body;
+                let summary = format!(
+                    "Bulk restore: {} restored, {} failed",
+                    body.restored, body.failed
+                );
+                tracing::info!(
+                    restored = body.restored,
+                    failed = body.failed,
+                    "bulk restore done"
+                );
+                if body.failed > 0 {
+                    self.error = Some(summary);
+                } else {
+                    self.error = None;
+                    self.notify(summary);
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "bulk restore failed");
+                self.error = Some(clean(&format!("Bulk restore failed: {error}")));
+            }
+        }
+        if let Some(Dialog::Bulk(dialog)) = &mut self.dialog {
+            dialog.finish(result);
+        }
+        self.refresh_now().into_iter().collect()
+    }
+
+    pub(super) fn on_retried(
+        &mut self,
+        received_at: Timestamp,
+        outcome: RetryOutcome,
+    ) -> Vec<Command> {
+        self.pending_requests = self.pending_requests.saturating_sub(1);
+        match &outcome {
+            RetryOutcome::Jobs(results) => {
+                self.row_results.clear();
+                let mut failed = 0;
+                for (id, result) in results {
+                    let row = match result {
+                        Ok(response) => {
+                            self.clock.observe(response.server_time, received_at);
+                            self.queue.list.marks.remove(id);
+                            RowResult {
+                                ok: true,
+                                message: clean(&response.body.message),
+                            }
+                        }
+                        Err(error) => {
+                            failed += 1;
+                            RowResult {
+                                ok: false,
+                                message: clean(&error.to_string()),
+                            }
+                        }
+                    };
+                    self.row_results.insert(id.clone(), row);
+                }
+                let summary = format!(
+                    "Retry: {} jobs back in the queue, {failed} failed",
+                    results.len() - failed
+                );
+                tracing::info!(sent = results.len(), failed, "job retry done");
+                if failed > 0 {
+                    self.error = Some(summary);
+                } else {
+                    self.notify(summary);
+                }
+            }
+            RetryOutcome::AllDeadLetters(Ok(response)) => {
+                self.clock.observe(response.server_time, received_at);
+                tracing::info!(retried = response.body.retried, "dead letters retried");
+                self.notify(format!(
+                    "Retried {} dead-lettered jobs",
+                    response.body.retried
+                ));
+            }
+            RetryOutcome::AllDeadLetters(Err(error)) => {
+                tracing::warn!(%error, "retry of dead letters failed");
+                self.error = Some(clean(&format!("Retry of dead letters failed: {error}")));
+            }
+        }
+        if let Some(Dialog::Retry(dialog)) = &mut self.dialog {
+            dialog.finish(&outcome);
+        }
+        self.refresh_now().into_iter().collect()
+    }
+}

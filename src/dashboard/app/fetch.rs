@@ -1,0 +1,188 @@
+//! Storing poll results: new rows, the server clock, and the schedule of the next poll.
+
+use super::{Fetched, FetchedData, LoadState, ServerClock, State, Tab};
+use crate::api::Timestamp;
+use crate::client::{ApiError, Conditional};
+use crate::dashboard::app::{Command, DetailFetch};
+use crate::dashboard::widgets::text::clean;
+
+impl State {
+    pub(super) fn on_polled(&mut self, results: Vec<Fetched>) -> Vec<Command> {
+        self.poll.in_flight = false;
+        let mut failure: Option<String> = None;
+        let mut server_down = false;
+        let polled_queue = results
+            .iter()
+            .any(|fetched| matches!(fetched.data, FetchedData::Queue(_)));
+        let polled_audit = results
+            .iter()
+            .any(|fetched| matches!(fetched.data, FetchedData::Audit(_)));
+        for fetched in results {
+            let error = self.apply_fetched(fetched);
+            if let Some(error) = error {
+                server_down |= error.is_transport() || error.status().is_some_and(|s| s >= 500);
+                if !matches!(error, ApiError::ExtensionMissing { .. }) {
+                    failure.get_or_insert_with(|| clean(&error.to_string()));
+                }
+            }
+        }
+        // When this poll only just learned the capabilities, the visible Queue or Audit tab was
+        // not part of it: fetch it now rather than at the next interval. A tab that was
+        // fetched and failed waits for the schedule like everything else.
+        let missed_tab_data = self.capabilities.as_ref().is_some_and(|capabilities| {
+            (self.tab == Tab::Queue && capabilities.has_queue() && !polled_queue)
+                || (self.tab == Tab::Audit && capabilities.has_audit() && !polled_audit)
+        });
+
+        if server_down {
+            self.poll.failures = self.poll.failures.saturating_add(1);
+            self.poll.next_at = self.after(self.poll.backoff());
+            tracing::warn!(
+                failures = self.poll.failures,
+                retry_in = ?self.poll.backoff(),
+                error = failure.as_deref().unwrap_or(""),
+                "poll failed; backing off"
+            );
+        } else {
+            if self.poll.failures > 0 {
+                tracing::info!(failures = self.poll.failures, "server reachable again");
+            }
+            self.poll.failures = 0;
+        }
+        if failure.is_none() {
+            self.poll.last_success = Some(self.now);
+        }
+        self.poll.last_error = failure;
+
+        if self.poll.queued || (missed_tab_data && !server_down) {
+            self.poll.queued = false;
+            return vec![self.start_poll()];
+        }
+        Vec::new()
+    }
+
+    /// Stores one fetch result and returns its error, if it failed.
+    fn apply_fetched(&mut self, fetched: Fetched) -> Option<ApiError> {
+        let received_at = fetched.received_at;
+        let observe = |clock: &mut ServerClock, time: Option<Timestamp>| {
+            clock.observe(time, received_at);
+        };
+        match fetched.data {
+            FetchedData::Capabilities(Ok(response)) => {
+                observe(&mut self.clock, response.server_time);
+                if !response.body.has_queue() {
+                    self.queue.load = LoadState::NotProvided;
+                }
+                if !response.body.has_audit() {
+                    self.audit.load = LoadState::NotProvided;
+                }
+                tracing::info!(extensions = ?response.body.extensions, "server capabilities");
+                self.capabilities = Some(response.body);
+                None
+            }
+            FetchedData::Active(Ok(response)) => {
+                observe(&mut self.clock, response.server_time);
+                let keep = self.keeps_identity(false);
+                let server_now = self.server_now();
+                match response.body {
+                    Conditional::Modified(list) => {
+                        self.active.store_rows(list, keep, server_now);
+                    }
+                    Conditional::NotModified => self.active.list.changed.clear(),
+                }
+                self.active.mark_loaded(self.now);
+                None
+            }
+            FetchedData::Deleted(Ok(response)) => {
+                observe(&mut self.clock, response.server_time);
+                let keep = self.keeps_identity(!self.deleted.list.marks.is_empty());
+                let server_now = self.server_now();
+                match response.body {
+                    Conditional::Modified(list) => {
+                        self.deleted.store_rows(list, keep, server_now);
+                    }
+                    Conditional::NotModified => self.deleted.list.changed.clear(),
+                }
+                self.deleted.mark_loaded(self.now);
+                None
+            }
+            FetchedData::Queue(Ok(response)) => {
+                observe(&mut self.clock, response.server_time);
+                let keep = self.keeps_identity(!self.queue.list.marks.is_empty());
+                let server_now = self.server_now();
+                self.queue.store_rows(response.body, keep, server_now);
+                self.queue.mark_loaded(self.now);
+                None
+            }
+            FetchedData::Audit(Ok(response)) => {
+                observe(&mut self.clock, response.server_time);
+                let server_now = self.server_now();
+                self.audit.store_rows(response.body, false, server_now);
+                self.audit.mark_loaded(self.now);
+                None
+            }
+            FetchedData::Detail(fetch) => self.apply_detail(*fetch, received_at),
+            FetchedData::Capabilities(Err(error)) => Some(error),
+            FetchedData::Active(Err(error)) => {
+                self.active.fail(&error);
+                Some(error)
+            }
+            FetchedData::Deleted(Err(error)) => {
+                self.deleted.fail(&error);
+                Some(error)
+            }
+            FetchedData::Queue(Err(error)) => {
+                self.queue.fail(&error);
+                Some(error)
+            }
+            FetchedData::Audit(Err(error)) => {
+                self.audit.fail(&error);
+                Some(error)
+            }
+        }
+    }
+
+    /// Stores the detail view's data if it is still open on the same webhook.
+    fn apply_detail(&mut self, fetch: DetailFetch, received_at: Timestamp) -> Option<ApiError> {
+        let now = self.now;
+        // A detail view closed or switched since the request started ignores the result.
+        let detail = self
+            .detail
+            .as_mut()
+            .filter(|detail| detail.id == fetch.id)?;
+        let mut failure = None;
+        match fetch.webhook {
+            Ok(response) => {
+                self.clock.observe(response.server_time, received_at);
+                detail.webhook.data = Some(response.body);
+                detail.webhook.mark_loaded(now);
+                detail.job = fetch.job;
+            }
+            // A purged or force-deleted webhook answers 404, but its audit trail remains.
+            Err(error) if error.status() == Some(404) => {
+                detail.webhook.data = None;
+                detail.webhook.load = LoadState::Failed(
+                    "this webhook no longer exists: it was purged or force deleted".to_owned(),
+                );
+                detail.job = None;
+            }
+            Err(error) => {
+                detail.webhook.fail(&error);
+                failure = Some(error);
+            }
+        }
+        match fetch.audit {
+            Ok(response) => {
+                detail.audit.data = Some(response.body);
+                detail.audit.mark_loaded(now);
+            }
+            Err(error) => {
+                detail.audit.fail(&error);
+                if !matches!(error, ApiError::ExtensionMissing { .. }) {
+                    failure.get_or_insert(error);
+                }
+            }
+        }
+        failure
+    }
+}

@@ -1,0 +1,272 @@
+//! Retry of dead-lettered deletion jobs: the selected or marked ones, or every one at once
+//! after typing their count. A retried job purges its webhook when it runs, so the dialog
+//! opens on Cancel.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use super::form::{FieldKey, Form, FormEvent};
+use super::{environment_lines, inner_width, key_hint, show, DialogAction};
+use crate::api::{JobRecord, JobState};
+use crate::dashboard::app::{Command, RetryOutcome, State};
+use crate::dashboard::widgets::text::{clean, clean_or_dash, fit_width};
+
+/// One job chosen for retry.
+#[derive(Debug, Clone)]
+pub struct RetryItem {
+    pub id: String,
+    pub webhook_name: String,
+    pub state: JobState,
+    pub last_error: Option<String>,
+}
+
+impl From<&JobRecord> for RetryItem {
+    fn from(job: &JobRecord) -> Self {
+        Self {
+            id: job.id.clone(),
+            webhook_name: job.webhook_name.clone(),
+            state: job.state,
+            last_error: job.last_error.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RetryPhase {
+    Confirm,
+    Running,
+    /// One line per job, or the summary of a retry of every dead letter.
+    Done(Vec<(bool, String)>),
+}
+
+/// What the dialog retries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RetryScope {
+    /// The listed jobs; those not dead-lettered are skipped.
+    Jobs,
+    /// Every dead-lettered job; the count as listed when the dialog opened.
+    AllDeadLetters(u64),
+}
+
+const DIALOG_WIDTH: u16 = 76;
+
+#[derive(Debug)]
+pub struct RetryDialog {
+    pub items: Vec<RetryItem>,
+    pub scope: RetryScope,
+    pub phase: RetryPhase,
+    pub env: Option<String>,
+    pub form: Form,
+}
+
+impl RetryDialog {
+    pub fn jobs(items: Vec<RetryItem>, env: Option<String>) -> Self {
+        let fields = Form::with_environment(Vec::new(), env.as_ref());
+        Self {
+            items,
+            scope: RetryScope::Jobs,
+            phase: RetryPhase::Confirm,
+            form: Form::new(fields),
+            env,
+        }
+    }
+
+    pub fn all(count: u64, env: Option<String>) -> Self {
+        let fields = Form::with_environment(vec![Form::text(FieldKey::Count)], env.as_ref());
+        Self {
+            items: Vec::new(),
+            scope: RetryScope::AllDeadLetters(count),
+            phase: RetryPhase::Confirm,
+            form: Form::new(fields),
+            env,
+        }
+    }
+
+    /// Ids of the dead-lettered jobs among the items.
+    pub fn ids(&self) -> Vec<String> {
+        self.items
+            .iter()
+            .filter(|item| item.state == JobState::DeadLetter)
+            .map(|item| item.id.clone())
+            .collect()
+    }
+
+    pub fn can_confirm(&self) -> bool {
+        let scope_ready = match self.scope {
+            RetryScope::Jobs => !self.ids().is_empty(),
+            RetryScope::AllDeadLetters(count) => {
+                self.form.value(FieldKey::Count).trim() == count.to_string()
+            }
+        };
+        scope_ready && self.form.environment_matches(self.env.as_ref())
+    }
+
+    fn why_disabled(&self) -> &'static str {
+        match self.scope {
+            RetryScope::AllDeadLetters(count)
+                if self.form.value(FieldKey::Count).trim() != count.to_string() =>
+            {
+                "type the number of jobs first"
+            }
+            RetryScope::Jobs if self.ids().is_empty() => "none of these jobs is dead-lettered",
+            _ => "type the environment name first",
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> DialogAction {
+        match self.phase {
+            RetryPhase::Confirm => match self.form.handle_key(key) {
+                FormEvent::None => DialogAction::None,
+                FormEvent::Close => DialogAction::Close,
+                FormEvent::Confirm if self.can_confirm() => {
+                    self.phase = RetryPhase::Running;
+                    let command = match self.scope {
+                        RetryScope::Jobs => Command::RetryJobs { ids: self.ids() },
+                        RetryScope::AllDeadLetters(_) => Command::RetryDeadLetters,
+                    };
+                    DialogAction::Submit(command)
+                }
+                FormEvent::Confirm => DialogAction::None,
+            },
+            RetryPhase::Running => match key.code {
+                KeyCode::Esc => DialogAction::Close,
+                _ => DialogAction::None,
+            },
+            RetryPhase::Done(_) => match key.code {
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => DialogAction::Close,
+                _ => DialogAction::None,
+            },
+        }
+    }
+
+    /// Records the outcome of the retry.
+    pub fn finish(&mut self, outcome: &RetryOutcome) {
+        let lines = match outcome {
+            RetryOutcome::Jobs(results) => results
+                .iter()
+                .map(|(id, result)| {
+                    let name = self
+                        .items
+                        .iter()
+                        .find(|item| &item.id == id)
+                        .map_or(id.as_str(), |item| item.webhook_name.as_str());
+                    match result {
+                        Ok(response) => (
+                            true,
+                            format!("{}: {}", clean(name), clean(&response.body.message)),
+                        ),
+                        Err(error) => (
+                            false,
+                            format!("{}: {}", clean(name), clean(&error.to_string())),
+                        ),
+                    }
+                })
+                .collect(),
+            RetryOutcome::AllDeadLetters(Ok(response)) => vec![(
+                true,
+                format!(
+                    "{} jobs back in the queue: {}",
+                    response.body.retried,
+                    clean(&response.body.message)
+                ),
+            )],
+            RetryOutcome::AllDeadLetters(Err(error)) => {
+                vec![(false, clean(&error.to_string()))]
+            }
+        };
+        self.phase = RetryPhase::Done(lines);
+    }
+
+    pub fn render(&self, _state: &State, area: Rect, buf: &mut Buffer) {
+        let width = inner_width(area, DIALOG_WIDTH);
+        let title = match self.scope {
+            RetryScope::Jobs => format!("Retry {} dead-lettered jobs", self.ids().len()),
+            RetryScope::AllDeadLetters(count) => format!("Retry all {count} dead-lettered jobs"),
+        };
+        let mut lines = Vec::new();
+        match &self.phase {
+            RetryPhase::Confirm => {
+                lines.push(Line::styled(
+                    "Each retried job moves back to pending, due now: the consumer then \
+                     purges its webhook for good.",
+                    Style::new().fg(Color::Yellow),
+                ));
+                lines.push(Line::raw(""));
+                match self.scope {
+                    RetryScope::Jobs => {
+                        let list_height = usize::from(area.height.saturating_sub(12)).max(1);
+                        for item in self.items.iter().take(list_height) {
+                            lines.push(item_line(item));
+                        }
+                        let more = self.items.len().saturating_sub(list_height);
+                        if more > 0 {
+                            lines.push(Line::styled(
+                                format!("… {more} more"),
+                                Style::new().fg(Color::DarkGray),
+                            ));
+                        }
+                    }
+                    RetryScope::AllDeadLetters(count) => {
+                        lines.push(Line::raw(format!(
+                            "Type {count}, the number of dead-lettered jobs, to confirm:"
+                        )));
+                        lines.push(self.form.input_line(FieldKey::Count, width));
+                    }
+                }
+                lines.extend(environment_lines(&self.form, self.env.as_ref(), width));
+                lines.push(Line::raw(""));
+                lines.push(self.form.buttons(
+                    "Retry",
+                    Color::Red,
+                    self.can_confirm(),
+                    self.why_disabled(),
+                ));
+                lines.push(key_hint());
+            }
+            RetryPhase::Running => lines.push(Line::raw(
+                "Retrying… Esc closes this window; the result then appears in the status bar.",
+            )),
+            RetryPhase::Done(results) => {
+                for (ok, text) in results {
+                    let (mark, color) = if *ok {
+                        ("✓", Color::Green)
+                    } else {
+                        ("✗", Color::Red)
+                    };
+                    lines.push(Line::from(vec![
+                        Span::styled(
+                            format!("{mark} "),
+                            Style::new().fg(color).add_modifier(Modifier::BOLD),
+                        ),
+                        Span::styled(text.clone(), Style::new().fg(color)),
+                    ]));
+                }
+                lines.push(Line::raw("Enter or Esc closes."));
+            }
+        }
+        show(area, DIALOG_WIDTH, &title, Color::Red, lines, buf);
+    }
+}
+
+fn item_line(item: &RetryItem) -> Line<'static> {
+    let name = fit_width(&clean(&item.webhook_name), 24);
+    if item.state != JobState::DeadLetter {
+        return Line::from(vec![
+            Span::raw(format!("{name} ")),
+            Span::styled(
+                format!("skip: {} is not dead-lettered", item.state),
+                Style::new().fg(Color::Magenta),
+            ),
+        ]);
+    }
+    Line::from(vec![
+        Span::raw(format!("{name} ")),
+        Span::styled(
+            clean_or_dash(item.last_error.as_deref()),
+            Style::new().fg(Color::Red),
+        ),
+    ])
+}

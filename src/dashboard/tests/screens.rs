@@ -1,0 +1,342 @@
+//! Snapshots of every view and dialog at 80x24 and 200x50, and at 80x24 without colour,
+//! where the snapshot also records each cell's attributes (reverse, bold, underline, crossed
+//! out), which are then all that tells a selection or a disabled button apart.
+
+use crossterm::event::KeyCode;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier};
+
+use super::*;
+use crate::api::{BulkRestoreItem, BulkRestoreResponse, JobRetryResponse};
+use crate::dashboard::app::{DetailFetch, Options, RetryOutcome};
+use crate::dashboard::theme::ColorMode;
+use crate::dashboard::views;
+
+fn text_rows(buffer: &Buffer) -> Vec<String> {
+    let width = usize::from(buffer.area.width);
+    buffer
+        .content
+        .chunks(width.max(1))
+        .map(|row| {
+            let mut line = String::new();
+            let mut skip = 0;
+            for cell in row {
+                // A wide character's trailing cell is drawn by the character itself.
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = cell.symbol();
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                line.push_str(symbol);
+            }
+            line
+        })
+        .collect()
+}
+
+fn attribute(modifier: Modifier) -> char {
+    if modifier.contains(Modifier::REVERSED) {
+        'R'
+    } else if modifier.contains(Modifier::CROSSED_OUT) {
+        'X'
+    } else if modifier.contains(Modifier::UNDERLINED) {
+        'U'
+    } else if modifier.contains(Modifier::BOLD) {
+        'B'
+    } else {
+        '.'
+    }
+}
+
+fn render_buffer(state: &State, width: u16, height: u16) -> Buffer {
+    let area = Rect::new(0, 0, width, height);
+    let mut buffer = Buffer::empty(area);
+    views::render(state, area, &mut buffer);
+    buffer
+}
+
+fn screen_at(state: &State, width: u16, height: u16) -> String {
+    text_rows(&render_buffer(state, width, height)).join("\n")
+}
+
+/// Renders without colour and lists each row's attributes under the text.
+fn no_color_screen(state: &mut State) -> String {
+    state.options.color = ColorMode::NoColor;
+    let buffer = render_buffer(state, 80, 24);
+    for cell in &buffer.content {
+        assert_eq!(cell.fg, Color::Reset, "colour drawn under NO_COLOR");
+        assert_eq!(cell.bg, Color::Reset, "colour drawn under NO_COLOR");
+    }
+    let width = usize::from(buffer.area.width);
+    let attributes: Vec<String> = buffer
+        .content
+        .chunks(width)
+        .map(|row| row.iter().map(|cell| attribute(cell.modifier)).collect())
+        .collect();
+    format!(
+        "{}\n--- attributes: R reverse, X crossed out, U underline, B bold ---\n{}",
+        text_rows(&buffer).join("\n"),
+        attributes.join("\n")
+    )
+}
+
+/// Generates the three snapshots of one screen.
+macro_rules! screen_tests {
+    ($($name:ident => $build:expr;)*) => {
+        mod small {
+            use super::*;
+            $(#[test]
+            fn $name() {
+                let state: State = $build;
+                insta::assert_snapshot!(screen_at(&state, 80, 24));
+            })*
+        }
+        mod large {
+            use super::*;
+            $(#[test]
+            fn $name() {
+                let state: State = $build;
+                insta::assert_snapshot!(screen_at(&state, 200, 50));
+            })*
+        }
+        mod no_color {
+            use super::*;
+            $(#[test]
+            fn $name() {
+                let mut state: State = $build;
+                insta::assert_snapshot!(no_color_screen(&mut state));
+            })*
+        }
+    };
+}
+
+fn on_tab(tab: char) -> State {
+    let mut state = loaded_state();
+    state.update(at(LOCAL_NOW), char_key(tab));
+    state
+}
+
+fn pressed(mut state: State, keys: &[Msg]) -> State {
+    for key in keys {
+        state.update(at(LOCAL_NOW), key.clone());
+    }
+    state
+}
+
+fn with_options(options: Options) -> State {
+    let mut state =
+        State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW)).with_options(options);
+    state.update(at(LOCAL_NOW), Msg::Tick);
+    state.update(at(LOCAL_NOW), full_poll());
+    state
+}
+
+fn detail_fetch() -> DetailFetch {
+    let webhook = serde_json::from_value(json!({
+        "status": "soft_deleted", "webhook_id": "sunrise_ws_cal_solar_004",
+        "config": {"name": "Sunrise Solar", "description": "Residential solar leads, CA",
+            "type": "solar", "region": "cal", "category": "solar", "total_leads": 310,
+            "created_at": "2026-01-10T08:00:00.000Z", "enabled": false},
+        "deletion_status": {"is_deleted": true, "deleted_at": "2026-03-01T04:00:00.000Z",
+            "scheduled_deletion_at": "2026-03-02T04:00:00.000Z", "deleted_by": "alice",
+            "deletion_reason": "duplicate of ws_cal_solar_001", "can_restore": true,
+            "seconds_until_deletion": 64800, "job_id": "job_sunrise_ws_cal_solar_004"},
+        "endpoints": {"health": "/h", "receive": "/r"},
+        "timestamp": SERVER_NOW, "rejected_leads_since_deletion": 3,
+        "job": {"status": "failed", "attempts": 2, "max_attempts": 5,
+            "execute_at": "2026-03-02T04:00:00.000Z", "error_message": "database is locked",
+            "next_attempt_at": "2026-03-01T10:05:00.000Z"}
+    }))
+    .expect("detail fixture matches the wire type");
+    let job = serde_json::from_value(json!({
+        "id": "job_sunrise_ws_cal_solar_004", "webhook_id": "sunrise_ws_cal_solar_004",
+        "webhook_name": "Sunrise Solar", "state": "failed", "attempts": 2, "max_attempts": 5,
+        "execute_at": "2026-03-02T04:00:00.000Z", "next_attempt_at": "2026-03-01T10:05:00.000Z",
+        "lease_expires_at": "2026-03-01T10:04:00.000Z", "last_error": "database is locked",
+        "created_at": "2026-03-01T04:00:00.000Z", "updated_at": "2026-03-01T09:59:30.000Z"
+    }))
+    .expect("job fixture matches the wire type");
+    let mut audit = audit_page();
+    audit
+        .events
+        .retain(|event| event.webhook_id == "sunrise_ws_cal_solar_004");
+    DetailFetch {
+        id: "sunrise_ws_cal_solar_004".to_owned(),
+        webhook: response(webhook),
+        audit: response(audit),
+        job: Some(job),
+    }
+}
+
+fn detail_state() -> State {
+    let mut state = pressed(on_tab('2'), &[key(KeyCode::Enter)]);
+    state.update(
+        at(LOCAL_NOW),
+        Msg::Polled(vec![Fetched {
+            received_at: at(LOCAL_NOW),
+            data: FetchedData::Detail(Box::new(detail_fetch())),
+        }]),
+    );
+    state
+}
+
+fn bulk_results_state() -> State {
+    let mut state = pressed(
+        on_tab('2'),
+        &[
+            key(KeyCode::Char(' ')),
+            key(KeyCode::Char(' ')),
+            char_key('r'),
+            key(KeyCode::Enter),
+        ],
+    );
+    let item = |id: &str, restored: bool, status: u16, message: &str| BulkRestoreItem {
+        webhook_id: id.to_owned(),
+        status,
+        restored,
+        error: None,
+        message: message.to_owned(),
+    };
+    state.update(
+        at(LOCAL_NOW),
+        Msg::BulkRestored {
+            received_at: at(LOCAL_NOW),
+            result: response(BulkRestoreResponse {
+                results: vec![
+                    item("sunrise_ws_cal_solar_004", true, 200, "Webhook restored"),
+                    item(
+                        "ws_tx_roof_005",
+                        false,
+                        409,
+                        "the purge job is processing (HTTP 409)",
+                    ),
+                ],
+                restored: 1,
+                failed: 1,
+                timestamp: at(SERVER_NOW),
+            }),
+        },
+    );
+    state
+}
+
+fn retry_capabilities(mut state: State) -> State {
+    if let Some(capabilities) = &mut state.capabilities {
+        capabilities.extensions.insert("job_retry".to_owned());
+    }
+    state
+}
+
+fn retry_results_state() -> State {
+    let mut state = pressed(
+        retry_capabilities(on_tab('3')),
+        &[char_key('R'), key(KeyCode::Left), key(KeyCode::Enter)],
+    );
+    let job = queue_data().jobs[0].clone();
+    let retried = JobRetryResponse {
+        status: "success".to_owned(),
+        message: "job back in pending, due now".to_owned(),
+        job,
+        timestamp: at(SERVER_NOW),
+    };
+    state.update(
+        at(LOCAL_NOW),
+        Msg::Retried {
+            received_at: at(LOCAL_NOW),
+            outcome: RetryOutcome::Jobs(vec![("job_ws_az_hvac_006".to_owned(), response(retried))]),
+        },
+    );
+    state
+}
+
+fn stale_state() -> State {
+    let mut state = on_tab('2');
+    let later = local_plus(3);
+    state.update(later, Msg::Tick);
+    state.update(
+        later,
+        Msg::Polled(vec![Fetched {
+            received_at: later,
+            data: FetchedData::Deleted(Err(ApiError::Timeout {
+                url: format!("{URL}/webhook/deleted"),
+            })),
+        }]),
+    );
+    state
+}
+
+fn core_only_state() -> State {
+    let mut state = State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW));
+    state.update(at(LOCAL_NOW), Msg::Tick);
+    state.update(
+        at(LOCAL_NOW),
+        Msg::Polled(vec![
+            Fetched {
+                received_at: at(LOCAL_NOW),
+                data: FetchedData::Capabilities(response(Capabilities::core_only())),
+            },
+            Fetched {
+                received_at: at(LOCAL_NOW),
+                data: FetchedData::Active(modified(active_list())),
+            },
+        ]),
+    );
+    state.update(at(LOCAL_NOW), char_key('3'));
+    state
+}
+
+fn confirm_env() -> Options {
+    Options {
+        confirm_env: Some("prod".to_owned()),
+        ..Options::default()
+    }
+}
+
+screen_tests! {
+    active_tab => loaded_state();
+    deleted_tab => on_tab('2');
+    queue_tab => on_tab('3');
+    audit_tab => on_tab('4');
+    help_on_active => pressed(loaded_state(), &[char_key('?')]);
+    help_on_deleted => pressed(on_tab('2'), &[char_key('?')]);
+    detail_view => detail_state();
+    soft_delete_dialog => pressed(loaded_state(), &[char_key('d')]);
+    soft_delete_typed => {
+        let mut state = pressed(loaded_state(), &[char_key('d')]);
+        type_text(&mut state, "duplicate");
+        pressed(state, &[key(KeyCode::Enter)])
+    };
+    force_delete_dialog => {
+        let mut state = pressed(on_tab('2'), &[char_key('D')]);
+        type_text(&mut state, "Sunrise");
+        state
+    };
+    restore_dialog => pressed(on_tab('2'), &[char_key('r')]);
+    bulk_preflight => pressed(
+        on_tab('2'),
+        &[key(KeyCode::Char(' ')), key(KeyCode::Char(' ')), char_key('r')],
+    );
+    bulk_results => bulk_results_state();
+    retry_dialog => pressed(retry_capabilities(on_tab('3')), &[char_key('R')]);
+    retry_all_dialog => pressed(retry_capabilities(on_tab('3')), &[char_key('A')]);
+    retry_results => retry_results_state();
+    command_prompt => {
+        let mut state = pressed(loaded_state(), &[char_key(':')]);
+        type_text(&mut state, "webhook ws_");
+        state
+    };
+    filter_prompt => {
+        let mut state = pressed(on_tab('2'), &[char_key('/')]);
+        type_text(&mut state, "roof");
+        state
+    };
+    stale_data => stale_state();
+    core_only_queue => core_only_state();
+    read_only_header => with_options(Options {
+        read_only: true,
+        ..Options::default()
+    });
+    confirm_env_delete => pressed(with_options(confirm_env()), &[char_key('d')]);
+}

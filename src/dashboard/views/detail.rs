@@ -1,0 +1,225 @@
+//! Detail view of one webhook: its configuration, its deletion and deletion job (state,
+//! attempts, lease, last error, next retry), its leads, and its audit timeline. The timeline
+//! stays readable after the webhook is purged.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Row, Table, Widget};
+
+use super::audit;
+use super::deleted::{job_label, job_style};
+use super::{header_style, view_block};
+use crate::api::{JobStatus, Timestamp, WebhookDetail};
+use crate::dashboard::app::{DetailView, LoadState, State};
+use crate::dashboard::format;
+use crate::dashboard::widgets::countdown::PurgeClock;
+use crate::dashboard::widgets::text::{clean, clean_or_dash};
+
+pub fn render(state: &State, detail: &DetailView, area: Rect, buf: &mut Buffer) {
+    let block = view_block(
+        format!("Webhook {}", clean(&detail.id)),
+        &detail.webhook,
+        state,
+    );
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let server_now = state.server_now();
+
+    let facts = match (&detail.webhook.data, &detail.webhook.load) {
+        (Some(webhook), _) => facts(webhook, detail, server_now),
+        (None, LoadState::Failed(error)) => {
+            vec![Line::styled(clean(error), Style::new().fg(Color::Magenta))]
+        }
+        (None, _) => vec![Line::styled("Loading…", Style::new().fg(Color::DarkGray))],
+    };
+    let facts_height = u16::try_from(facts.len()).unwrap_or(u16::MAX);
+    let [facts_area, timeline_area] = Layout::vertical([
+        Constraint::Length(facts_height.min(inner.height / 2 + 1)),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    Paragraph::new(facts).render(facts_area, buf);
+    timeline(state, detail, timeline_area, buf);
+}
+
+fn facts(
+    webhook: &WebhookDetail,
+    detail: &DetailView,
+    server_now: Timestamp,
+) -> Vec<Line<'static>> {
+    let dim = Style::new().fg(Color::DarkGray);
+    let label = |text: &'static str| Span::styled(format!("{text:<11}"), dim);
+    let config = &webhook.config;
+    let deletion = &webhook.deletion_status;
+    let enabled = match config.enabled {
+        Some(true) => "enabled",
+        Some(false) => "disabled",
+        None => "enabled state not reported",
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            label("Name"),
+            Span::styled(
+                clean(&config.name),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(format!("  {}", clean(&webhook.status)), dim),
+            Span::raw(format!(" · {enabled}")),
+        ]),
+        Line::from(vec![
+            label("Config"),
+            Span::raw(format!(
+                "type {} · region {} · category {} · created {}",
+                clean(&config.kind),
+                clean(&config.region),
+                clean(&config.category),
+                format::utc_time(config.created_at)
+            )),
+        ]),
+        Line::from(vec![
+            label("About"),
+            Span::raw(clean_or_dash(config.description.as_deref())),
+        ]),
+        Line::from(vec![
+            label("Leads"),
+            Span::raw(format!("{} preserved", config.total_leads)),
+            Span::raw(match webhook.rejected_leads_since_deletion {
+                Some(count) => format!(" · {count} rejected since deletion"),
+                None if deletion.is_deleted => " · rejections not reported".to_owned(),
+                None => String::new(),
+            }),
+        ]),
+    ];
+    if !deletion.is_deleted {
+        lines.push(Line::from(vec![
+            label("Deletion"),
+            Span::raw("not deleted"),
+        ]));
+        return lines;
+    }
+    lines.push(Line::from(vec![
+        label("Deleted"),
+        Span::raw(format!(
+            "{} by {} · reason {}",
+            deletion
+                .deleted_at
+                .map_or_else(|| "-".to_owned(), format::utc_time),
+            clean_or_dash(deletion.deleted_by.as_deref()),
+            clean_or_dash(deletion.deletion_reason.as_deref())
+        )),
+    ]));
+    if let Some(scheduled) = deletion.scheduled_deletion_at {
+        let status = webhook
+            .job
+            .as_ref()
+            .map_or(crate::api::JobState::Unknown, |job| job.status);
+        let clock = PurgeClock::at(server_now, deletion.deleted_at, scheduled, status);
+        let mut spans = vec![label("Purge")];
+        spans.extend(clock.line(30).spans);
+        spans.push(Span::styled(
+            format!(
+                "  at {} · {}",
+                format::utc_time(scheduled),
+                if deletion.can_restore {
+                    "restorable"
+                } else {
+                    "not restorable"
+                }
+            ),
+            dim,
+        ));
+        lines.push(Line::from(spans));
+    }
+    lines.push(job_line(webhook.job.as_ref(), detail, server_now));
+    if let Some(error) = webhook
+        .job
+        .as_ref()
+        .and_then(|job| job.error_message.as_deref())
+    {
+        lines.push(Line::from(vec![
+            label("Last error"),
+            Span::styled(clean(error), Style::new().fg(Color::Red)),
+        ]));
+    }
+    lines
+}
+
+fn job_line(job: Option<&JobStatus>, detail: &DetailView, server_now: Timestamp) -> Line<'static> {
+    let dim = Style::new().fg(Color::DarkGray);
+    let mut spans = vec![Span::styled(format!("{:<11}", "Job"), dim)];
+    let Some(job) = job else {
+        spans.push(Span::raw(clean_or_dash(
+            detail.job.as_ref().map(|job| job.id.as_str()),
+        )));
+        return Line::from(spans);
+    };
+    spans.push(Span::styled(job_label(job.status), job_style(job.status)));
+    let attempts = match job.max_attempts {
+        Some(max) => format!(" · attempt {}/{max}", job.attempts),
+        None => format!(" · {} attempts", job.attempts),
+    };
+    spans.push(Span::raw(attempts));
+    let lease = detail
+        .job
+        .as_ref()
+        .and_then(|record| record.lease_expires_at)
+        .map_or_else(
+            || " · no lease".to_owned(),
+            |until| {
+                let left = server_now.until(until);
+                if left > chrono::Duration::zero() {
+                    format!(" · lease {} left", format::countdown(left))
+                } else {
+                    " · lease expired".to_owned()
+                }
+            },
+        );
+    spans.push(Span::raw(lease));
+    if let Some(next) = job.next_attempt_at {
+        spans.push(Span::raw(format!(
+            " · next retry {}",
+            format::short_time(next, server_now)
+        )));
+    }
+    Line::from(spans)
+}
+
+fn timeline(state: &State, detail: &DetailView, area: Rect, buf: &mut Buffer) {
+    let block = Block::bordered()
+        .border_type(BorderType::Plain)
+        .border_style(Style::new().fg(Color::DarkGray))
+        .title(" Audit timeline, newest first ");
+    let events = match (&detail.audit.data, &detail.audit.load) {
+        (Some(page), _) => &page.events,
+        (None, LoadState::NotProvided) => {
+            Paragraph::new(audit::NOT_PROVIDED)
+                .block(block)
+                .render(area, buf);
+            return;
+        }
+        (None, LoadState::Failed(error)) => {
+            Paragraph::new(format!("Could not load: {}", clean(error)))
+                .block(block)
+                .render(area, buf);
+            return;
+        }
+        (None, _) => {
+            Paragraph::new("Loading…").block(block).render(area, buf);
+            return;
+        }
+    };
+    let server_now = state.server_now();
+    let visible = usize::from(area.height.saturating_sub(3));
+    let rows = events
+        .iter()
+        .skip(detail.scroll)
+        .take(visible)
+        .map(|event| audit::row(event, server_now));
+    let header = Row::new(["Time", "Event", "Webhook", "Actor", "Reason"]).style(header_style());
+    Table::new(rows, audit::widths())
+        .header(header)
+        .block(block)
+        .render(area, buf);
+}
