@@ -9,8 +9,9 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hookgrace::api::{CreateWebhookRequest, JobState};
 use hookgrace::client::ApiClient;
+use hookgrace::client::Conditional;
 use hookgrace::clock::{ManualClock, SharedClock};
-use hookgrace::dashboard::app::{Command, Msg, State, Tab};
+use hookgrace::dashboard::app::{Command, FetchedData, Msg, Resource, State, Tab};
 use hookgrace::dashboard::{poller, views};
 use hookgrace::server::{self, ConsumerMode, RunningServer, ServerConfig, ServerOptions};
 use ratatui::buffer::Buffer;
@@ -20,6 +21,8 @@ struct Live {
     running: RunningServer,
     clock: ManualClock,
     client: ApiClient,
+    /// Remembers list pages and their ETags between polls, as the dashboard does.
+    fetcher: poller::Fetcher,
     state: State,
     _dir: tempfile::TempDir,
 }
@@ -46,6 +49,7 @@ impl Live {
         Self {
             running,
             clock,
+            fetcher: poller::Fetcher::new(client.clone()),
             client,
             state,
             _dir: dir,
@@ -83,7 +87,7 @@ impl Live {
         while let Some(command) = commands.pop() {
             rounds += 1;
             assert!(rounds < 50, "the dashboard keeps issuing commands");
-            if let Some(msg) = poller::run_command(&self.client, command).await {
+            if let Some(msg) = self.fetcher.run(command).await {
                 commands.extend(self.state.update(poller::local_now(), msg));
             }
         }
@@ -280,6 +284,160 @@ async fn marked_rows_restore_in_bulk() {
     live.refresh().await;
     assert_eq!(live.state.deleted_rows().len(), 1);
     assert_eq!(live.state.active_rows().len(), 2);
+
+    live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn unchanged_poll_costs_304() {
+    let mut live = Live::start().await;
+    live.create("Sunny Solar", "solar", "cal", 1).await;
+    let other = live.create("Cool HVAC", "hvac", "tx", 0).await;
+    live.client.soft_delete(&other, "cleanup").await.unwrap();
+    live.refresh().await;
+
+    let resources = [Resource::Active, Resource::Deleted];
+    let results = live.fetcher.fetch(&resources).await;
+
+    for fetched in &results {
+        match &fetched.data {
+            FetchedData::Active(Ok(response)) => {
+                assert_eq!(response.body, Conditional::NotModified);
+                assert!(response.server_time.is_some(), "a 304 still carries Date");
+            }
+            FetchedData::Deleted(Ok(response)) => {
+                assert_eq!(response.body, Conditional::NotModified);
+            }
+            other => panic!("unexpected fetch result: {other:?}"),
+        }
+    }
+    live.state.update(poller::local_now(), Msg::Polled(results));
+    assert_eq!(live.state.active_rows().len(), 1, "a 304 keeps the rows");
+    assert_eq!(live.state.deleted_rows().len(), 1);
+
+    // A change elsewhere shows up at the next poll.
+    live.client.restore(&other).await.unwrap();
+    live.refresh().await;
+    assert_eq!(live.state.active_rows().len(), 2);
+    assert!(live.state.deleted_rows().is_empty());
+
+    live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn long_lists_arrive_in_pages() {
+    let live = Live::start().await;
+    let regions = ["ca", "tx", "ny"];
+    let requests: Vec<CreateWebhookRequest> = (0..510)
+        .map(|n| CreateWebhookRequest {
+            name: format!("Webhook {n}"),
+            kind: "solar".to_owned(),
+            region: regions[n % 3].to_owned(),
+            category: "solar".to_owned(),
+            description: None,
+            id: None,
+            prefix: Some("bulk".to_owned()),
+        })
+        .collect();
+    for chunk in requests.chunks(30) {
+        let created = futures::future::join_all(
+            chunk
+                .iter()
+                .map(|request| live.client.create_webhook(request)),
+        )
+        .await;
+        assert!(created.iter().all(Result::is_ok));
+    }
+    let mut live = live;
+    live.refresh().await;
+
+    assert_eq!(live.state.active_rows().len(), 510);
+    let mut ids: Vec<&str> = live
+        .state
+        .active_rows()
+        .iter()
+        .map(|row| row.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 510, "no row twice across the page boundary");
+    live.press(KeyCode::Char('G')).await;
+    let last = live.state.active_rows().last().unwrap().id.clone();
+    assert_eq!(live.state.selected_active().unwrap().id, last);
+    assert!(live.screen().contains(&last), "{}", live.screen());
+
+    live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn undo_reverses_a_soft_delete() {
+    let mut live = Live::start().await;
+    let id = live.create("Sunny Solar", "solar", "cal", 2).await;
+    live.refresh().await;
+
+    live.press(KeyCode::Char('d')).await;
+    live.type_text("wrong one").await;
+    live.press(KeyCode::Enter).await;
+    live.press(KeyCode::Enter).await;
+    assert_eq!(live.state.deleted_rows().len(), 1);
+    assert!(live.screen().contains("u undoes"), "{}", live.screen());
+
+    live.press(KeyCode::Char('u')).await;
+    live.refresh().await;
+
+    assert!(live.state.deleted_rows().is_empty());
+    assert_eq!(live.state.active_rows().len(), 1);
+    let detail = live.client.get_webhook(&id).await.unwrap().body;
+    assert!(!detail.deletion_status.is_deleted);
+    let audit = live
+        .client
+        .webhook_audit(&id, &hookgrace::client::AuditQuery::default())
+        .await
+        .unwrap()
+        .body;
+    // Newest first: the undo's restore comes after the soft delete it reverses.
+    let types: Vec<&str> = audit
+        .events
+        .iter()
+        .map(|event| event.event_type.as_str())
+        .collect();
+    let restored = types.iter().position(|kind| *kind == "restored");
+    let deleted = types.iter().position(|kind| *kind == "soft_deleted");
+    assert!(restored.is_some(), "{types:?}");
+    assert!(deleted.is_some(), "{types:?}");
+    assert!(restored < deleted, "{types:?}");
+
+    live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn poll_while_marking_keeps_the_cursor() {
+    let mut live = Live::start().await;
+    let mut ids = Vec::new();
+    for (name, region) in [("North", "ny"), ("South", "fl"), ("West", "wa")] {
+        let id = live.create(name, "solar", region, 0).await;
+        live.client.soft_delete(&id, "cleanup").await.unwrap();
+        ids.push(id);
+    }
+    live.refresh().await;
+    live.press(KeyCode::Char('2')).await;
+    live.press(KeyCode::Char(' ')).await;
+    let cursor = live.state.selected_deleted().unwrap().id.clone();
+    let marked = ids[0].clone();
+
+    // Elsewhere, the marked webhook is restored and a new one deleted.
+    live.client.restore(&marked).await.unwrap();
+    let newcomer = live.create("East", "solar", "ma", 0).await;
+    live.client.soft_delete(&newcomer, "cleanup").await.unwrap();
+    live.refresh().await;
+
+    assert_eq!(live.state.selected_deleted().unwrap().id, cursor);
+    assert!(live.state.deleted.list.is_gone(&marked));
+    assert!(
+        live.screen().contains("gone from server"),
+        "{}",
+        live.screen()
+    );
 
     live.running.shutdown().await.unwrap();
 }

@@ -176,8 +176,36 @@ async fn force_delete(
     })
 }
 
+/// Maximum page size of `GET /webhook/deleted`.
+pub const MAX_DELETED_PAGE_SIZE: u32 = 500;
+
+#[derive(Debug, Deserialize)]
+pub struct DeletedPageQuery {
+    limit: Option<String>,
+    offset: Option<String>,
+}
+
 /// Lists soft-deleted webhooks with their jobs and restore countdowns, soonest purge first.
-pub async fn list(State(state): State<AppState>) -> Result<Json<DeletedList>, ApiError> {
+/// With `limit` or `offset` it returns that page; `total_deleted` and `restorable` always
+/// count every soft-deleted webhook. Without either it returns every row, as the existing
+/// deployment does.
+// NOTE: the store has no paged query for deleted webhooks, so a page still reads them all
+// and only the response shrinks.
+pub async fn list(
+    State(state): State<AppState>,
+    QueryParams(query): QueryParams<DeletedPageQuery>,
+) -> Result<Json<DeletedList>, ApiError> {
+    let page = match (&query.limit, &query.offset) {
+        (None, None) => None,
+        (limit, offset) => Some((
+            validate::offset(offset.as_deref())?,
+            validate::limit(
+                limit.as_deref(),
+                MAX_DELETED_PAGE_SIZE,
+                MAX_DELETED_PAGE_SIZE,
+            )?,
+        )),
+    };
     let records = state.store.list_deleted().await?;
     let now = state.now();
     let webhooks: Vec<DeletedWebhook> = records
@@ -214,9 +242,18 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<DeletedList>, Ap
         .iter()
         .filter(|webhook| webhook.restoration.can_restore)
         .count() as u64;
+    let total_deleted = webhooks.len() as u64;
+    let webhooks = match page {
+        Some((offset, limit)) => webhooks
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(limit as usize)
+            .collect(),
+        None => webhooks,
+    };
     Ok(Json(DeletedList {
         service: api::SERVICE_NAME.to_owned(),
-        total_deleted: webhooks.len() as u64,
+        total_deleted,
         restorable,
         webhooks,
         timestamp: now,

@@ -17,6 +17,7 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
             extension::BULK_RESTORE,
             extension::LEAD_REJECTION_COUNT,
             extension::PAGINATION,
+            extension::ETAG,
         ]
         .into_iter()
         .map(str::to_owned)

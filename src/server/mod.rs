@@ -5,6 +5,7 @@ mod audit;
 mod bulk;
 mod deleted;
 mod error;
+mod etag;
 mod extract;
 mod health;
 mod leads;
@@ -126,6 +127,10 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error::stamp_error_bodies,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            etag::conditional_get,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())

@@ -23,7 +23,7 @@ const PURGE_WIDTH: u16 = 20;
 /// Inner rows at which the three-line detail panel appears.
 const DETAIL_MIN_ROWS: u16 = 12;
 /// Text drawn in the purge column of a row the server no longer lists.
-pub const GONE: &str = "gone: purged/restored";
+pub const GONE: &str = "gone from server";
 
 /// Returns the table rows (two lines each) that fit in a body of `height` rows.
 pub fn table_rows(height: u16) -> usize {

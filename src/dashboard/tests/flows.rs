@@ -1,0 +1,849 @@
+//! Key sequences through the update function: marks, filters, sorting, the command line,
+//! bulk restore preflight, undo, read-only and confirm-env modes, pastes and held keys.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::*;
+use crate::api::{JobState, RestoreResponse, SoftDeleteResponse};
+use crate::dashboard::app::{Command, MutationKind, MutationResponse, Options, Tab};
+use crate::dashboard::dialogs::{Dialog, FieldKey, Focus};
+use crate::dashboard::views;
+
+fn now() -> Timestamp {
+    at(LOCAL_NOW)
+}
+
+fn press(state: &mut State, msg: Msg) -> Vec<Command> {
+    state.update(now(), msg)
+}
+
+fn deleted_ids(state: &State) -> Vec<String> {
+    state.deleted.shown().map(|row| row.id.clone()).collect()
+}
+
+fn selected_deleted_id(state: &State) -> Option<String> {
+    state.selected_deleted().map(|row| row.id.clone())
+}
+
+fn writes(commands: &[Command]) -> Vec<&Command> {
+    commands
+        .iter()
+        .filter(|command| command.is_write())
+        .collect()
+}
+
+fn text_of(state: &State, width: u16, height: u16) -> String {
+    let area = Rect::new(0, 0, width, height);
+    let mut buffer = Buffer::empty(area);
+    views::render(state, area, &mut buffer);
+    buffer
+        .content
+        .chunks(usize::from(width))
+        .map(|row| row.iter().map(|cell| cell.symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn deleted_poll(list: DeletedList) -> Msg {
+    Msg::Polled(vec![Fetched {
+        received_at: now(),
+        data: FetchedData::Deleted(modified(list)),
+    }])
+}
+
+fn soft_deleted_body(id: &str) -> SoftDeleteResponse {
+    serde_json::from_value(json!({
+        "status": "success", "message": "scheduled", "webhook_id": id,
+        "job_id": "job_1", "leads_preserved": 120, "deletion_type": "scheduled",
+        "scheduled_deletion_at": "2026-03-02T10:00:00.000Z",
+        "restoration": {"available_until": "2026-03-02T10:00:00.000Z",
+            "restore_endpoint": format!("/webhook/{id}/restore")},
+        "timestamp": SERVER_NOW}))
+    .expect("soft delete fixture matches the wire type")
+}
+
+fn soft_deleted(state: &mut State, id: &str, name: &str, when: Timestamp) -> Vec<Command> {
+    state.update(
+        when,
+        Msg::Mutated {
+            kind: MutationKind::SoftDelete,
+            id: id.to_owned(),
+            name: name.to_owned(),
+            received_at: when,
+            result: response(MutationResponse::SoftDeleted(soft_deleted_body(id))),
+        },
+    )
+}
+
+#[test]
+fn space_marks_and_moves_down() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('2'));
+
+    press(&mut state, key(KeyCode::Char(' ')));
+
+    assert!(state
+        .deleted
+        .list
+        .marks
+        .contains("sunrise_ws_cal_solar_004"));
+    assert_eq!(state.deleted.list.cursor, 1);
+    press(&mut state, char_key('k'));
+    press(&mut state, key(KeyCode::Char(' ')));
+    assert!(state.deleted.list.marks.is_empty(), "space again unmarks");
+}
+
+#[test]
+fn ctrl_space_marks_a_range() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('2'));
+    press(&mut state, key(KeyCode::Char(' ')));
+    press(&mut state, char_key('G'));
+
+    press(&mut state, ctrl(' '));
+
+    assert_eq!(state.deleted.list.marks.len(), 3);
+}
+
+#[test]
+fn ctrl_a_marks_only_filtered_rows() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('2'));
+    press(&mut state, char_key('/'));
+    type_text(&mut state, "roof");
+    press(&mut state, key(KeyCode::Enter));
+
+    press(&mut state, ctrl('a'));
+
+    assert_eq!(state.deleted.list.marks.len(), 1);
+    assert!(state.deleted.list.marks.contains("ws_tx_roof_005"));
+    press(&mut state, ctrl('4'));
+    assert!(
+        state.deleted.list.marks.is_empty(),
+        "ctrl-\\ in legacy encoding clears"
+    );
+}
+
+#[test]
+fn filter_narrows_as_typed_and_esc_restores() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('2'));
+    press(&mut state, char_key('/'));
+
+    type_text(&mut state, "ali");
+    assert_eq!(deleted_ids(&state), vec!["sunrise_ws_cal_solar_004"]);
+    press(&mut state, key(KeyCode::Esc));
+    assert_eq!(deleted_ids(&state).len(), 3, "Esc in the prompt restores");
+
+    press(&mut state, char_key('/'));
+    type_text(&mut state, "!ali");
+    press(&mut state, key(KeyCode::Enter));
+    assert_eq!(
+        deleted_ids(&state),
+        vec!["ws_tx_roof_005", "ws_az_hvac_006"],
+        "/! inverts"
+    );
+    assert!(state.prompt.is_none());
+    let tabs = text_of(&state, 80, 24);
+    assert!(tabs.contains("2 Deleted (2/3)"), "{tabs}");
+
+    press(&mut state, key(KeyCode::Esc));
+    assert_eq!(deleted_ids(&state).len(), 3, "Esc clears an applied filter");
+}
+
+#[test]
+fn filter_matches_type_reason_and_user() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('2'));
+    for (filter, expected) in [
+        ("churned", vec!["ws_tx_roof_005"]),
+        ("carol", vec!["ws_az_hvac_006"]),
+        (
+            "solar",
+            vec![
+                "sunrise_ws_cal_solar_004",
+                "ws_tx_roof_005",
+                "ws_az_hvac_006",
+            ],
+        ),
+        ("HVAC", vec!["ws_az_hvac_006"]),
+    ] {
+        press(&mut state, char_key('/'));
+        press(&mut state, ctrl('u'));
+        type_text(&mut state, filter);
+        press(&mut state, key(KeyCode::Enter));
+        assert_eq!(deleted_ids(&state), expected, "/{filter}");
+    }
+}
+
+#[test]
+fn filter_by_time_left() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('2'));
+    press(&mut state, char_key('/'));
+
+    type_text(&mut state, "overdue");
+    assert_eq!(
+        deleted_ids(&state),
+        vec!["ws_tx_roof_005", "ws_az_hvac_006"]
+    );
+    press(&mut state, ctrl('u'));
+    type_text(&mut state, ">1h");
+    assert_eq!(deleted_ids(&state), vec!["sunrise_ws_cal_solar_004"]);
+    press(&mut state, ctrl('u'));
+    type_text(&mut state, "<19h");
+    assert_eq!(deleted_ids(&state).len(), 3);
+}
+
+#[test]
+fn sort_cycles_columns_and_reverses() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('2'));
+    press(&mut state, char_key('G'));
+
+    press(&mut state, char_key('s'));
+    assert_eq!(state.deleted.list.sort.column, Some(0), "time left first");
+    assert_eq!(
+        deleted_ids(&state),
+        vec![
+            "ws_az_hvac_006",
+            "ws_tx_roof_005",
+            "sunrise_ws_cal_solar_004"
+        ]
+    );
+    assert_eq!(
+        selected_deleted_id(&state).as_deref(),
+        Some("ws_az_hvac_006"),
+        "the cursor stays on its row"
+    );
+    press(&mut state, char_key('S'));
+    assert_eq!(deleted_ids(&state)[0], "sunrise_ws_cal_solar_004");
+    press(&mut state, char_key('s'));
+    assert_eq!(state.deleted.list.sort.column, Some(1), "then name");
+    let header = text_of(&state, 80, 24);
+    assert!(header.contains("Webhook▼"), "{header}");
+}
+
+#[test]
+fn poll_during_marking_keeps_cursor_on_row() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('2'));
+    press(&mut state, key(KeyCode::Char(' ')));
+    assert_eq!(
+        selected_deleted_id(&state).as_deref(),
+        Some("ws_tx_roof_005")
+    );
+
+    // The server now lists the rows in another order, one row is gone and one is new.
+    let mut next = deleted_list();
+    next.webhooks.reverse();
+    next.webhooks
+        .retain(|row| row.id != "sunrise_ws_cal_solar_004");
+    let mut newcomer = next.webhooks[0].clone();
+    newcomer.id = "ws_nv_solar_010".to_owned();
+    next.webhooks.insert(0, newcomer);
+    press(&mut state, deleted_poll(next));
+
+    assert_eq!(
+        selected_deleted_id(&state).as_deref(),
+        Some("ws_tx_roof_005")
+    );
+    assert!(state.deleted.list.is_gone("sunrise_ws_cal_solar_004"));
+    let screen = text_of(&state, 80, 24);
+    assert!(screen.contains("gone from server"), "{screen}");
+    assert!(state.deleted.list.changed.contains_key("ws_nv_solar_010"));
+}
+
+#[test]
+fn vanished_cursor_row_shows_as_gone_while_dialog_open() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('2'));
+    press(&mut state, char_key('r'));
+    let mut next = deleted_list();
+    next.webhooks.remove(0);
+
+    press(&mut state, deleted_poll(next));
+
+    assert_eq!(
+        selected_deleted_id(&state).as_deref(),
+        Some("sunrise_ws_cal_solar_004"),
+        "the cursor does not jump to another webhook"
+    );
+    assert!(state.deleted.list.is_gone("sunrise_ws_cal_solar_004"));
+    press(&mut state, key(KeyCode::Esc));
+    assert_eq!(state.deleted.rows().len(), 2, "closing the dialog drops it");
+}
+
+#[test]
+fn bulk_preflight_counts_hidden_skipped_and_expiring() {
+    let mut state = loaded_state();
+    let mut list = deleted_list();
+    list.webhooks[0].job_status.status = JobState::Processing;
+    press(&mut state, deleted_poll(list));
+    press(&mut state, char_key('2'));
+    press(&mut state, ctrl('a'));
+    press(&mut state, char_key('/'));
+    type_text(&mut state, "carol");
+    press(&mut state, key(KeyCode::Enter));
+
+    press(&mut state, char_key('r'));
+
+    let Some(Dialog::Bulk(dialog)) = &state.dialog else {
+        panic!("r with marks opens the bulk preflight");
+    };
+    assert_eq!(dialog.items.len(), 3);
+    assert_eq!(dialog.hidden_count(), 2);
+    assert_eq!(
+        dialog.ids(),
+        vec!["ws_tx_roof_005".to_owned(), "ws_az_hvac_006".to_owned()],
+        "the processing one is skipped"
+    );
+    assert_eq!(dialog.expiring.len(), 2, "both overdue rows are called out");
+    let screen = text_of(&state, 80, 24);
+    assert!(
+        screen.contains("3 marked · 2 hidden by the current filter"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("skip: purge already processing"),
+        "{screen}"
+    );
+
+    let commands = press(&mut state, key(KeyCode::Enter));
+    assert_eq!(
+        commands,
+        vec![Command::BulkRestore {
+            ids: vec!["ws_tx_roof_005".to_owned(), "ws_az_hvac_006".to_owned()]
+        }]
+    );
+}
+
+#[test]
+fn undo_restores_after_soft_delete() {
+    let mut state = loaded_state();
+    soft_deleted(
+        &mut state,
+        "click-ventures_ws_cal_solar_001",
+        "Solar CA",
+        now(),
+    );
+    assert!(state.undo.is_some());
+
+    let commands = press(&mut state, char_key('u'));
+
+    assert_eq!(
+        writes(&commands),
+        vec![&Command::Restore {
+            id: "click-ventures_ws_cal_solar_001".to_owned(),
+            name: "Solar CA".to_owned(),
+            enabled: true,
+        }]
+    );
+    assert!(state.undo.is_none(), "one undo per action");
+}
+
+#[test]
+fn undo_soft_deletes_after_restore() {
+    let mut state = loaded_state();
+    let body: RestoreResponse = serde_json::from_value(json!({
+        "status": "success", "message": "restored", "webhook_id": "ws_tx_roof_005",
+        "restored_by": "alice", "restored_at": SERVER_NOW, "timestamp": SERVER_NOW}))
+    .expect("restore fixture matches the wire type");
+    state.update(
+        now(),
+        Msg::Mutated {
+            kind: MutationKind::Restore,
+            id: "ws_tx_roof_005".to_owned(),
+            name: "Roof Pros TX".to_owned(),
+            received_at: now(),
+            result: response(MutationResponse::Restored(body)),
+        },
+    );
+
+    let commands = press(&mut state, char_key('u'));
+
+    let [Command::SoftDelete { id, reason, .. }] = writes(&commands)[..] else {
+        panic!("u sent {commands:?}");
+    };
+    assert_eq!(id, "ws_tx_roof_005");
+    assert!(reason.contains("undo"), "{reason}");
+}
+
+#[test]
+fn undo_expires_after_window() {
+    let mut state = loaded_state();
+    soft_deleted(
+        &mut state,
+        "click-ventures_ws_cal_solar_001",
+        "Solar CA",
+        now(),
+    );
+
+    state.update(local_plus(11), Msg::Tick);
+    let commands = state.update(local_plus(11), char_key('u'));
+
+    assert!(writes(&commands).is_empty(), "{commands:?}");
+    assert!(state.undo.is_none());
+}
+
+#[test]
+fn read_only_binds_no_write_key() {
+    let options = Options {
+        read_only: true,
+        ..Options::default()
+    };
+    let mut state = State::new(URL, "alice", Duration::from_secs(2), now()).with_options(options);
+    state.update(now(), Msg::Tick);
+    state.update(now(), full_poll());
+    soft_deleted(
+        &mut state,
+        "click-ventures_ws_cal_solar_001",
+        "Solar CA",
+        now(),
+    );
+
+    for tab in ['1', '2', '3'] {
+        press(&mut state, char_key(tab));
+        for write_key in ['d', 'D', 'r', 'R', 'A', 'u'] {
+            let commands = press(&mut state, char_key(write_key));
+            assert!(writes(&commands).is_empty(), "{write_key} on {tab}");
+            assert!(
+                state.dialog.is_none(),
+                "{write_key} on {tab} opened a dialog"
+            );
+        }
+    }
+    let screen = text_of(&state, 80, 24);
+    assert!(screen.contains("READ-ONLY"), "{screen}");
+    press(&mut state, char_key('?'));
+    let help = text_of(&state, 80, 24);
+    assert!(!help.contains("soft delete"), "{help}");
+}
+
+#[test]
+fn confirm_env_gates_every_write() {
+    let options = Options {
+        confirm_env: Some("prod".to_owned()),
+        ..Options::default()
+    };
+    let mut state = State::new(URL, "alice", Duration::from_secs(2), now()).with_options(options);
+    state.update(now(), Msg::Tick);
+    state.update(now(), full_poll());
+    press(&mut state, char_key('2'));
+    press(&mut state, char_key('r'));
+
+    let Some(Dialog::Restore(dialog)) = &state.dialog else {
+        panic!("r opened no restore dialog");
+    };
+    assert!(dialog.form.is_focused(FieldKey::Environment));
+    let early = press(&mut state, key(KeyCode::Enter));
+    assert!(early.is_empty(), "{early:?}");
+    let refused = press(&mut state, key(KeyCode::Enter));
+    assert!(
+        writes(&refused).is_empty(),
+        "confirmed without the name: {refused:?}"
+    );
+
+    press(&mut state, key(KeyCode::BackTab));
+    press(&mut state, key(KeyCode::BackTab));
+    type_text(&mut state, "prod");
+    press(&mut state, key(KeyCode::Enter));
+    let sent = press(&mut state, key(KeyCode::Enter));
+    assert_eq!(writes(&sent).len(), 1, "{sent:?}");
+}
+
+#[test]
+fn unreachable_server_disables_writes() {
+    let mut state = loaded_state();
+    let later = local_plus(3);
+    state.update(later, Msg::Tick);
+    state.update(
+        later,
+        Msg::Polled(vec![Fetched {
+            received_at: later,
+            data: FetchedData::Active(Err(ApiError::Unreachable {
+                url: format!("{URL}/webhook"),
+                detail: "Connection refused".to_owned(),
+            })),
+        }]),
+    );
+
+    let commands = state.update(later, char_key('d'));
+
+    assert!(commands.is_empty());
+    assert!(state.dialog.is_none());
+    let error = state.error.clone().unwrap_or_default();
+    assert!(error.contains("unreachable"), "{error}");
+    let screen = text_of(&state, 100, 24);
+    assert!(screen.contains("WRITES OFF"), "{screen}");
+    assert!(screen.contains("retry in"), "{screen}");
+}
+
+#[test]
+fn paste_only_reaches_the_focused_input() {
+    let mut state = loaded_state();
+
+    let commands = press(&mut state, Msg::Paste("dq\r\n".to_owned()));
+    assert!(commands.is_empty());
+    assert!(state.dialog.is_none(), "a paste is not a key press");
+    assert!(!state.should_quit);
+
+    press(&mut state, char_key('D'));
+    press(&mut state, Msg::Paste("Solar CA\n".to_owned()));
+    let Some(Dialog::ForceDelete(dialog)) = &state.dialog else {
+        panic!("D opened no force delete dialog");
+    };
+    assert_eq!(dialog.form.focus, Focus::Cancel, "focus stays on Cancel");
+    assert_eq!(dialog.form.value(FieldKey::Name), "", "no input had focus");
+
+    press(&mut state, key(KeyCode::Tab));
+    press(&mut state, Msg::Paste("Solar CA\n".to_owned()));
+    press(&mut state, key(KeyCode::Tab));
+    press(
+        &mut state,
+        Msg::Paste("\u{1b}[31mdup\u{1b}[0m\tentry".to_owned()),
+    );
+    let Some(Dialog::ForceDelete(dialog)) = &state.dialog else {
+        panic!("the paste closed the dialog");
+    };
+    assert!(
+        dialog.name_matches(),
+        "{:?}",
+        dialog.form.value(FieldKey::Name)
+    );
+    assert_eq!(dialog.form.value(FieldKey::Reason), "dup entry");
+}
+
+#[test]
+fn paste_goes_into_the_filter_prompt() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('2'));
+    press(&mut state, char_key('/'));
+
+    press(&mut state, Msg::Paste("roof\n".to_owned()));
+
+    assert_eq!(deleted_ids(&state), vec!["ws_tx_roof_005"]);
+}
+
+#[test]
+fn held_keys_never_act_twice() {
+    let mut state = loaded_state();
+    let held = |code: KeyCode| {
+        let mut event = KeyEvent::new(code, KeyModifiers::NONE);
+        event.kind = KeyEventKind::Repeat;
+        Msg::Key(event)
+    };
+
+    press(&mut state, held(KeyCode::Char('d')));
+    assert!(state.dialog.is_none(), "a repeat opened a dialog");
+    press(&mut state, char_key('d'));
+    type_text(&mut state, "dup");
+    press(&mut state, key(KeyCode::Enter));
+    let repeated = press(&mut state, held(KeyCode::Enter));
+    assert!(repeated.is_empty(), "a held Enter confirmed: {repeated:?}");
+    press(&mut state, held(KeyCode::Char('x')));
+    press(&mut state, key(KeyCode::Esc));
+    assert!(state.dialog.is_none());
+
+    press(&mut state, held(KeyCode::Down));
+    assert_eq!(state.active.list.cursor, 1, "moving may repeat");
+}
+
+#[test]
+fn command_line_switches_and_opens_detail() {
+    let mut state = loaded_state();
+
+    press(&mut state, char_key(':'));
+    type_text(&mut state, "del");
+    press(&mut state, key(KeyCode::Enter));
+    assert_eq!(state.tab, Tab::Deleted);
+
+    press(&mut state, char_key(':'));
+    type_text(&mut state, "webhook click-ventures_ws_t");
+    press(&mut state, key(KeyCode::Tab));
+    let commands = press(&mut state, key(KeyCode::Enter));
+    assert_eq!(
+        state.detail.as_ref().map(|detail| detail.id.as_str()),
+        Some("click-ventures_ws_tx_roof_002"),
+        "Tab completed the only matching id"
+    );
+    assert!(
+        commands.iter().any(|command| matches!(command, Command::Poll(resources)
+            if resources.iter().any(|resource| matches!(resource, crate::dashboard::app::Resource::Detail(_))))),
+        "{commands:?}"
+    );
+    press(&mut state, key(KeyCode::Esc));
+    assert!(state.detail.is_none());
+
+    press(&mut state, char_key(':'));
+    type_text(&mut state, "bogus");
+    press(&mut state, key(KeyCode::Enter));
+    assert!(state.error.as_deref().unwrap_or("").contains("':bogus'"));
+    press(&mut state, char_key(':'));
+    type_text(&mut state, "q");
+    assert_eq!(press(&mut state, key(KeyCode::Enter)), vec![Command::Quit]);
+}
+
+#[test]
+fn enter_opens_detail_of_selected_row() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('j'));
+
+    press(&mut state, key(KeyCode::Enter));
+
+    assert_eq!(
+        state.detail.as_ref().map(|detail| detail.id.as_str()),
+        Some("click-ventures_ws_tx_roof_002")
+    );
+    let hints = text_of(&state, 80, 24);
+    assert!(hints.contains("Esc back"), "{hints}");
+}
+
+#[test]
+fn y_copies_the_selected_id() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('2'));
+
+    let commands = press(&mut state, char_key('y'));
+
+    assert_eq!(
+        commands,
+        vec![Command::Copy("sunrise_ws_cal_solar_004".to_owned())]
+    );
+    press(
+        &mut state,
+        Msg::Copied {
+            text: "sunrise_ws_cal_solar_004".to_owned(),
+            result: Ok(()),
+        },
+    );
+    let notice = state.notice.as_ref().map(|notice| notice.text.clone());
+    assert!(notice.unwrap_or_default().contains("Copied"));
+}
+
+#[test]
+fn retry_needs_the_extension_and_a_typed_count() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('3'));
+    press(&mut state, char_key('R'));
+    assert!(state.dialog.is_none());
+    assert!(state.error.as_deref().unwrap_or("").contains("job_retry"));
+
+    if let Some(capabilities) = &mut state.capabilities {
+        capabilities.extensions.insert("job_retry".to_owned());
+    }
+    press(&mut state, key(KeyCode::Esc));
+    press(&mut state, char_key('A'));
+    press(&mut state, key(KeyCode::Enter));
+    assert!(state.dialog.is_none(), "Enter on Cancel closes");
+
+    press(&mut state, char_key('A'));
+    type_text(&mut state, "2");
+    press(&mut state, key(KeyCode::Enter));
+    let wrong = press(&mut state, key(KeyCode::Enter));
+    assert!(writes(&wrong).is_empty(), "a wrong count sent {wrong:?}");
+    press(&mut state, key(KeyCode::BackTab));
+    press(&mut state, key(KeyCode::Backspace));
+    type_text(&mut state, "1");
+    press(&mut state, key(KeyCode::Enter));
+    let sent = press(&mut state, key(KeyCode::Enter));
+    assert_eq!(writes(&sent), vec![&Command::RetryDeadLetters]);
+}
+
+#[test]
+fn retry_of_marked_jobs_skips_live_ones() {
+    let mut state = loaded_state();
+    if let Some(capabilities) = &mut state.capabilities {
+        capabilities.extensions.insert("job_retry".to_owned());
+    }
+    press(&mut state, char_key('3'));
+    press(&mut state, ctrl('a'));
+    press(&mut state, char_key('R'));
+    press(&mut state, key(KeyCode::Left));
+
+    let sent = press(&mut state, key(KeyCode::Enter));
+
+    assert_eq!(
+        writes(&sent),
+        vec![&Command::RetryJobs {
+            ids: vec!["job_ws_az_hvac_006".to_owned()]
+        }]
+    );
+}
+
+#[test]
+fn restore_disabled_option_needs_the_extension() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('2'));
+    press(&mut state, char_key('r'));
+    let Some(Dialog::Restore(dialog)) = &state.dialog else {
+        panic!("r opened no restore dialog");
+    };
+    assert!(!dialog.form.has(FieldKey::RestoreDisabled));
+    press(&mut state, key(KeyCode::Esc));
+
+    if let Some(capabilities) = &mut state.capabilities {
+        capabilities
+            .extensions
+            .insert("restore_disabled".to_owned());
+    }
+    press(&mut state, char_key('r'));
+    press(&mut state, key(KeyCode::BackTab));
+    press(&mut state, key(KeyCode::Char(' ')));
+    let screen = text_of(&state, 80, 24);
+    assert!(screen.contains("[x] bring it back disabled"), "{screen}");
+    press(&mut state, key(KeyCode::Enter));
+    let sent = press(&mut state, key(KeyCode::Enter));
+
+    assert_eq!(
+        writes(&sent),
+        vec![&Command::Restore {
+            id: "sunrise_ws_cal_solar_004".to_owned(),
+            name: "Sunrise Solar".to_owned(),
+            enabled: false,
+        }]
+    );
+}
+
+#[test]
+fn force_delete_matches_wide_and_combining_names() {
+    let name = "東京🚀 cafe\u{301}";
+    let mut list = active_list();
+    list.webhooks[0].name = name.to_owned();
+    let mut state = loaded_state();
+    press(
+        &mut state,
+        Msg::Polled(vec![Fetched {
+            received_at: now(),
+            data: FetchedData::Active(modified(list)),
+        }]),
+    );
+    press(&mut state, char_key('D'));
+
+    type_text(&mut state, "東京🚀 cafe");
+    let Some(Dialog::ForceDelete(dialog)) = &state.dialog else {
+        panic!("D opened no force delete dialog");
+    };
+    assert!(
+        !dialog.name_matches(),
+        "the combining accent is still missing"
+    );
+    type_text(&mut state, "\u{301}");
+    let Some(Dialog::ForceDelete(dialog)) = &state.dialog else {
+        panic!("typing closed the dialog");
+    };
+    assert!(dialog.name_matches());
+
+    // The cursor cell sits right after the last glyph: 2 (prompt) + 9 columns of name.
+    let area = Rect::new(0, 0, 80, 24);
+    let mut buffer = Buffer::empty(area);
+    views::render(&state, area, &mut buffer);
+    let prompt = (0..area.height)
+        .flat_map(|y| (0..area.width - 2).map(move |x| (x, y)))
+        .find(|&(x, y)| buffer[(x, y)].symbol() == ">" && buffer[(x + 2, y)].symbol() == "東");
+    let (prompt_x, y) = prompt.expect("the name input is drawn");
+    let name_width = u16::try_from(unicode_width::UnicodeWidthStr::width(name)).unwrap();
+    let cursor_x = prompt_x + 2 + name_width;
+    let cursor = &buffer[(cursor_x, y)];
+    assert_eq!(cursor.symbol(), " ");
+    assert!(cursor.modifier.contains(ratatui::style::Modifier::REVERSED));
+    assert_eq!(buffer[(cursor_x - 1, y)].symbol(), "e\u{301}");
+}
+
+#[test]
+fn wide_names_keep_columns_aligned() {
+    let mut list = active_list();
+    list.webhooks[0].name = "東京ソーラー株式会社の長い名前🚀🚀".to_owned();
+    list.webhooks[1].name = "e\u{301}\u{301}\u{301} zalgo".to_owned();
+    let mut state = loaded_state();
+    press(
+        &mut state,
+        Msg::Polled(vec![Fetched {
+            received_at: now(),
+            data: FetchedData::Active(modified(list)),
+        }]),
+    );
+    let area = Rect::new(0, 0, 80, 24);
+    let mut buffer = Buffer::empty(area);
+    views::render(&state, area, &mut buffer);
+
+    // The type column ("solar") starts at the same x on every data row.
+    let columns: Vec<u16> = (4..7)
+        .filter_map(|y| {
+            (0..area.width).find(|&x| {
+                buffer[(x, y)].symbol() == "s"
+                    && buffer[(x + 1, y)].symbol() == "o"
+                    && buffer[(x + 2, y)].symbol() == "l"
+            })
+        })
+        .collect();
+    assert_eq!(columns.len(), 3, "{columns:?}");
+    assert!(columns.iter().all(|x| *x == columns[0]), "{columns:?}");
+}
+
+#[test]
+fn tiny_terminals_show_a_notice() {
+    let state = loaded_state();
+    for (width, height) in [(1, 1), (0, 0), (10, 3), (39, 9), (80, 1), (1, 80)] {
+        let area = Rect::new(0, 0, width, height);
+        let mut buffer = Buffer::empty(area);
+        views::render(&state, area, &mut buffer);
+    }
+    let small = text_of(&state, 39, 9);
+    assert!(small.contains("hookgrace needs 40x10"), "{small}");
+
+    let mut resized = loaded_state();
+    resized.update(
+        now(),
+        Msg::Resize {
+            width: 0,
+            height: 0,
+        },
+    );
+    press(&mut resized, char_key('2'));
+    press(&mut resized, key(KeyCode::PageDown));
+    assert_eq!(resized.deleted.list.cursor, 2);
+}
+
+#[test]
+fn page_keys_move_by_visible_rows() {
+    let mut state = loaded_state();
+    let mut list = active_list();
+    let template = list.webhooks[0].clone();
+    list.webhooks = (0..100)
+        .map(|n| {
+            let mut row = template.clone();
+            row.id = format!("ws_cal_solar_{n:03}");
+            row
+        })
+        .collect();
+    press(
+        &mut state,
+        Msg::Polled(vec![Fetched {
+            received_at: now(),
+            data: FetchedData::Active(modified(list)),
+        }]),
+    );
+    press(
+        &mut state,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+
+    press(&mut state, key(KeyCode::PageDown));
+    let page = views::list_capacity(Tab::Active, (80, 24));
+    assert_eq!(state.active.list.cursor, page);
+    assert_eq!(
+        state.active.list.offset, 1,
+        "scrolled just enough to show the cursor"
+    );
+    press(&mut state, char_key('G'));
+    assert_eq!(state.active.list.cursor, 99);
+    let screen = text_of(&state, 80, 24);
+    assert!(screen.contains("ws_cal_solar_099"), "{screen}");
+    assert!(!screen.contains("ws_cal_solar_000"), "{screen}");
+}

@@ -1,0 +1,167 @@
+//! Conditional GET and paging of `/webhook/deleted`, over real HTTP: an unchanged list costs
+//! a 304 with the server's `Date`, any change gets a new tag, and pages count every row.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{hours, TestServer};
+use reqwest::header::{DATE, ETAG, IF_NONE_MATCH};
+use reqwest::{Method, StatusCode};
+
+async fn tagged_get(server: &TestServer, path: &str, etag: Option<&str>) -> reqwest::Response {
+    let mut request = server.client.get(server.url(path));
+    if let Some(etag) = etag {
+        request = request.header(IF_NONE_MATCH, etag);
+    }
+    request.send().await.unwrap()
+}
+
+fn etag_of(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(ETAG)
+        .expect("the list response has an ETag")
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn unchanged_lists_answer_304() {
+    let server = TestServer::start().await;
+    server.create("ws_cal_solar_001", "Solar CA").await;
+    server.create("ws_cal_solar_002", "Solar CA 2").await;
+    server.soft_delete("ws_cal_solar_002").await;
+
+    for path in [
+        "/webhook",
+        "/webhook/deleted",
+        "/queue",
+        "/queue/jobs?state=pending",
+        "/audit",
+    ] {
+        let first = tagged_get(&server, path, None).await;
+        assert_eq!(first.status(), StatusCode::OK, "{path}");
+        let tag = etag_of(&first);
+
+        // The clock moves, so `timestamp` and `seconds_until_deletion` change, but the
+        // data does not.
+        server.advance(common::millis(1500));
+        let again = tagged_get(&server, path, Some(&tag)).await;
+
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+        assert_eq!(etag_of(&again), tag, "{path}");
+        assert!(
+            again.headers().get(DATE).is_some(),
+            "{path}: a 304 carries Date"
+        );
+        let date = hookgrace::client::date_header(again.headers()).expect("Date parses");
+        assert_eq!(
+            date.as_datetime().timestamp(),
+            server.now().as_datetime().timestamp(),
+            "{path}: Date follows the server's clock ({date:?})"
+        );
+        assert!(again.bytes().await.unwrap().is_empty(), "{path}");
+    }
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn changed_list_gets_new_tag() {
+    let server = TestServer::start().await;
+    server.create("ws_cal_solar_001", "Solar CA").await;
+    let first = tagged_get(&server, "/webhook", None).await;
+    let tag = etag_of(&first);
+
+    server.create("ws_cal_solar_002", "Solar CA 2").await;
+    let changed = tagged_get(&server, "/webhook", Some(&tag)).await;
+
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_ne!(etag_of(&changed), tag);
+
+    let deleted = tagged_get(&server, "/webhook/deleted", None).await;
+    let deleted_tag = etag_of(&deleted);
+    server.soft_delete("ws_cal_solar_001").await;
+    let after_delete = tagged_get(&server, "/webhook/deleted", Some(&deleted_tag)).await;
+    assert_eq!(after_delete.status(), StatusCode::OK);
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn deadline_passing_changes_the_tag() {
+    let server = TestServer::start().await;
+    server.create("ws_cal_solar_001", "Solar CA").await;
+    server.soft_delete("ws_cal_solar_001").await;
+    let first = tagged_get(&server, "/webhook/deleted", None).await;
+    let tag = etag_of(&first);
+
+    // `can_restore` flips once the grace period is over: that is a real change.
+    server.advance(hours(25));
+    let after = tagged_get(&server, "/webhook/deleted", Some(&tag)).await;
+
+    assert_eq!(after.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn errors_and_writes_carry_no_tag() {
+    let server = TestServer::start().await;
+    let bad = tagged_get(&server, "/queue/jobs?state=bogus", None).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.headers().get(ETAG).is_none());
+
+    let created = server
+        .raw(
+            Method::POST,
+            "/webhook",
+            Some("alice"),
+            Some(
+                serde_json::json!({"name": "Solar", "type": "solar", "region": "cal",
+                "category": "solar"}),
+            ),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert!(created.headers().get(ETAG).is_none());
+}
+
+#[tokio::test]
+async fn deleted_list_pages_count_every_row() {
+    let server = TestServer::start().await;
+    for n in 1..=5 {
+        let id = format!("ws_cal_solar_{n:03}");
+        server.create(&id, &format!("Solar {n}")).await;
+        server.soft_delete(&id).await;
+    }
+
+    let (status, page) = server.get("/webhook/deleted?limit=2&offset=2").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["total_deleted"], 5);
+    assert_eq!(page["restorable"], 5);
+    assert_eq!(page["webhooks"].as_array().unwrap().len(), 2);
+    let (_, all) = server.get("/webhook/deleted").await;
+    assert_eq!(page["webhooks"][0]["id"], all["webhooks"][2]["id"]);
+
+    let (_, tail) = server.get("/webhook/deleted?limit=2&offset=4").await;
+    assert_eq!(tail["webhooks"].as_array().unwrap().len(), 1);
+    let (status, bad) = server.get("/webhook/deleted?limit=0").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    let (status, bad) = server.get("/webhook/deleted?offset=-1").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn health_lists_etag_extension() {
+    let server = TestServer::start().await;
+    let (_, health) = server.get("/health").await;
+    let extensions: Vec<&str> = health["extensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|value| value.as_str())
+        .collect();
+    assert!(extensions.contains(&"etag"), "{extensions:?}");
+}
