@@ -193,13 +193,25 @@ fn main() {
     let start = Instant::now();
     state.update(now, second);
     let changed_poll = start.elapsed();
-    println!("machine: {} logical CPUs", std::thread::available_parallelism().map_or(0, usize::from));
+    println!(
+        "machine: {} logical CPUs",
+        std::thread::available_parallelism().map_or(0, usize::from)
+    );
     println!("rows: {ROWS} active + {ROWS} deleted; frames per case: {FRAMES}");
-    println!("apply first poll (store, index, search text): {:.1} ms", first_poll.as_secs_f64() * 1e3);
-    println!("apply a changed poll (diff every row): {:.1} ms", changed_poll.as_secs_f64() * 1e3);
+    println!(
+        "apply first poll (store, index, search text): {:.1} ms",
+        first_poll.as_secs_f64() * 1e3
+    );
+    println!(
+        "apply a changed poll (diff every row): {:.1} ms",
+        changed_poll.as_secs_f64() * 1e3
+    );
 
     for (tab, label) in [('1', "Active"), ('2', "Deleted")] {
-        state.update(now, Msg::Key(KeyEvent::new(KeyCode::Char(tab), KeyModifiers::NONE)));
+        state.update(
+            now,
+            Msg::Key(KeyEvent::new(KeyCode::Char(tab), KeyModifiers::NONE)),
+        );
         for (width, height) in [(80u16, 24u16), (200, 50)] {
             state.update(now, Msg::Resize { width, height });
             let area = Rect::new(0, 0, width, height);
@@ -240,5 +252,8 @@ fn main() {
     state.update(now, key(KeyCode::Esc));
     let start = Instant::now();
     state.update(now, key(KeyCode::Char('s')));
-    println!("sort {ROWS} rows by name: {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "sort {ROWS} rows by name: {:.1} ms",
+        start.elapsed().as_secs_f64() * 1e3
+    );
 }
