@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-/// Longest wait for one screen change. The demo starts in about a second on a debug build.
+/// Maximum wait for one screen change. The demo starts in about a second on a debug build.
 const DEADLINE: Duration = Duration::from_secs(20);
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 

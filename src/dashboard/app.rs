@@ -50,7 +50,7 @@ pub const EXPIRING_SOON: Duration = Duration::from_secs(5 * 60);
 pub struct Options {
     /// No write is offered at all: the keys that delete, restore or retry are not bound.
     pub read_only: bool,
-    /// When set, every write also asks the operator to type this environment name.
+    /// Environment name that the operator must type before every write, when set.
     pub confirm_env: Option<String>,
     pub color: ColorMode,
 }

@@ -43,9 +43,9 @@ pub struct DashboardConfig {
     /// Sent as `X-User-ID` on every request.
     pub user: String,
     pub log_file: PathBuf,
-    /// Binds no key that writes, and says so in the header.
+    /// Binds no key that writes, and shows READ-ONLY in the header.
     pub read_only: bool,
-    /// Environment name that every write asks the operator to type.
+    /// Environment name that the operator must type before every write.
     pub confirm_env: Option<String>,
     pub color: ColorMode,
 }

@@ -2,7 +2,7 @@
 //! sends the result back as a [`Msg`], so the draw loop does not await network I/O.
 //!
 //! The Active and Deleted lists are fetched in pages of [`PAGE_SIZE`] rows, each sent with the
-//! `ETag` of its last copy. When every page answers 304 the poll reports
+//! `ETag` of its last copy. When every page returns 304 the poll reports
 //! [`Conditional::NotModified`] and the dashboard keeps what it has, so an idle poll costs
 //! a few empty responses.
 //!
@@ -345,7 +345,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// A server without pagination ignores `limit` and `offset` and returns the whole list in
 /// the first response, which then ends the loop.
 // NOTE: pages are separate requests, so a webhook that moves between pages during one poll
-// can be missed until the next poll; duplicates are dropped by id.
+// can be missed until the next poll. Duplicates are dropped by id.
 async fn fetch_paged<L: PagedList>(
     client: &ApiClient,
     path: &str,
@@ -355,6 +355,7 @@ async fn fetch_paged<L: PagedList>(
     let server_time = first.server_time;
     let total = first.list.total();
     let first_rows = first.list.row_count() as u64;
+
     let mut offsets = Vec::new();
     if first_rows == PAGE_SIZE && first_rows < total {
         let mut offset = first_rows;
@@ -363,6 +364,7 @@ async fn fetch_paged<L: PagedList>(
             offset += PAGE_SIZE;
         }
     }
+
     let rest: Vec<Result<Page<L>, ApiError>> = futures::stream::iter(offsets.iter().copied())
         .map(|offset| fetch_page(client, path, offset, cache))
         .buffered(PAGE_CONCURRENCY)
@@ -379,6 +381,7 @@ async fn fetch_paged<L: PagedList>(
             break;
         }
     }
+
     {
         let mut cache = lock(cache);
         let before = cache.len();

@@ -55,7 +55,7 @@ impl DerefMut for TerminalGuard {
 
 /// Builds the OSC 52 sequence that sets the system clipboard to `text`. It travels over SSH
 /// like any output. Inside tmux (`in_tmux`) it is wrapped in tmux's DCS passthrough, which
-/// tmux forwards to the outer terminal when `allow-passthrough` is on; with `set-clipboard on`
+/// tmux forwards to the outer terminal when `allow-passthrough` is on. With `set-clipboard on`
 /// tmux also reads the bare sequence itself.
 pub fn osc52_sequence(text: &str, in_tmux: bool) -> String {
     let osc = format!("\u{1b}]52;c;{}\u{7}", base64(text.as_bytes()));

@@ -82,7 +82,7 @@ pub fn apply(mode: ColorMode, buf: &mut Buffer) {
     }
 }
 
-/// Softer 24-bit versions of the named colours. Each keeps its hue, so states that differ in
+/// Maps the named colours to softer 24-bit versions. Each keeps its hue, so states that differ in
 /// 16 colours differ here too.
 fn to_rgb(color: Color) -> Color {
     match color {
@@ -101,7 +101,7 @@ fn to_rgb(color: Color) -> Color {
     }
 }
 
-/// The same colours in the xterm 256-colour cube.
+/// Maps the named colours to the xterm 256-colour cube.
 fn to_indexed(color: Color) -> Color {
     match color {
         Color::Red => Color::Indexed(167),

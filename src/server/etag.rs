@@ -32,8 +32,7 @@ pub const TAGGED_PATHS: [&str; 5] = [
 /// Body fields left out of the tag: they change with the clock, not with the data.
 const CLOCK_FIELDS: [&str; 2] = ["timestamp", "seconds_until_deletion"];
 
-/// Middleware: tags 200 responses of [`TAGGED_PATHS`] and answers a matching
-/// `If-None-Match` with 304.
+/// Tags 200 responses of [`TAGGED_PATHS`] and returns 304 for a matching `If-None-Match`.
 pub async fn conditional_get(
     State(clock): State<SharedClock>,
     request: Request,
@@ -96,7 +95,7 @@ pub fn entity_tag(body: &[u8]) -> String {
         Err(_) => body.to_vec(),
     };
     // Two SipHash passes with different prefixes give a 128-bit tag. `DefaultHasher::new`
-    // uses fixed keys, so a tag is stable for the life of one server binary; a restart onto
+    // uses fixed keys, so a tag is stable for the life of one server binary. A restart onto
     // another build at worst costs each client one full response.
     let hash = |prefix: u8| {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();

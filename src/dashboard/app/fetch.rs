@@ -158,7 +158,7 @@ impl State {
                 detail.webhook.mark_loaded(now);
                 detail.job = fetch.job;
             }
-            // A purged or force-deleted webhook answers 404, but its audit trail remains.
+            // A purged or force-deleted webhook returns 404, but its audit trail remains.
             Err(error) if error.status() == Some(404) => {
                 detail.webhook.data = None;
                 detail.webhook.load = LoadState::Failed(

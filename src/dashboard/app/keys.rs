@@ -51,7 +51,7 @@ fn may_repeat(key: KeyEvent) -> bool {
     )
 }
 
-/// Whether the key is ctrl-\ (`Char('4')` in the legacy encoding, where 0x1C is sent).
+/// Checks for ctrl-\, which the legacy encoding reports as `Char('4')` (byte 0x1C).
 fn is_clear_marks(key: KeyEvent) -> bool {
     key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('\\' | '4'))
 }

@@ -72,7 +72,7 @@ impl Filter {
         self.text.trim().trim_start_matches('!').trim().is_empty()
     }
 
-    /// Whether the filter depends on the clock, so that it must be re-applied every tick.
+    /// Returns whether the filter depends on the clock, so it must be re-applied every tick.
     pub fn uses_time(&self) -> bool {
         self.terms()
             .1

@@ -147,7 +147,7 @@ pub enum Command {
 }
 
 impl Command {
-    /// Whether the command changes data on the server.
+    /// Returns whether the command changes data on the server.
     pub fn is_write(&self) -> bool {
         !matches!(self, Command::Poll(_) | Command::Copy(_) | Command::Quit)
     }

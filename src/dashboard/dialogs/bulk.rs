@@ -30,7 +30,7 @@ pub struct BulkItem {
 }
 
 impl BulkItem {
-    /// Why the item is not sent, if it is skipped.
+    /// Returns why the item is skipped, or `None` when it is sent.
     pub fn skip_reason(&self) -> Option<&'static str> {
         if self.gone {
             Some("no longer soft-deleted")

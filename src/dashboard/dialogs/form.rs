@@ -10,7 +10,7 @@ use tui_input::{Input, InputRequest};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-/// What a field holds, which also names it for the dialog that reads it.
+/// Key of a field: its meaning, by which the dialog reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKey {
     /// The webhook name typed to confirm a force delete.
@@ -44,7 +44,7 @@ pub enum Focus {
     Cancel,
 }
 
-/// What a key did to the form.
+/// Outcome of a key press in a form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormEvent {
     None,

@@ -210,7 +210,7 @@ fn environment_lines(form: &Form, env: Option<&String>, width: u16) -> Vec<Line<
     ]
 }
 
-/// The line under the buttons that names the keys.
+/// Builds the line under the buttons that names the keys.
 fn key_hint() -> Line<'static> {
     Line::styled(
         "Tab moves · Enter activates · Esc cancels",

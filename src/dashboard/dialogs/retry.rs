@@ -42,7 +42,7 @@ pub enum RetryPhase {
     Done(Vec<(bool, String)>),
 }
 
-/// What the dialog retries.
+/// Scope of a retry: the listed jobs or every dead letter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RetryScope {
     /// The listed jobs; those not dead-lettered are skipped.

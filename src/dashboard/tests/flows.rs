@@ -257,7 +257,7 @@ fn poll_during_marking_keeps_cursor_on_row() {
 }
 
 #[test]
-fn vanished_cursor_row_shows_as_gone_while_dialog_open() {
+fn vanished_row_stays_while_dialog_open() {
     let mut state = loaded_state();
     press(&mut state, char_key('2'));
     press(&mut state, char_key('r'));

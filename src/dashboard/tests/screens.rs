@@ -1,6 +1,6 @@
 //! Snapshots of every view and dialog at 80x24 and 200x50, and at 80x24 without colour,
 //! where the snapshot also records each cell's attributes (reverse, bold, underline, crossed
-//! out), which are then all that tells a selection or a disabled button apart.
+//! out), which then alone distinguish a selection or a disabled button.
 
 use crossterm::event::KeyCode;
 use ratatui::buffer::Buffer;

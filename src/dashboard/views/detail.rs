@@ -49,8 +49,25 @@ fn facts(
     detail: &DetailView,
     server_now: Timestamp,
 ) -> Vec<Line<'static>> {
+    let mut lines = config_lines(webhook);
+    if webhook.deletion_status.is_deleted {
+        lines.extend(deletion_lines(webhook, detail, server_now));
+    } else {
+        lines.push(Line::from(vec![
+            label("Deletion"),
+            Span::raw("not deleted"),
+        ]));
+    }
+    lines
+}
+
+fn label(text: &'static str) -> Span<'static> {
+    Span::styled(format!("{text:<11}"), Style::new().fg(Color::DarkGray))
+}
+
+/// Builds the name, configuration and lead counts.
+fn config_lines(webhook: &WebhookDetail) -> Vec<Line<'static>> {
     let dim = Style::new().fg(Color::DarkGray);
-    let label = |text: &'static str| Span::styled(format!("{text:<11}"), dim);
     let config = &webhook.config;
     let deletion = &webhook.deletion_status;
     let enabled = match config.enabled {
@@ -58,7 +75,7 @@ fn facts(
         Some(false) => "disabled",
         None => "enabled state not reported",
     };
-    let mut lines = vec![
+    let lines = vec![
         Line::from(vec![
             label("Name"),
             Span::styled(
@@ -92,13 +109,18 @@ fn facts(
             }),
         ]),
     ];
-    if !deletion.is_deleted {
-        lines.push(Line::from(vec![
-            label("Deletion"),
-            Span::raw("not deleted"),
-        ]));
-        return lines;
-    }
+    lines
+}
+
+/// Builds the deletion, purge countdown, job and last error lines of a soft-deleted webhook.
+fn deletion_lines(
+    webhook: &WebhookDetail,
+    detail: &DetailView,
+    server_now: Timestamp,
+) -> Vec<Line<'static>> {
+    let dim = Style::new().fg(Color::DarkGray);
+    let deletion = &webhook.deletion_status;
+    let mut lines = Vec::new();
     lines.push(Line::from(vec![
         label("Deleted"),
         Span::raw(format!(

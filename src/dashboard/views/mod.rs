@@ -162,7 +162,7 @@ fn changed_style(list: &ListState, id: &str, column: u32) -> Style {
     }
 }
 
-/// The one-column row marker: `•` for a row that changed since the last poll, `×` for a
+/// Builds the one-column row marker: `•` for a row that changed since the last poll, `×` for a
 /// row the server no longer lists.
 fn row_marker<R: ListRow>(list: &ListState, row: &R) -> Span<'static> {
     let id = row.row_id();
@@ -480,7 +480,7 @@ fn render_placeholder_text(text: &str, block: Block<'_>, area: Rect, buf: &mut B
     .render(area, buf);
 }
 
-/// The text drawn when a filter hides every row.
+/// Builds the text drawn when a filter hides every row.
 fn filtered_out(list: &ListState, total: usize) -> String {
     format!(
         "No row matches the filter '{}' ({total} hidden). Esc clears it.",

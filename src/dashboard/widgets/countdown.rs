@@ -18,8 +18,8 @@ pub const PURGING_NOW: &str = "purging now";
 /// Text drawn once the purge time has passed and the job is dead-lettered.
 pub const PURGE_FAILED: &str = "purge failed";
 
-/// How close a purge is. Each band has its own colour and its own text mark, so it reads
-/// the same without colour.
+/// Band of time left before a purge. Each band has its own colour and its own text mark,
+/// so it reads the same without colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Band {
     /// An hour or more left.
