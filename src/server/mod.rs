@@ -7,6 +7,7 @@ mod deleted;
 mod error;
 mod extract;
 mod health;
+mod integrity;
 mod leads;
 mod queue;
 mod validate;
@@ -28,7 +29,7 @@ use tower_http::trace::TraceLayer;
 use crate::api::{paths, Endpoints, Timestamp};
 use crate::clock::SharedClock;
 use crate::queue::{Consumer, ConsumerSettings, PurgeFault};
-use crate::store::{SqliteStore, Store};
+use crate::store::{OpenOptions, SqliteStore, Store};
 
 pub use extract::{ANONYMOUS_ACTOR, MAX_ACTOR_CHARS, USER_HEADER};
 
@@ -68,6 +69,9 @@ pub struct ServerOptions {
     pub consumer: ConsumerMode,
     /// Lease, retry backoff, poll interval and batch size of the consumer.
     pub queue: ConsumerSettings,
+    /// How the database is opened: busy timeout, an optional size cap (tests emulate a full
+    /// disk with it) and read-only access.
+    pub database: OpenOptions,
 }
 
 /// Shared state of every route.
@@ -121,6 +125,9 @@ fn router(state: AppState) -> Router {
         .route(paths::QUEUE, get(queue::summary))
         .route(paths::QUEUE_JOBS, get(queue::jobs))
         .route(paths::BULK_RESTORE, post(bulk::restore))
+        .route(&paths::retry_job(id), post(queue::retry_job))
+        .route(paths::RETRY_DEAD_LETTERS, post(queue::retry_dead_letters))
+        .route(paths::INTEGRITY, get(integrity::report))
         .fallback(error::route_not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -217,10 +224,13 @@ pub async fn start(
         anyhow::bail!("invalid max attempts 0: a deletion job needs at least 1 attempt");
     }
     let store: Arc<dyn Store> = Arc::new(
-        SqliteStore::open(&config.db_path)
+        SqliteStore::open_with(&config.db_path, options.database.clone())
             .await
             .with_context(|| format!("failed to open database {}", config.db_path.display()))?,
     );
+    if let Err(error) = integrity::log_check(store.as_ref()).await {
+        tracing::warn!(%error, "integrity check at start failed; serving anyway");
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("failed to listen on {}", config.listen))?;

@@ -2,7 +2,7 @@ use chrono::Duration;
 use rusqlite::OptionalExtension;
 
 use super::*;
-use crate::store::{CancelCause, SoftDeleteRequest, WebhookIdSpec};
+use crate::store::{CancelCause, RestoreRequest, SoftDeleteRequest, WebhookIdSpec};
 
 fn at(text: &str) -> Timestamp {
     Timestamp::parse(text).unwrap()
@@ -268,7 +268,17 @@ async fn stale_job_is_cancelled_not_purged() {
     let id = "ws_cal_solar_001";
     create(&store, id).await;
     let first = soft_delete(&store, id, start()).await;
-    let restored = store.restore(id, "bob", start()).await.unwrap();
+    let restored = store
+        .restore(
+            RestoreRequest {
+                id: id.to_owned(),
+                actor: "bob".to_owned(),
+                enabled: None,
+            },
+            start(),
+        )
+        .await
+        .unwrap();
     assert!(matches!(restored, RestoreOutcome::Restored { .. }));
     let later = start().checked_add(Duration::hours(1)).unwrap();
     let second = soft_delete(&store, id, later).await;
