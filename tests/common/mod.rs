@@ -22,7 +22,8 @@ pub struct TestServer {
     pub clock: ManualClock,
     pub client: reqwest::Client,
     pub base: String,
-    options: ServerOptions,
+    /// Options of the next start; a change takes effect at [`TestServer::start_again`].
+    pub options: ServerOptions,
     dir: tempfile::TempDir,
 }
 
@@ -76,6 +77,17 @@ impl TestServer {
         };
         test.boot().await;
         test
+    }
+
+    /// Shuts the server down and keeps its database and clock for [`TestServer::start_again`].
+    pub async fn stop(&mut self) {
+        let server = self.server.take().expect("server is running");
+        server.shutdown().await.expect("shutdown failed");
+    }
+
+    /// Starts a server again on the same database and clock after [`TestServer::stop`].
+    pub async fn start_again(&mut self) {
+        self.boot().await;
     }
 
     async fn boot(&mut self) {
