@@ -215,6 +215,12 @@ fn dead_letter_exhausted_leases(conn: &Connection, now: Timestamp) -> Result<(),
             "the lease of attempt {} expired before it finished, and no attempts are left",
             job.attempts
         );
+        tracing::error!(
+            job_id = %job.id,
+            webhook_id = %job.webhook_id,
+            attempts = job.attempts,
+            "deletion job moved to dead letter: its last lease expired"
+        );
         dead_letter(conn, &job, &error, now)?;
     }
     Ok(())
