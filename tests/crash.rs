@@ -393,6 +393,16 @@ fn check_exit_codes() {
     );
     assert!(output.contains("issue(s) found"), "{output}");
 
+    // The server runs the same check at start and logs each issue.
+    let clock_file = dir.path().join("clock");
+    write_clock(&clock_file, Timestamp::parse(START).expect("start time"));
+    let log = Server::start(&db, &clock_file).kill();
+    assert!(
+        log.contains("integrity issue: job job_orphan is dead_letter"),
+        "{log}"
+    );
+    assert!(!log.contains("integrity check found no issues"), "{log}");
+
     // An empty database, freshly migrated, is clean.
     let clean = dir.path().join("clean.db");
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
