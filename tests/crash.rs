@@ -1,7 +1,7 @@
-//! Crash recovery of the real binary: `hookgrace serve` runs as a child process on 127.0.0.1
-//! with its time read from a clock file, is killed with SIGKILL at random moments while its
-//! background consumer claims and purges jobs, and is restarted on the same database. In the
-//! end every deletion that was not restored is purged exactly once, restored webhooks are
+//! Crash recovery of the real binary. `hookgrace serve` runs as a child process on 127.0.0.1
+//! and reads its time from a clock file. It is killed with SIGKILL at random moments while its
+//! background consumer claims and purges jobs, and restarted on the same database. In the end
+//! every deletion that was not restored is purged exactly once, restored webhooks are
 //! untouched, leads are all there and `hookgrace check` finds nothing.
 //!
 //! `HOOKGRACE_CRASH_ROUNDS` sets the number of kills (default 8).
@@ -284,9 +284,9 @@ async fn killed_server_purges_each_job_once() {
     arrange(&client, &server.base, &clock_file, now).await;
     let mut logs = vec![server.kill()];
 
-    // Each round moves the clock 25 minutes while the server is down, so about 20 deadlines
-    // and every lease of an earlier round (5 min) pass, then starts the server and kills it
-    // a few milliseconds later, while its first scan is claiming and purging.
+    // Each round moves the clock 25 minutes while the server is down, past about 20 deadlines
+    // and every lease of an earlier round (5 min). Then it starts the server and kills it a
+    // few milliseconds later, while its first scan is claiming and purging.
     let mut rng = rand::rng();
     let mut killed_mid_batch = 0;
     now = now.checked_add(Span::minutes(60)).expect("time in range");

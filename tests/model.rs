@@ -1,7 +1,7 @@
-//! Model-based test of the deletion promise: random sequences of operations run against the
-//! real server over HTTP (manual clock, manual consumer) and against a small reference model,
-//! and after every step the server's state, audit trail and responses must agree with the
-//! model and keep the invariants:
+//! Model-based test of the deletion promise. Random sequences of operations run against the
+//! real server over HTTP (manual clock, manual consumer) and against a small reference model.
+//! After every step the server's state, audit trail and responses must agree with the model
+//! and keep the invariants:
 //!
 //! 1. a webhook is purged only at or after the deadline of its current deletion, and never
 //!    after that deletion was restored;
@@ -158,7 +158,7 @@ impl ModelJob {
         )
     }
 
-    /// The time at which a consumer may claim the job, if it is claimable at all.
+    /// Returns the time at which a consumer may claim the job, if it is claimable at all.
     fn due_at(&self) -> Option<Timestamp> {
         match self.state {
             JobState::Pending => Some(self.execute_at),
@@ -250,7 +250,7 @@ impl Model {
             .min()
     }
 
-    /// The claim of one consumer pass: dead-letters exhausted expired leases, then claims
+    /// Claims as one consumer pass does: dead-letters exhausted expired leases, then claims
     /// every due job in (execute_at, id) order.
     fn claim(&mut self) -> Vec<usize> {
         let now = self.now;

@@ -54,7 +54,7 @@ async fn send(test: &TestServer, id: &str, action: Action) -> (Action, StatusCod
     (action, response.status())
 }
 
-/// Where the webhook stands while its audit trail is replayed.
+/// State of the webhook while its audit trail is replayed.
 #[derive(Debug, Clone, PartialEq)]
 enum Replay {
     Active,

@@ -229,7 +229,7 @@ pub struct RestoreQuery {
 }
 
 /// Restores a soft-deleted webhook within its grace period. `?enabled=false` brings it back
-/// disabled, so that its endpoint can be checked before leads flow again; without the
+/// disabled, so that its endpoint can be checked before leads flow again. Without the
 /// parameter it gets the `enabled` value it had before the soft delete.
 pub async fn restore(
     State(state): State<AppState>,

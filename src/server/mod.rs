@@ -69,8 +69,8 @@ pub struct ServerOptions {
     pub consumer: ConsumerMode,
     /// Lease, retry backoff, poll interval and batch size of the consumer.
     pub queue: ConsumerSettings,
-    /// How the database is opened: busy timeout, an optional size cap (tests emulate a full
-    /// disk with it) and read-only access.
+    /// Database options: busy timeout, an optional size cap (tests emulate a full disk with
+    /// it) and read-only access.
     pub database: OpenOptions,
 }
 

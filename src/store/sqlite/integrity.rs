@@ -171,7 +171,7 @@ fn finished_jobs(conn: &Connection, issues: &mut Vec<IntegrityIssue>) -> Result<
     Ok(())
 }
 
-/// The audit event that each job state and each webhook row requires.
+/// Finds jobs and webhooks that lack the audit event their state requires.
 fn missing_events(conn: &Connection, issues: &mut Vec<IntegrityIssue>) -> Result<(), StoreError> {
     // (job condition, required event type, what the job did)
     let rules = [

@@ -30,7 +30,7 @@ pub(super) fn load(conn: &Connection, id: &str) -> Result<Option<Job>, StoreErro
     Ok(job)
 }
 
-/// Returns whether a job in `state` still holds its webhook's deletion open: pending,
+/// Returns whether a job in `state` keeps its webhook's deletion open: pending,
 /// processing, failed or dead-lettered. A soft-deleted webhook has exactly one such job.
 pub(super) fn is_unfinished(state: JobState) -> bool {
     state.is_live() || state == JobState::DeadLetter

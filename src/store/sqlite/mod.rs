@@ -40,7 +40,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// How long a statement waits for another process's lock before failing, by default.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// How [`SqliteStore::open_with`] opens a database.
+/// Options of [`SqliteStore::open_with`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenOptions {
     /// How long a statement waits for another connection's lock before it fails with
@@ -83,8 +83,9 @@ impl SqliteStore {
     }
 
     /// Opens the database at `path` as [`SqliteStore::open`] does, with `options`. A file
-    /// whose permissions allow no write at all is opened read-only whatever `options` says,
-    /// which also holds for root, whom the operating system would let write.
+    /// whose permissions allow no write at all is opened read-only even when
+    /// `options.read_only` is false, and also for root, whom the operating system would let
+    /// write.
     ///
     /// # Errors
     ///
