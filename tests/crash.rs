@@ -4,7 +4,7 @@
 //! every deletion that was not restored is purged exactly once, restored webhooks are
 //! untouched, leads are all there and `hookgrace check` finds nothing.
 //!
-//! `HOOKGRACE_CRASH_ROUNDS` sets the number of kills (default 8).
+//! `HOOKGRACE_CRASH_ROUNDS` sets the number of kills during purges (default 12).
 
 mod common;
 
@@ -21,13 +21,21 @@ use rand::Rng;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-const WEBHOOKS: u32 = 150;
+/// Webhooks per round: one is deleted per clock minute and each round moves the clock 25
+/// minutes, so every round has about 20 deadlines to purge.
+const WEBHOOKS_PER_ROUND: u32 = 20;
 /// Every fifth webhook is restored before its deadline and must never be purged.
 const RESTORE_EVERY: u32 = 5;
 const START: &str = "2026-03-01T10:00:00.000Z";
 
+/// Builds the id of webhook `number`; a new prefix starts every 900 numbers because ids
+/// end in three digits.
 fn webhook(number: u32) -> String {
-    format!("crash_ws_cal_solar_{number:03}")
+    format!(
+        "crash-{}_ws_cal_solar_{:03}",
+        number / 900,
+        number % 900 + 1
+    )
 }
 
 fn restored(number: u32) -> bool {
@@ -163,9 +171,15 @@ async fn send(
 
 /// Creates the webhooks with one lead each, soft-deletes them one clock minute apart, so
 /// their deadlines spread over the rounds, and restores every fifth.
-async fn arrange(client: &reqwest::Client, base: &str, clock_file: &Path, start: Timestamp) {
+async fn arrange(
+    client: &reqwest::Client,
+    base: &str,
+    clock_file: &Path,
+    start: Timestamp,
+    webhooks: u32,
+) {
     use reqwest::Method;
-    for number in 1..=WEBHOOKS {
+    for number in 1..=webhooks {
         let at = start
             .checked_add(Span::minutes(i64::from(number)))
             .expect("time in range");
@@ -212,7 +226,7 @@ fn run_check(db: &Path) -> (i32, String) {
 }
 
 /// Reads every purged event and the final state of every webhook and job from the file.
-fn verify(db: &Path) {
+fn verify(db: &Path, webhooks: u32) {
     let connection = rusqlite::Connection::open(db).expect("open database");
     let purges: Vec<(String, String)> = connection
         .prepare("SELECT webhook_id, job_id FROM audit_events WHERE event_type = 'purged'")
@@ -225,7 +239,7 @@ fn verify(db: &Path) {
     for (webhook_id, job_id) in purges {
         per_webhook.entry(webhook_id).or_default().push(job_id);
     }
-    for number in 1..=WEBHOOKS {
+    for number in 1..=webhooks {
         let id = webhook(number);
         let purged = per_webhook.get(&id).map_or(0, Vec::len);
         let exists: bool = connection
@@ -258,7 +272,7 @@ fn verify(db: &Path) {
             |row| row.get(0),
         )
         .expect("count completed");
-    let expected = (1..=WEBHOOKS).filter(|number| !restored(*number)).count() as i64;
+    let expected = (1..=webhooks).filter(|number| !restored(*number)).count() as i64;
     assert_eq!(completed, expected);
 }
 
@@ -267,7 +281,7 @@ async fn killed_server_purges_each_job_once() {
     let rounds: u32 = std::env::var("HOOKGRACE_CRASH_ROUNDS")
         .ok()
         .and_then(|text| text.parse().ok())
-        .unwrap_or(8);
+        .unwrap_or(12);
     let started = Instant::now();
     let dir = common::scratch_dir();
     let db: PathBuf = dir.path().join("crash.db");
@@ -281,7 +295,8 @@ async fn killed_server_purges_each_job_once() {
         .expect("HTTP client");
 
     let server = Server::start(&db, &clock_file);
-    arrange(&client, &server.base, &clock_file, now).await;
+    let webhooks = WEBHOOKS_PER_ROUND * rounds.max(1);
+    arrange(&client, &server.base, &clock_file, now, webhooks).await;
     let mut logs = vec![server.kill()];
 
     // Each round moves the clock 25 minutes while the server is down, past about 20 deadlines
@@ -315,7 +330,7 @@ async fn killed_server_purges_each_job_once() {
     logs.push(server.kill());
     assert_eq!(unfinished(&counts), 0, "jobs left: {counts:?}");
 
-    verify(&db);
+    verify(&db, webhooks);
     let (code, output) = run_check(&db);
     assert_eq!(code, 0, "hookgrace check: {output}");
     assert!(output.contains("no issues found"), "{output}");
@@ -327,7 +342,7 @@ async fn killed_server_purges_each_job_once() {
     }
     eprintln!(
         "crash test: {} kills ({rounds} during purges, {killed_mid_batch} with jobs left \
-         processing) in {:.1} s",
+         processing), {webhooks} webhooks, in {:.1} s",
         rounds + 2,
         started.elapsed().as_secs_f64()
     );

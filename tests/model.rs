@@ -158,6 +158,16 @@ impl ModelJob {
         )
     }
 
+    /// Returns the due time by which claims are ordered.
+    fn claim_order(&self) -> Option<Timestamp> {
+        match self.state {
+            JobState::Pending => Some(self.execute_at),
+            JobState::Failed => self.next_attempt_at,
+            JobState::Processing => self.lease_expires_at,
+            _ => None,
+        }
+    }
+
     /// Returns the time at which a consumer may claim the job, if it is claimable at all.
     fn due_at(&self) -> Option<Timestamp> {
         match self.state {
@@ -250,9 +260,9 @@ impl Model {
             .min()
     }
 
-    /// Claims as one consumer pass does: dead-letters exhausted expired leases, then claims
-    /// every due job in (execute_at, id) order.
-    fn claim(&mut self) -> Vec<usize> {
+    /// Moves processing jobs whose lease expired after their last attempt to dead letter, as
+    /// every claim does first.
+    fn dead_letter_exhausted(&mut self) {
         let now = self.now;
         for index in 0..self.jobs.len() {
             let job = &self.jobs[index];
@@ -267,6 +277,13 @@ impl Model {
                 self.event(slot, "job_dead_lettered", Some(&id));
             }
         }
+    }
+
+    /// Claims every due job at once, as a claim with a large limit does, and returns them in
+    /// (execute_at, id) order.
+    fn claim_all(&mut self) -> Vec<usize> {
+        let now = self.now;
+        self.dead_letter_exhausted();
         let mut due: Vec<usize> = (0..self.jobs.len())
             .filter(|&index| {
                 let job = &self.jobs[index];
@@ -287,17 +304,38 @@ impl Model {
         due
     }
 
+    /// Runs one consumer pass, which claims one job per transaction: the due job with the
+    /// smallest (due time, id), where the due time is `execute_at` for a pending job,
+    /// `next_attempt_at` for a failed one and the lease expiry for an abandoned one.
     fn consumer_step(&mut self) -> usize {
-        let claimed = self.claim();
-        for &index in &claimed {
+        let mut processed = 0;
+        loop {
+            self.dead_letter_exhausted();
+            let now = self.now;
+            let next = (0..self.jobs.len())
+                .filter(|&index| {
+                    let job = &self.jobs[index];
+                    job.execute_at <= now && job.due_at().is_some_and(|due| due <= now)
+                })
+                .min_by(|&a, &b| {
+                    let (a, b) = (&self.jobs[a], &self.jobs[b]);
+                    (a.claim_order(), &a.id).cmp(&(b.claim_order(), &b.id))
+                });
+            let Some(index) = next else {
+                return processed;
+            };
+            let job = &mut self.jobs[index];
+            job.state = JobState::Processing;
+            job.attempts += 1;
+            job.lease_expires_at = Some(add(now, Span::seconds(LEASE_SECONDS)));
             if self.fail_next > 0 {
                 self.fail_next -= 1;
                 self.fail(index);
             } else {
                 self.complete(index);
             }
+            processed += 1;
         }
-        claimed.len()
     }
 
     fn fail(&mut self, index: usize) {
@@ -639,7 +677,7 @@ impl Harness {
                     claims.into_iter().map(|claim| claim.job.id).collect();
                 let expected: BTreeSet<String> = self
                     .model
-                    .claim()
+                    .claim_all()
                     .into_iter()
                     .map(|index| self.model.jobs[index].id.clone())
                     .collect();

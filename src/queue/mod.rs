@@ -35,7 +35,9 @@ pub struct ConsumerSettings {
     pub retry: RetryPolicy,
     /// Maximum wall-clock time between two scans, whatever the clock and wake-ups do.
     pub poll_interval: Duration,
-    /// Jobs claimed per transaction.
+    /// Jobs claimed per transaction. Each claim counts an attempt, and a consumer that dies
+    /// leaves every job of its batch to wait for the lease, so the default of 1 limits what a
+    /// crash costs to the job being purged.
     pub batch_size: u32,
 }
 
@@ -45,7 +47,7 @@ impl Default for ConsumerSettings {
             lease: Duration::from_secs(300),
             retry: RetryPolicy::default(),
             poll_interval: Duration::from_secs(60),
-            batch_size: 50,
+            batch_size: 1,
         }
     }
 }

@@ -37,7 +37,7 @@ pub fn test_queue_settings() -> ConsumerSettings {
             jitter: 0.2,
         },
         poll_interval: Duration::from_secs(60),
-        batch_size: 50,
+        batch_size: 1,
     }
 }
 
