@@ -233,3 +233,33 @@ async fn full_database_is_503_and_keeps_data() {
     assert_eq!(test.stored_leads(&webhook(1)), accepted);
     integrity_is_clean(&test).await;
 }
+
+#[tokio::test]
+async fn read_only_directory_serves_reads_only() {
+    let mut test = TestServer::start().await;
+    test.create(&webhook(1), NAME).await;
+    test.stop().await;
+
+    let directory = test
+        .db_path()
+        .parent()
+        .expect("database directory")
+        .to_owned();
+    let before = std::fs::read(test.db_path()).expect("read the database file");
+    std::fs::set_permissions(&directory, std::fs::Permissions::from_mode(0o555))
+        .expect("make the directory read-only");
+    test.start_again().await;
+    let (status, _) = test.get(&format!("/webhook/{}", webhook(1))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = test.lead(&webhook(1), json!({"a": 1})).await;
+    assert_unavailable(status, &body, "read-only");
+    test.stop().await;
+    std::fs::set_permissions(&directory, std::fs::Permissions::from_mode(0o755))
+        .expect("make the directory writable");
+    let after = std::fs::read(test.db_path()).expect("read the database file");
+    assert!(before == after, "the database file changed");
+
+    test.start_again().await;
+    let (status, body) = test.lead(&webhook(1), json!({"a": 1})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}

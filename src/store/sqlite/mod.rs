@@ -82,10 +82,10 @@ impl SqliteStore {
         Self::open_with(path, OpenOptions::default()).await
     }
 
-    /// Opens the database at `path` as [`SqliteStore::open`] does, with `options`. A file
-    /// whose permissions allow no write at all is opened read-only even when
-    /// `options.read_only` is false, and also for root, whom the operating system would let
-    /// write.
+    /// Opens the database at `path` as [`SqliteStore::open`] does, with `options`. An existing
+    /// file whose permissions, or whose directory's permissions, allow no write at all is
+    /// opened read-only even when `options.read_only` is false, and also for root, whom the
+    /// operating system would let write.
     ///
     /// # Errors
     ///
@@ -103,15 +103,24 @@ impl SqliteStore {
             path: path.display().to_string(),
             reason,
         };
-        let file_read_only = std::fs::metadata(path)
-            .map(|metadata| metadata.permissions().readonly())
-            .unwrap_or(false);
-        if options.read_only || file_read_only {
-            if file_read_only && !options.read_only {
+        let denies_writes = |path: &Path| {
+            std::fs::metadata(path)
+                .map(|metadata| metadata.permissions().readonly())
+                .unwrap_or(false)
+        };
+        // SQLite writes its -wal and -shm files beside the database, so a read-only directory
+        // also makes the database read-only.
+        let directory = path
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty());
+        let no_write_permission =
+            path.exists() && (denies_writes(path) || directory.is_some_and(denies_writes));
+        if options.read_only || no_write_permission {
+            if no_write_permission && !options.read_only {
                 tracing::warn!(
                     path = %path.display(),
-                    "database file has no write permission; opening it read-only, so every \
-                     write will fail"
+                    "database file or its directory has no write permission; opening it \
+                     read-only, so every write will fail"
                 );
             }
             return Self::open_read_only(path, options);
