@@ -150,7 +150,14 @@ impl Clock for ManualClock {
 #[derive(Debug)]
 pub struct FileClock {
     path: std::path::PathBuf,
-    last: Mutex<Option<Timestamp>>,
+    state: Mutex<FileClockState>,
+}
+
+#[derive(Debug, Default)]
+struct FileClockState {
+    last: Option<Timestamp>,
+    /// Whether the current run of unreadable reads was logged, so each run logs once.
+    warned: bool,
 }
 
 /// Wall-clock interval at which a [`FileClock`] sleeper reads the file again.
@@ -160,7 +167,7 @@ impl FileClock {
     pub fn new(path: std::path::PathBuf) -> Self {
         Self {
             path,
-            last: Mutex::new(None),
+            state: Mutex::new(FileClockState::default()),
         }
     }
 
@@ -172,21 +179,26 @@ impl FileClock {
 
 impl Clock for FileClock {
     fn now(&self) -> Timestamp {
-        let mut last = self
-            .last
+        let mut state = self
+            .state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         match Self::read(&self.path) {
             Some(now) => {
-                *last = Some(now);
+                state.last = Some(now);
+                state.warned = false;
                 now
             }
             None => {
-                tracing::warn!(
-                    path = %self.path.display(),
-                    "clock file is missing or does not hold a timestamp; keeping the last reading"
-                );
-                last.unwrap_or_else(|| SystemClock.now())
+                if !state.warned {
+                    state.warned = true;
+                    tracing::warn!(
+                        path = %self.path.display(),
+                        "clock file is missing or contains no valid timestamp; keeping the \
+                         last reading"
+                    );
+                }
+                state.last.unwrap_or_else(|| SystemClock.now())
             }
         }
     }
