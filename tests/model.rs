@@ -90,8 +90,10 @@ enum Op {
     SetEnabled(usize, bool),
     /// Moves the clock by this many milliseconds, backwards too.
     Advance(i64),
-    /// Sets the clock to the next time a job becomes claimable, as the model computes it.
-    AdvanceToNextDue,
+    /// Sets the clock to the next time a job becomes claimable, as the model computes it,
+    /// moved by this many milliseconds (never before the current time), so that steps land
+    /// on both sides of a deadline.
+    AdvanceNearNextDue(i64),
     ConsumerStep,
     /// Lets the queue run its course: up to four times, moves the clock to the next due time
     /// and runs a consumer pass.
@@ -128,7 +130,14 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         1 => (slot.clone(), any::<bool>()).prop_map(|(slot, right)| Op::ForceDelete(slot, right)),
         1 => (slot.clone(), any::<bool>()).prop_map(|(slot, on)| Op::SetEnabled(slot, on)),
         3 => advance.prop_map(Op::Advance),
-        4 => Just(Op::AdvanceToNextDue),
+        4 => prop_oneof![
+            3 => Just(0i64),
+            1 => Just(-1),
+            1 => Just(-1_000),
+            1 => Just(-299_999),
+            1 => Just(1),
+        ]
+        .prop_map(Op::AdvanceNearNextDue),
         5 => Just(Op::ConsumerStep),
         3 => Just(Op::DrainQueue),
         1 => Just(Op::ConsumerCrash),
@@ -632,10 +641,11 @@ impl Harness {
                 self.test.advance(Span::milliseconds(millis));
                 self.model.now = self.test.now();
             }
-            Op::AdvanceToNextDue => {
+            Op::AdvanceNearNextDue(offset) => {
                 if let Some(due) = self.model.next_due_after_now() {
-                    self.test.clock.set(due);
-                    self.model.now = due;
+                    let target = add(due, Span::milliseconds(offset)).max(now);
+                    self.test.clock.set(target);
+                    self.model.now = target;
                 }
             }
             Op::ConsumerStep => {
