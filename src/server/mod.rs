@@ -223,11 +223,11 @@ pub async fn start(
     if config.max_attempts == 0 {
         anyhow::bail!("invalid max attempts 0: a deletion job needs at least 1 attempt");
     }
-    let store: Arc<dyn Store> = Arc::new(
-        SqliteStore::open_with(&config.db_path, options.database.clone())
-            .await
-            .with_context(|| format!("failed to open database {}", config.db_path.display()))?,
-    );
+    let sqlite = SqliteStore::open_with(&config.db_path, options.database.clone())
+        .await
+        .with_context(|| format!("failed to open database {}", config.db_path.display()))?;
+    let read_only = sqlite.is_read_only();
+    let store: Arc<dyn Store> = Arc::new(sqlite);
     if let Err(error) = integrity::log_check(store.as_ref()).await {
         tracing::warn!(%error, "integrity check at start failed; serving anyway");
     }
@@ -246,6 +246,15 @@ pub async fn start(
     );
     let cancel = CancellationToken::new();
     let consumer_task = match options.consumer {
+        // Every claim would fail, once a second, so the consumer does not run at all.
+        ConsumerMode::Background if read_only => {
+            tracing::warn!(
+                db = %config.db_path.display(),
+                "the database is read-only, so the deletion queue consumer does not run and \
+                 no webhook is purged until the server restarts with write access"
+            );
+            None
+        }
         ConsumerMode::Background => Some(tokio::spawn(consumer.clone().run(cancel.child_token()))),
         ConsumerMode::Manual => None,
     };

@@ -68,6 +68,7 @@ impl Default for OpenOptions {
 #[derive(Clone)]
 pub struct SqliteStore {
     connection: Arc<Mutex<Connection>>,
+    read_only: bool,
 }
 
 impl SqliteStore {
@@ -142,6 +143,7 @@ impl SqliteStore {
         migrate(&mut connection)?;
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
+            read_only: false,
         })
     }
 
@@ -174,7 +176,13 @@ impl SqliteStore {
         }
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
+            read_only: true,
         })
+    }
+
+    /// Returns whether the database was opened read-only, so that every write fails.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Runs `operation` on the connection on the blocking pool.

@@ -379,11 +379,13 @@ async fn migration_keeps_audit_events_and_their_rules() {
                 .unwrap();
         }
     }
+
     let store = SqliteStore::open(&path).await.unwrap();
     assert_eq!(
         pragma_text(&store, "user_version"),
         SCHEMA_VERSION.to_string()
     );
+
     let connection = store.connection.lock().unwrap();
     let ids: Vec<i64> = connection
         .prepare("SELECT id FROM audit_events ORDER BY id")
@@ -393,10 +395,12 @@ async fn migration_keeps_audit_events_and_their_rules() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(ids, [1, 2]);
+
     let update = connection.execute("UPDATE audit_events SET actor = 'mallory'", []);
     assert!(update.is_err(), "the append-only trigger is gone");
     let delete = connection.execute("DELETE FROM audit_events", []);
     assert!(delete.is_err(), "the append-only trigger is gone");
+
     connection
         .execute(
             "INSERT INTO audit_events (webhook_id, webhook_name, event_type, actor, created_at)
