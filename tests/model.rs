@@ -86,6 +86,8 @@ enum Op {
     Lead(usize),
     SoftDelete(usize),
     Restore(usize, Option<bool>),
+    /// Restores these webhooks with one `POST /webhooks/restore`.
+    BulkRestore(Vec<usize>),
     ForceDelete(usize, bool),
     SetEnabled(usize, bool),
     /// Moves the clock by this many milliseconds, backwards too.
@@ -127,6 +129,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         4 => slot.clone().prop_map(Op::SoftDelete),
         3 => (slot.clone(), prop_oneof![Just(None), Just(Some(false)), Just(Some(true))])
             .prop_map(|(slot, enabled)| Op::Restore(slot, enabled)),
+        1 => proptest::collection::vec(slot.clone(), 1..=3).prop_map(Op::BulkRestore),
         1 => (slot.clone(), any::<bool>()).prop_map(|(slot, right)| Op::ForceDelete(slot, right)),
         1 => (slot.clone(), any::<bool>()).prop_map(|(slot, on)| Op::SetEnabled(slot, on)),
         3 => advance.prop_map(Op::Advance),
@@ -249,6 +252,33 @@ impl Model {
             let (slot, id) = (record.slot, record.id.clone());
             self.event(slot, "job_cancelled", Some(&id));
         }
+    }
+
+    /// Applies a restore of `slot` and returns the status the server must send.
+    fn restore(&mut self, slot: usize, enabled: Option<bool>) -> StatusCode {
+        let Some(hook) = self.hooks[slot].clone() else {
+            return StatusCode::NOT_FOUND;
+        };
+        let Some(deletion) = hook.deletion else {
+            return StatusCode::BAD_REQUEST;
+        };
+        let job = self.jobs[deletion.job].clone();
+        if job.state == JobState::Processing {
+            covered(6);
+            return StatusCode::CONFLICT;
+        }
+        if !self.can_restore(slot) {
+            covered(6);
+            return StatusCode::GONE;
+        }
+        self.hooks[slot] = Some(ModelHook {
+            enabled: enabled.unwrap_or(deletion.enabled_before),
+            deletion: None,
+        });
+        self.event(slot, "restored", Some(&job.id));
+        covered(1);
+        self.cancel(deletion.job);
+        StatusCode::OK
     }
 
     fn can_restore(&self, slot: usize) -> bool {
@@ -553,37 +583,53 @@ impl Harness {
                     path.push_str(&format!("?enabled={enabled}"));
                 }
                 let (status, body) = self.call(Method::POST, &path).await;
-                let Some(hook) = self.model.hooks[slot].clone() else {
-                    return expect_status(op, status, StatusCode::NOT_FOUND, &body);
-                };
-                let Some(deletion) = hook.deletion else {
-                    return expect_status(op, status, StatusCode::BAD_REQUEST, &body);
-                };
-                let job = self.model.jobs[deletion.job].clone();
-                if job.state == JobState::Processing || !self.model.can_restore(slot) {
-                    covered(6);
-                }
-                if job.state == JobState::Processing {
-                    expect_status(op, status, StatusCode::CONFLICT, &body)?;
-                    return check(body["job_status"] == "processing", || {
+                let expected = self.model.restore(slot, enabled);
+                expect_status(op, status, expected, &body)?;
+                if expected == StatusCode::CONFLICT {
+                    check(body["job_status"] == "processing", || {
                         format!("{op:?}: 409 without job_status: {body}")
-                    });
+                    })?;
                 }
-                if !self.model.can_restore(slot) {
-                    expect_status(op, status, StatusCode::GONE, &body)?;
-                    return check(
-                        time_of(&body["scheduled_deletion_at"]) == Some(deletion.deadline),
-                        || format!("{op:?}: 410 names the wrong deadline: {body}"),
-                    );
+                if expected == StatusCode::GONE {
+                    let deadline = self.model.hooks[slot]
+                        .as_ref()
+                        .and_then(|hook| hook.deletion.as_ref())
+                        .map(|deletion| deletion.deadline);
+                    check(time_of(&body["scheduled_deletion_at"]) == deadline, || {
+                        format!("{op:?}: 410 names the wrong deadline: {body}")
+                    })?;
                 }
+            }
+            Op::BulkRestore(ref slots) => {
+                let ids: Vec<String> = slots.iter().map(|&slot| webhook_id(slot)).collect();
+                let (status, body) = self
+                    .test
+                    .call(
+                        Method::POST,
+                        "/webhooks/restore",
+                        Some("model"),
+                        Some(serde_json::json!({ "ids": ids })),
+                    )
+                    .await;
                 expect_status(op, status, StatusCode::OK, &body)?;
-                self.model.hooks[slot] = Some(ModelHook {
-                    enabled: enabled.unwrap_or(deletion.enabled_before),
-                    deletion: None,
-                });
-                self.model.event(slot, "restored", Some(&job.id));
-                covered(1);
-                self.model.cancel(deletion.job);
+                let results = body["results"].as_array().cloned().unwrap_or_default();
+                check(results.len() == slots.len(), || {
+                    format!(
+                        "{op:?}: {} results for {} ids: {body}",
+                        results.len(),
+                        slots.len()
+                    )
+                })?;
+                // The ids are restored one after the other, each in its own transaction.
+                for (&slot, result) in slots.iter().zip(&results) {
+                    let expected = self.model.restore(slot, None);
+                    check(result["status"] == expected.as_u16(), || {
+                        format!(
+                            "{op:?}: {} got {result}, model expects {expected}",
+                            webhook_id(slot)
+                        )
+                    })?;
+                }
             }
             Op::ForceDelete(slot, right_name) => {
                 let confirm = if right_name {
@@ -849,6 +895,10 @@ impl Harness {
         check(status == StatusCode::OK, || {
             format!("after {op:?}: {id} should exist, got {status} {detail}")
         })?;
+        check(
+            detail["config"]["total_leads"] == self.model.leads[slot],
+            || format!("after {op:?}: {id} counts other leads than the model: {detail}"),
+        )?;
         check(detail["config"]["enabled"] == hook.enabled, || {
             format!("after {op:?}: {id} enabled differs from model {hook:?}: {detail}")
         })?;
