@@ -343,8 +343,8 @@ impl Model {
         due
     }
 
-    /// Runs one consumer pass, which claims one job per transaction: the due job with the
-    /// smallest (due time, id), where the due time is `execute_at` for a pending job,
+    /// Runs one consumer pass, which claims one job per transaction. Each claim takes the due
+    /// job with the smallest (due time, id). The due time is `execute_at` for a pending job,
     /// `next_attempt_at` for a failed one and the lease expiry for an abandoned one.
     fn consumer_step(&mut self) -> usize {
         let mut processed = 0;

@@ -1,6 +1,6 @@
 //! Storage faults: another process holding the write lock, a read-only database file and a
 //! full database. None of them may surface as "database is locked" or corrupt data. Each
-//! unavailable case is a 503 whose message tells the operator what to do.
+//! unavailable case is a 503 whose message names the operator's next step.
 
 mod common;
 

@@ -104,6 +104,7 @@ impl SqliteStore {
             path: path.display().to_string(),
             reason,
         };
+
         let denies_writes = |path: &Path| {
             std::fs::metadata(path)
                 .map(|metadata| metadata.permissions().readonly())
@@ -126,6 +127,7 @@ impl SqliteStore {
             }
             return Self::open_read_only(path, options);
         }
+
         if let Some(parent) = path
             .parent()
             .filter(|parent| !parent.as_os_str().is_empty())
@@ -137,6 +139,7 @@ impl SqliteStore {
                 ))
             })?;
         }
+
         let mut connection =
             Connection::open(path).map_err(|error| open_error(error.to_string()))?;
         configure(&connection, options)?;
