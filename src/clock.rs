@@ -143,6 +143,79 @@ impl Clock for ManualClock {
     }
 }
 
+/// A clock that reads "now" from a file holding one timestamp such as
+/// `2026-03-01T10:00:00.000Z`. It exists for tests that run `hookgrace serve` as a child
+/// process and must move its time without waiting (the hidden `--clock-file` flag). A
+/// missing or malformed file keeps the last good reading, or the wall clock before the first.
+#[derive(Debug)]
+pub struct FileClock {
+    path: std::path::PathBuf,
+    state: Mutex<FileClockState>,
+}
+
+#[derive(Debug, Default)]
+struct FileClockState {
+    last: Option<Timestamp>,
+    /// Whether the current run of unreadable reads was logged, so each run logs once.
+    warned: bool,
+}
+
+/// Wall-clock interval at which a [`FileClock`] sleeper reads the file again.
+const FILE_CLOCK_POLL: Duration = Duration::from_millis(20);
+
+impl FileClock {
+    pub fn new(path: std::path::PathBuf) -> Self {
+        Self {
+            path,
+            state: Mutex::new(FileClockState::default()),
+        }
+    }
+
+    fn read(path: &std::path::Path) -> Option<Timestamp> {
+        let text = std::fs::read_to_string(path).ok()?;
+        Timestamp::parse(text.trim()).ok()
+    }
+}
+
+impl Clock for FileClock {
+    fn now(&self) -> Timestamp {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match Self::read(&self.path) {
+            Some(now) => {
+                state.last = Some(now);
+                state.warned = false;
+                now
+            }
+            None => {
+                if !state.warned {
+                    state.warned = true;
+                    tracing::warn!(
+                        path = %self.path.display(),
+                        "clock file is missing or contains no valid timestamp; keeping the \
+                         last reading"
+                    );
+                }
+                state.last.unwrap_or_else(|| SystemClock.now())
+            }
+        }
+    }
+
+    fn sleep_until(&self, deadline: Timestamp) -> BoxFuture<'static, ()> {
+        let path = self.path.clone();
+        Box::pin(async move {
+            loop {
+                if Self::read(&path).is_some_and(|now| now >= deadline) {
+                    return;
+                }
+                tokio::time::sleep(FILE_CLOCK_POLL).await;
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +236,27 @@ mod tests {
             .await
             .expect("sleeper did not wake after the deadline")
             .unwrap();
+    }
+
+    #[tokio::test]
+    async fn file_clock_follows_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clock");
+        std::fs::write(&path, "2026-03-01T10:00:00.000Z\n").unwrap();
+        let clock = FileClock::new(path.clone());
+        assert_eq!(clock.now().to_string(), "2026-03-01T10:00:00.000Z");
+
+        let deadline = Timestamp::parse("2026-03-02T10:00:00.000Z").unwrap();
+        let sleeper = tokio::spawn(clock.sleep_until(deadline));
+        std::fs::write(&path, "2026-03-02T10:00:00.000Z").unwrap();
+        tokio::time::timeout(Duration::from_secs(5), sleeper)
+            .await
+            .expect("sleeper did not wake after the file reached the deadline")
+            .unwrap();
+        assert_eq!(clock.now(), deadline);
+
+        std::fs::write(&path, "not a time").unwrap();
+        assert_eq!(clock.now(), deadline);
     }
 
     #[test]

@@ -9,8 +9,9 @@ use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use hookgrace::cli::parse_duration;
-use hookgrace::clock::{SharedClock, ShiftedClock, SystemClock};
+use hookgrace::clock::{FileClock, SharedClock, ShiftedClock, SystemClock};
 use hookgrace::server::{self, ServerConfig};
+use hookgrace::store::{IntegrityIssue, OpenOptions, SqliteStore, Store};
 use hookgrace::{dashboard, demo};
 
 /// Webhook soft deletion with a grace period: the terminal dashboard (default) and its server.
@@ -28,6 +29,18 @@ struct Cli {
 enum Command {
     /// Run the webhook API server.
     Serve(ServeArgs),
+
+    /// Check a database for orphaned jobs, webhooks whose state disagrees with their jobs, and
+    /// state changes without an audit event. Opens the file read-only. Exit code 0 when
+    /// clean, 1 when issues were found, 2 on error.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// SQLite database file [default: hookgrace.db in the user's data directory].
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +101,12 @@ struct ServeArgs {
     /// Purge attempts before a deletion job moves to dead letter.
     #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
     max_attempts: u32,
+
+    /// Test only: read the current time from this file, which holds one RFC 3339 timestamp
+    /// such as 2026-03-01T10:00:00.000Z, instead of the system clock. Crash tests use it to
+    /// move the time of a child server without waiting. Never use it in production.
+    #[arg(long, value_name = "PATH", hide = true)]
+    clock_file: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -95,6 +114,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Check(args)) => return check(args).await,
         None => run_dashboard(cli.dashboard).await,
     };
     match outcome {
@@ -121,8 +141,65 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         grace_period: args.grace_period,
         max_attempts: args.max_attempts,
     };
-    let clock: SharedClock = Arc::new(SystemClock);
+    let clock: SharedClock = match args.clock_file {
+        Some(path) => {
+            tracing::warn!(path = %path.display(), "reading the time from a clock file (test only)");
+            Arc::new(FileClock::new(path))
+        }
+        None => Arc::new(SystemClock),
+    };
     server::run_until_signal(config, clock).await
+}
+
+/// Runs `hookgrace check`: prints each issue on stdout and returns 0 when clean, 1 when issues
+/// were found and 2 when the check could not run.
+async fn check(args: CheckArgs) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let issues = match check_database(args.db).await {
+        Ok(issues) => issues,
+        Err(error) => {
+            eprintln!("hookgrace check: {error:#}");
+            return ExitCode::from(2);
+        }
+    };
+    for issue in &issues {
+        let webhook = issue.webhook_id.as_deref().unwrap_or("-");
+        let job = issue.job_id.as_deref().unwrap_or("-");
+        println!(
+            "{} webhook={webhook} job={job}: {}",
+            issue.kind, issue.message
+        );
+    }
+    if issues.is_empty() {
+        println!("no issues found");
+        ExitCode::SUCCESS
+    } else {
+        println!("{} issue(s) found", issues.len());
+        ExitCode::from(1)
+    }
+}
+
+async fn check_database(db: Option<PathBuf>) -> anyhow::Result<Vec<IntegrityIssue>> {
+    let db_path = match db {
+        Some(path) => path,
+        None => server::default_db_path()?,
+    };
+    let options = OpenOptions {
+        read_only: true,
+        ..OpenOptions::default()
+    };
+    let store = SqliteStore::open_with(&db_path, options)
+        .await
+        .with_context(|| format!("failed to open database {}", db_path.display()))?;
+    store
+        .check_integrity()
+        .await
+        .with_context(|| format!("failed to check database {}", db_path.display()))
 }
 
 async fn run_dashboard(args: DashboardArgs) -> anyhow::Result<()> {

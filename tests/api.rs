@@ -49,6 +49,9 @@ async fn health_lists_extensions_and_grace_period() {
         "bulk_restore",
         "lead_rejection_count",
         "pagination",
+        "job_retry",
+        "integrity",
+        "restore_disabled",
     ] {
         assert!(
             extensions.contains(&name),

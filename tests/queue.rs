@@ -637,3 +637,67 @@ async fn timestamps_in_jobs_use_one_format() {
         test.clock.now().checked_add(hours(GRACE_HOURS)).unwrap()
     );
 }
+
+/// Panics inside the purge of one webhook, once, as a consumer process that dies there would.
+struct CrashOnce {
+    webhook_id: &'static str,
+    crashed: AtomicBool,
+}
+
+impl PurgeFault for CrashOnce {
+    fn before_purge(&self, webhook_id: &str, _attempt: u32) -> Option<String> {
+        if webhook_id == self.webhook_id && !self.crashed.swap(true, Ordering::SeqCst) {
+            panic!("consumer crashed while purging {webhook_id}");
+        }
+        None
+    }
+}
+
+/// Regression: the consumer claimed up to 50 due jobs per transaction, and each claim counts
+/// an attempt, so one crash cost an attempt of every job in the batch and three crashes
+/// dead-lettered jobs that never ran.
+#[tokio::test]
+async fn consumer_crash_costs_only_the_job_in_progress() {
+    use futures::FutureExt;
+
+    let ids = [
+        "acme_ws_cal_solar_001",
+        "acme_ws_cal_solar_002",
+        "acme_ws_cal_solar_003",
+    ];
+    let fault = Arc::new(CrashOnce {
+        webhook_id: ids[0],
+        crashed: AtomicBool::new(false),
+    });
+    let test = start_with_fault(fault).await;
+    for id in ids {
+        test.create(id, NAME).await;
+        test.soft_delete(id).await;
+        test.advance(chrono::Duration::seconds(1));
+    }
+    test.advance(hours(GRACE_HOURS));
+
+    let pass = std::panic::AssertUnwindSafe(test.server().run_queue_once())
+        .catch_unwind()
+        .await;
+    assert!(pass.is_err(), "the injected crash did not happen");
+    let processing = test.jobs("processing").await;
+    assert_eq!(processing.len(), 1, "{processing:?}");
+    assert_eq!(processing[0]["webhook_id"], ids[0]);
+    let pending = test.jobs("pending").await;
+    assert_eq!(pending.len(), 2, "{pending:?}");
+    for job in &pending {
+        assert_eq!(job["attempts"], 0, "{job}");
+    }
+
+    // The untouched jobs purge at once; the abandoned one after its lease.
+    assert_eq!(test.run_queue().await, 2);
+    test.advance(chrono::Duration::minutes(5));
+    assert_eq!(test.run_queue().await, 1);
+    let completed = test.jobs("completed").await;
+    assert_eq!(completed.len(), 3);
+    for job in &completed {
+        let expected = if job["webhook_id"] == ids[0] { 2 } else { 1 };
+        assert_eq!(job["attempts"], expected, "{job}");
+    }
+}

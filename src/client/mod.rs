@@ -20,8 +20,9 @@ use serde::Deserialize;
 
 use crate::api::{
     extension, paths, AuditPage, BulkRestoreItem, BulkRestoreRequest, BulkRestoreResponse,
-    CreateWebhookRequest, CreateWebhookResponse, DeletedList, ForceDeleteResponse, Health, JobList,
-    JobState, LeadAccepted, QueueSummary, RestoreResponse, SoftDeleteResponse, StatusUpdateRequest,
+    CreateWebhookRequest, CreateWebhookResponse, DeadLetterRetryResponse, DeletedList,
+    ForceDeleteResponse, Health, IntegrityReport, JobList, JobRetryResponse, JobState,
+    LeadAccepted, QueueSummary, RestoreResponse, SoftDeleteResponse, StatusUpdateRequest,
     StatusUpdateResponse, Timestamp, WebhookDetail, WebhookList,
 };
 
@@ -419,6 +420,56 @@ impl ApiClient {
             body,
             server_time: body_timestamp(&bytes).or(date),
         })
+    }
+
+    /// `POST /webhook/{id}/restore?enabled=..`: restores a soft-deleted webhook and sets
+    /// `enabled` explicitly; `false` brings it back disabled so its endpoint can be checked
+    /// before leads flow again. A server without the `restore_disabled` extension ignores the
+    /// parameter and restores the previous value.
+    pub async fn restore_with(
+        &self,
+        id: &str,
+        enabled: bool,
+    ) -> Result<ApiResponse<RestoreResponse>, ApiError> {
+        let path = paths::restore(&encode_segment(id));
+        let enabled = if enabled { "true" } else { "false" };
+        self.send(Method::POST, &path, None, |builder| {
+            builder.query(&[("enabled", enabled)])
+        })
+        .await
+    }
+
+    /// `POST /queue/jobs/{id}/retry`: moves one dead-lettered job back to pending, due now.
+    /// A 404 means the job is unknown, so it is not read as a missing extension; check
+    /// [`Capabilities`] for `job_retry` first.
+    pub async fn retry_job(&self, job_id: &str) -> Result<ApiResponse<JobRetryResponse>, ApiError> {
+        let path = paths::retry_job(&encode_segment(job_id));
+        self.send(Method::POST, &path, None, |builder| builder)
+            .await
+    }
+
+    /// `POST /queue/dead-letter/retry`: moves every dead-lettered job back to pending.
+    pub async fn retry_dead_letters(
+        &self,
+    ) -> Result<ApiResponse<DeadLetterRetryResponse>, ApiError> {
+        self.send(
+            Method::POST,
+            paths::RETRY_DEAD_LETTERS,
+            Some(extension::JOB_RETRY),
+            |builder| builder,
+        )
+        .await
+    }
+
+    /// `GET /integrity`: orphaned jobs, state mismatches and missing audit events.
+    pub async fn integrity(&self) -> Result<ApiResponse<IntegrityReport>, ApiError> {
+        self.send(
+            Method::GET,
+            paths::INTEGRITY,
+            Some(extension::INTEGRITY),
+            |builder| builder,
+        )
+        .await
     }
 }
 

@@ -1,16 +1,12 @@
-//! Requests for operators' tools: conditional GETs that cost a 304 when nothing changed, job
-//! retries, and restoring a webhook disabled.
-//!
-//! These are free functions over [`ApiClient`] so that they never clash with methods that
-//! the client gains for the same routes.
+//! Conditional GETs: a poll sends the `ETag` of its last copy in `If-None-Match`, and costs a
+//! 304 with no body when nothing changed.
 
 use reqwest::header::{ETAG, IF_NONE_MATCH};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::{body_timestamp, date_header, encode_segment, parse_error_response, read_body};
+use super::{body_timestamp, date_header, parse_error_response, read_body};
 use super::{ApiClient, ApiError, ApiResponse};
-use crate::api::{extension, paths, DeadLetterRetryResponse, JobRetryResponse, RestoreResponse};
 
 /// The body of a conditional GET: new data, or the server's word that the copy sent in
 /// `If-None-Match` is still current.
@@ -90,61 +86,4 @@ pub async fn get_conditional<T: DeserializeOwned>(
         },
         etag: new_etag,
     })
-}
-
-/// `POST /queue/jobs/{id}/retry`: moves one dead-lettered job back to pending, due now.
-///
-/// # Errors
-///
-/// [`ApiError::ExtensionMissing`] when the server lacks the route, else the server's error.
-pub async fn retry_job(
-    client: &ApiClient,
-    job_id: &str,
-) -> Result<ApiResponse<JobRetryResponse>, ApiError> {
-    let path = paths::retry_job(&encode_segment(job_id));
-    client
-        .send(Method::POST, &path, Some(extension::JOB_RETRY), |builder| {
-            builder
-        })
-        .await
-}
-
-/// `POST /queue/dead-letter/retry`: moves every dead-lettered job back to pending.
-///
-/// # Errors
-///
-/// [`ApiError::ExtensionMissing`] when the server lacks the route, else the server's error.
-pub async fn retry_dead_letters(
-    client: &ApiClient,
-) -> Result<ApiResponse<DeadLetterRetryResponse>, ApiError> {
-    client
-        .send(
-            Method::POST,
-            paths::RETRY_DEAD_LETTERS,
-            Some(extension::JOB_RETRY),
-            |builder| builder,
-        )
-        .await
-}
-
-/// `POST /webhook/{id}/restore`, with `?enabled=false` when `enabled` is false so that the
-/// webhook comes back disabled. Only servers that list `restore_disabled` honour the flag.
-///
-/// # Errors
-///
-/// The server's error, as for [`ApiClient::restore`].
-pub async fn restore_enabled(
-    client: &ApiClient,
-    id: &str,
-    enabled: bool,
-) -> Result<ApiResponse<RestoreResponse>, ApiError> {
-    if enabled {
-        return client.restore(id).await;
-    }
-    let path = paths::restore(&encode_segment(id));
-    client
-        .send(Method::POST, &path, None, |builder| {
-            builder.query(&[("enabled", "false")])
-        })
-        .await
 }

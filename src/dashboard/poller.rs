@@ -144,7 +144,13 @@ impl Fetcher {
                 ))
             }
             Command::Restore { id, name, enabled } => {
-                let result = ops::restore_enabled(client, &id, enabled).await;
+                // Without the option, a plain restore brings back the enabled flag the webhook
+                // had before its delete; the option forces it off.
+                let result = if enabled {
+                    client.restore(&id).await
+                } else {
+                    client.restore_with(&id, false).await
+                };
                 Some(mutated(
                     MutationKind::Restore,
                     id,
@@ -163,7 +169,7 @@ impl Fetcher {
             Command::RetryJobs { ids } => {
                 let mut results = Vec::with_capacity(ids.len());
                 for id in ids {
-                    let result = ops::retry_job(client, &id).await;
+                    let result = client.retry_job(&id).await;
                     results.push((id, result));
                 }
                 Some(Msg::Retried {
@@ -172,7 +178,7 @@ impl Fetcher {
                 })
             }
             Command::RetryDeadLetters => {
-                let result = ops::retry_dead_letters(client).await;
+                let result = client.retry_dead_letters().await;
                 Some(Msg::Retried {
                     received_at: local_now(),
                     outcome: RetryOutcome::AllDeadLetters(result),

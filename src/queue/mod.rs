@@ -35,7 +35,9 @@ pub struct ConsumerSettings {
     pub retry: RetryPolicy,
     /// Maximum wall-clock time between two scans, whatever the clock and wake-ups do.
     pub poll_interval: Duration,
-    /// Jobs claimed per transaction.
+    /// Jobs claimed per transaction. Each claim counts an attempt, and a consumer that dies
+    /// leaves every job of its batch to wait for the lease, so the default of 1 limits what a
+    /// crash costs to the job being purged.
     pub batch_size: u32,
 }
 
@@ -45,7 +47,7 @@ impl Default for ConsumerSettings {
             lease: Duration::from_secs(300),
             retry: RetryPolicy::default(),
             poll_interval: Duration::from_secs(60),
-            batch_size: 50,
+            batch_size: 1,
         }
     }
 }
@@ -53,6 +55,9 @@ impl Default for ConsumerSettings {
 /// Wall-clock pause after a failed scan, so that a broken database is not retried in a
 /// tight loop.
 const SCAN_ERROR_PAUSE: Duration = Duration::from_secs(1);
+
+/// Consecutive failed scans per logged line after the first.
+const SCAN_FAILURES_PER_LOG: u64 = 60;
 
 /// The deletion consumer. Clones share one wake-up signal.
 #[derive(Clone)]
@@ -121,11 +126,23 @@ impl Consumer {
             poll_seconds = self.settings.poll_interval.as_secs(),
             "deletion queue consumer started"
         );
+        let mut failed_scans: u64 = 0;
         while !cancel.is_cancelled() {
             let next_wake = match self.scan().await {
-                Ok(next_wake) => next_wake,
+                Ok(next_wake) => {
+                    if failed_scans > 0 {
+                        tracing::info!(failed_scans, "deletion queue scan works again");
+                    }
+                    failed_scans = 0;
+                    next_wake
+                }
                 Err(error) => {
-                    tracing::error!(%error, "deletion queue scan failed; retrying");
+                    failed_scans += 1;
+                    // The first failure and then every 60th (about once a minute) are logged,
+                    // so a database that stays unavailable does not flood the log.
+                    if failed_scans % SCAN_FAILURES_PER_LOG == 1 {
+                        tracing::error!(%error, failed_scans, "deletion queue scan failed; retrying");
+                    }
                     // Treated as "due now", which pauses briefly below.
                     Some(self.clock.now())
                 }

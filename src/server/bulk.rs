@@ -37,7 +37,7 @@ pub async fn restore(
     let mut results = Vec::with_capacity(request.ids.len());
     for id in request.ids {
         let outcome = match parse_webhook_id(&id) {
-            Ok(_) => restore_one(&state, id.clone(), &actor).await,
+            Ok(_) => restore_one(&state, id.clone(), &actor, None).await,
             Err(invalid) => Err(ApiError::from(invalid)),
         };
         results.push(item(id, outcome));

@@ -14,8 +14,8 @@ use crate::api::{
     Timestamp,
 };
 use crate::store::{
-    Deletion, ForceDeleteOutcome, ForceDeleteRequest, Job, RestoreOutcome, SoftDeleteOutcome,
-    SoftDeleteRequest,
+    Deletion, ForceDeleteOutcome, ForceDeleteRequest, Job, RestoreOutcome, RestoreRequest,
+    SoftDeleteOutcome, SoftDeleteRequest,
 };
 
 #[derive(Debug, Deserialize)]
@@ -260,13 +260,25 @@ pub async fn list(
     }))
 }
 
-/// Restores a soft-deleted webhook within its grace period.
+#[derive(Debug, Deserialize)]
+pub struct RestoreQuery {
+    enabled: Option<String>,
+}
+
+/// Restores a soft-deleted webhook within its grace period. `?enabled=false` brings it back
+/// disabled, so that its endpoint can be checked before leads flow again. Without the
+/// parameter it gets the `enabled` value it had before the soft delete.
 pub async fn restore(
     State(state): State<AppState>,
     Actor(actor): Actor,
     WebhookId(id): WebhookId,
+    QueryParams(query): QueryParams<RestoreQuery>,
 ) -> Result<Json<RestoreResponse>, ApiError> {
-    restore_one(&state, id, &actor).await.map(Json)
+    let enabled = match query.enabled.as_deref() {
+        Some(text) => Some(validate::flag("enabled", Some(text))?),
+        None => None,
+    };
+    restore_one(&state, id, &actor, enabled).await.map(Json)
 }
 
 /// Restores one webhook in its own transaction, for both the single and the bulk route.
@@ -274,9 +286,16 @@ pub(super) async fn restore_one(
     state: &AppState,
     id: String,
     actor: &str,
+    enabled: Option<bool>,
 ) -> Result<RestoreResponse, ApiError> {
     let now = state.now();
-    let (enabled, job_id) = match state.store.restore(&id, actor, now).await? {
+    let requested_disabled = enabled == Some(false);
+    let request = RestoreRequest {
+        id: id.clone(),
+        actor: actor.to_owned(),
+        enabled,
+    };
+    let (enabled, job_id) = match state.store.restore(request, now).await? {
         RestoreOutcome::Restored {
             enabled, job_id, ..
         } => (enabled, job_id),
@@ -291,16 +310,30 @@ pub(super) async fn restore_one(
         }
         RestoreOutcome::WindowClosed {
             scheduled_deletion_at,
+            job_state,
         } => {
             return Err(ApiError::RestoreWindowClosed {
                 id,
                 scheduled_deletion_at,
+                job_state,
             })
         }
     };
-    tracing::info!(webhook_id = %id, %job_id, %actor, "webhook restored; deletion job cancelled");
+    tracing::info!(
+        webhook_id = %id,
+        %job_id,
+        %actor,
+        enabled,
+        "webhook restored; deletion job cancelled"
+    );
     let note = if enabled {
         "It accepts leads again.".to_owned()
+    } else if requested_disabled {
+        format!(
+            "It was restored disabled as requested; enable it with PATCH {} once its endpoint \
+             is checked.",
+            paths::status(&id)
+        )
     } else {
         format!(
             "It was disabled before the delete and stays disabled; enable it with PATCH {}.",
@@ -324,10 +357,11 @@ pub(super) fn seconds_until(now: Timestamp, deadline: Timestamp) -> i64 {
     (millis + 999) / 1000
 }
 
-/// Returns whether a restore would succeed now: before the deadline and while no purge runs.
+/// Returns whether a restore would succeed now: before the deadline, and while the job has
+/// not been claimed for a purge (it is pending, or its row is missing).
 pub(super) fn can_restore(deletion: &Deletion, job: Option<&Job>, now: Timestamp) -> bool {
-    let processing = job.is_some_and(|job| job.state == JobState::Processing);
-    !processing && now < deletion.scheduled_deletion_at
+    let untouched = job.is_none_or(|job| job.state == JobState::Pending);
+    untouched && now < deletion.scheduled_deletion_at
 }
 
 pub(super) fn job_status(job: &Job) -> JobStatus {

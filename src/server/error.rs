@@ -64,11 +64,18 @@ pub enum ApiError {
         job_state: JobState,
     },
 
-    #[error("the grace period of webhook '{id}' ended at {scheduled_deletion_at}, so it can no longer be restored")]
+    #[error("the grace period of webhook '{id}' ended at {scheduled_deletion_at}{}, so it can no longer be restored", window_job_note(*.job_state))]
     RestoreWindowClosed {
         id: String,
         scheduled_deletion_at: Timestamp,
+        job_state: Option<JobState>,
     },
+
+    #[error("deletion job '{job_id}' not found; GET /queue/jobs?state=dead_letter lists the jobs that can be retried")]
+    JobNotFound { job_id: String },
+
+    #[error("deletion job '{job_id}' is {state}, not dead_letter; only a dead-lettered job can be retried")]
+    JobNotDeadLettered { job_id: String, state: JobState },
 
     #[error("webhook '{id}' is soft-deleted and rejects leads; {}", lead_rejection_hint(.id, .deletion, *.restorable))]
     LeadRejected {
@@ -86,10 +93,38 @@ pub enum ApiError {
     #[error("{method} is not allowed on {path}; the Allow header lists the methods it accepts")]
     MethodNotAllowed { method: Method, path: String },
 
-    #[error("the server failed to complete the request; the server log has the details")]
+    #[error("{}", store_message(.0))]
     Store(#[from] StoreError),
 }
 
+fn window_job_note(job_state: Option<JobState>) -> String {
+    match job_state {
+        Some(state @ (JobState::Failed | JobState::DeadLetter)) => {
+            format!(" and its deletion job has already tried to purge it (job {state})")
+        }
+        _ => String::new(),
+    }
+}
+
+/// Builds the message of a storage failure: what to do for an unavailable database, and
+/// nothing internal otherwise.
+fn store_message(error: &StoreError) -> &'static str {
+    match error {
+        StoreError::Busy(_) => {
+            "the database is busy: another process holds its write lock; nothing was changed, \
+             so retry the request shortly"
+        }
+        StoreError::ReadOnly(_) => {
+            "the database is read-only, so nothing was changed; give the server write access \
+             to the database file and its directory, then retry"
+        }
+        StoreError::Full(_) => {
+            "the database or its disk is full, so nothing was changed; free disk space, then \
+             retry"
+        }
+        _ => "the server failed to complete the request; the server log has the details",
+    }
+}
 fn lead_rejection_hint(id: &str, deletion: &Deletion, restorable: bool) -> String {
     if restorable {
         format!(
@@ -121,16 +156,19 @@ impl ApiError {
             ApiError::WebhookNotFound { .. }
             | ApiError::WebhookDisabled { .. }
             | ApiError::SoftDeletedWebhook { .. }
+            | ApiError::JobNotFound { .. }
             | ApiError::RouteNotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::AlreadyDeleted { .. }
             | ApiError::IdTaken { .. }
             | ApiError::NumbersExhausted { .. }
-            | ApiError::JobProcessing { .. } => StatusCode::CONFLICT,
+            | ApiError::JobProcessing { .. }
+            | ApiError::JobNotDeadLettered { .. } => StatusCode::CONFLICT,
             ApiError::RestoreWindowClosed { .. } | ApiError::LeadRejected { .. } => {
                 StatusCode::GONE
             }
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Store(error) if error.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -154,6 +192,9 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::RouteNotFound { .. } => "Not found",
             ApiError::MethodNotAllowed { .. } => "Method not allowed",
+            ApiError::JobNotFound { .. } => "Job not found",
+            ApiError::JobNotDeadLettered { .. } => "Job not dead-lettered",
+            ApiError::Store(error) if error.is_unavailable() => "Service unavailable",
             ApiError::Store(_) => "Internal server error",
         }
     }
@@ -186,7 +227,16 @@ impl ApiError {
             ApiError::RestoreWindowClosed {
                 id,
                 scheduled_deletion_at,
-            } => json!({ "webhook_id": id, "scheduled_deletion_at": scheduled_deletion_at }),
+                job_state,
+            } => json!({
+                "webhook_id": id,
+                "scheduled_deletion_at": scheduled_deletion_at,
+                "job_status": job_state,
+            }),
+            ApiError::JobNotFound { job_id } => json!({ "job_id": job_id }),
+            ApiError::JobNotDeadLettered { job_id, state } => {
+                json!({ "job_id": job_id, "job_status": state })
+            }
             ApiError::LeadRejected { id, deletion, .. } => json!({
                 "webhook_id": id,
                 "deleted_at": deletion.deleted_at,
@@ -227,6 +277,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         match &self {
+            ApiError::Store(source) if source.is_unavailable() => {
+                tracing::warn!(error = %source, "request failed: the database is unavailable");
+            }
             ApiError::Store(source) => {
                 tracing::error!(error = %source, "request failed with a storage error");
             }

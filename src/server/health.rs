@@ -18,6 +18,9 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
             extension::LEAD_REJECTION_COUNT,
             extension::PAGINATION,
             extension::ETAG,
+            extension::JOB_RETRY,
+            extension::INTEGRITY,
+            extension::RESTORE_DISABLED,
         ]
         .into_iter()
         .map(str::to_owned)

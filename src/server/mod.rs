@@ -8,6 +8,7 @@ mod error;
 mod etag;
 mod extract;
 mod health;
+mod integrity;
 mod leads;
 mod queue;
 mod validate;
@@ -29,7 +30,7 @@ use tower_http::trace::TraceLayer;
 use crate::api::{paths, Endpoints, Timestamp};
 use crate::clock::SharedClock;
 use crate::queue::{Consumer, ConsumerSettings, PurgeFault};
-use crate::store::{SqliteStore, Store};
+use crate::store::{OpenOptions, SqliteStore, Store};
 
 pub use extract::{ANONYMOUS_ACTOR, MAX_ACTOR_CHARS, USER_HEADER};
 
@@ -69,6 +70,9 @@ pub struct ServerOptions {
     pub consumer: ConsumerMode,
     /// Lease, retry backoff, poll interval and batch size of the consumer.
     pub queue: ConsumerSettings,
+    /// Database options: busy timeout, an optional size cap (tests emulate a full disk with
+    /// it) and read-only access.
+    pub database: OpenOptions,
 }
 
 /// Shared state of every route.
@@ -122,6 +126,9 @@ fn router(state: AppState) -> Router {
         .route(paths::QUEUE, get(queue::summary))
         .route(paths::QUEUE_JOBS, get(queue::jobs))
         .route(paths::BULK_RESTORE, post(bulk::restore))
+        .route(&paths::retry_job(id), post(queue::retry_job))
+        .route(paths::RETRY_DEAD_LETTERS, post(queue::retry_dead_letters))
+        .route(paths::INTEGRITY, get(integrity::report))
         .fallback(error::route_not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -221,11 +228,14 @@ pub async fn start(
     if config.max_attempts == 0 {
         anyhow::bail!("invalid max attempts 0: a deletion job needs at least 1 attempt");
     }
-    let store: Arc<dyn Store> = Arc::new(
-        SqliteStore::open(&config.db_path)
-            .await
-            .with_context(|| format!("failed to open database {}", config.db_path.display()))?,
-    );
+    let sqlite = SqliteStore::open_with(&config.db_path, options.database.clone())
+        .await
+        .with_context(|| format!("failed to open database {}", config.db_path.display()))?;
+    let read_only = sqlite.is_read_only();
+    let store: Arc<dyn Store> = Arc::new(sqlite);
+    if let Err(error) = integrity::log_check(store.as_ref()).await {
+        tracing::warn!(%error, "integrity check at start failed; serving anyway");
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("failed to listen on {}", config.listen))?;
@@ -241,6 +251,15 @@ pub async fn start(
     );
     let cancel = CancellationToken::new();
     let consumer_task = match options.consumer {
+        // Every claim would fail, once a second, so the consumer does not run at all.
+        ConsumerMode::Background if read_only => {
+            tracing::warn!(
+                db = %config.db_path.display(),
+                "the database is read-only, so the deletion queue consumer does not run and \
+                 no webhook is purged until the server restarts with write access"
+            );
+            None
+        }
         ConsumerMode::Background => Some(tokio::spawn(consumer.clone().run(cancel.child_token()))),
         ConsumerMode::Manual => None,
     };

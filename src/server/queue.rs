@@ -1,14 +1,21 @@
-//! `GET /queue` and `GET /queue/jobs`: the state of the deletion queue.
+//! `GET /queue` and `GET /queue/jobs`: the state of the deletion queue. `POST
+//! /queue/jobs/{id}/retry` and `POST /queue/dead-letter/retry`: the operator's redrive of
+//! dead-lettered jobs.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
 
 use super::error::ApiError;
-use super::extract::QueryParams;
+use super::extract::{Actor, QueryParams};
 use super::{validate, AppState};
-use crate::api::{JobList, JobRecord, JobState, QueueSummary};
-use crate::store::Job;
+use crate::api::{
+    DeadLetterRetryResponse, JobList, JobRecord, JobRetryResponse, JobState, QueueSummary,
+};
+use crate::store::{Job, RetryOutcome};
+
+/// Maximum length of a job id in a path, in characters. Stored ids are 36.
+const MAX_JOB_ID_CHARS: usize = 100;
 
 /// Jobs per page when `limit` is absent.
 pub const DEFAULT_JOB_LIMIT: u32 = 100;
@@ -84,4 +91,80 @@ fn job_record(job: Job) -> JobRecord {
         updated_at: job.updated_at,
         completed_at: job.completed_at,
     }
+}
+
+/// Moves one dead-lettered job back to pending, due at its `execute_at` (already past), with
+/// its attempts reset, and wakes the consumer.
+pub async fn retry_job(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+    Path(job_id): Path<String>,
+) -> Result<Json<JobRetryResponse>, ApiError> {
+    if job_id.chars().count() > MAX_JOB_ID_CHARS || job_id.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            "Invalid job id",
+            format!(
+                "invalid job id: use an id from GET /queue/jobs, at most {MAX_JOB_ID_CHARS} \
+                 characters"
+            ),
+        ));
+    }
+    let now = state.now();
+    let job = match state.store.retry_job(&job_id, &actor, now).await? {
+        RetryOutcome::Retried(job) => job,
+        RetryOutcome::NotFound => return Err(ApiError::JobNotFound { job_id }),
+        RetryOutcome::NotDeadLettered(job) => {
+            return Err(ApiError::JobNotDeadLettered {
+                job_id,
+                state: job.state,
+            })
+        }
+    };
+    state.consumer.wake();
+    tracing::info!(
+        job_id = %job.id,
+        webhook_id = %job.webhook_id,
+        %actor,
+        "dead-lettered deletion job moved back to pending"
+    );
+    Ok(Json(JobRetryResponse {
+        status: "success".to_owned(),
+        message: format!(
+            "Deletion job {} of webhook '{}' is pending again with {} attempts.",
+            job.id, job.webhook_id, job.max_attempts
+        ),
+        job: job_record(job),
+        timestamp: now,
+    }))
+}
+
+/// Moves every dead-lettered job back to pending, as [`retry_job`] does for one.
+pub async fn retry_dead_letters(
+    State(state): State<AppState>,
+    Actor(actor): Actor,
+) -> Result<Json<DeadLetterRetryResponse>, ApiError> {
+    let now = state.now();
+    let jobs = state.store.retry_dead_letters(&actor, now).await?;
+    if !jobs.is_empty() {
+        state.consumer.wake();
+    }
+    for job in &jobs {
+        tracing::info!(
+            job_id = %job.id,
+            webhook_id = %job.webhook_id,
+            %actor,
+            "dead-lettered deletion job moved back to pending"
+        );
+    }
+    let job_ids: Vec<String> = jobs.into_iter().map(|job| job.id).collect();
+    Ok(Json(DeadLetterRetryResponse {
+        status: "success".to_owned(),
+        message: format!(
+            "{} dead-lettered deletion job(s) moved back to pending.",
+            job_ids.len()
+        ),
+        retried: job_ids.len() as u64,
+        job_ids,
+        timestamp: now,
+    }))
 }

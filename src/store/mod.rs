@@ -12,7 +12,7 @@ use async_trait::async_trait;
 
 use crate::api::{JobState, Timestamp};
 
-pub use sqlite::{SqliteStore, SCHEMA_VERSION};
+pub use sqlite::{OpenOptions, SqliteStore, DEFAULT_BUSY_TIMEOUT, SCHEMA_VERSION};
 pub use types::*;
 
 /// Actor recorded on audit events that the deletion queue writes.
@@ -34,12 +34,35 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Backend(Box<dyn std::error::Error + Send + Sync>),
 
+    /// Another connection held the write lock for longer than the busy timeout.
+    #[error("the database is busy: another process held its write lock for too long ({0})")]
+    Busy(String),
+
+    /// The database file, its directory or the file system does not accept writes.
+    #[error("the database is read-only ({0})")]
+    ReadOnly(String),
+
+    /// The disk, or the database's size limit, is full.
+    #[error("the database or its disk is full ({0})")]
+    Full(String),
+
     /// A stored value that does not parse, such as a malformed timestamp.
     #[error("invalid stored data: {0}")]
     InvalidData(String),
 
     #[error("storage task failed: {0}")]
     Task(String),
+}
+
+impl StoreError {
+    /// Returns whether the failure comes from the storage environment (lock, permissions,
+    /// space) rather than from the data, so a later retry can succeed once an operator acts.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Busy(_) | StoreError::ReadOnly(_) | StoreError::Full(_)
+        )
+    }
 }
 
 /// The domain operations on webhooks, leads, deletion jobs and the audit trail.
@@ -84,12 +107,12 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<ForceDeleteOutcome, StoreError>;
 
-    /// Clears the soft delete, cancels its job and writes `restored`, unless the job is
-    /// processing or the grace period is over.
+    /// Clears the soft delete, cancels its job and writes `restored`. Only a pending job can
+    /// be cancelled this way, and only before the deadline: a processing job is purging, and a
+    /// failed or dead-lettered job has already tried to purge after the deadline.
     async fn restore(
         &self,
-        id: &str,
-        actor: &str,
+        request: RestoreRequest,
         now: Timestamp,
     ) -> Result<RestoreOutcome, StoreError>;
 
@@ -134,6 +157,24 @@ pub trait Store: Send + Sync + 'static {
         claim: &ClaimedJob,
         now: Timestamp,
     ) -> Result<PurgeOutcome, StoreError>;
+
+    /// Moves one dead-lettered job back to pending with its attempts reset, and writes
+    /// `job_retried`.
+    async fn retry_job(
+        &self,
+        job_id: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<RetryOutcome, StoreError>;
+
+    /// Moves every dead-lettered job back to pending, writing one `job_retried` event each,
+    /// and returns the retried jobs.
+    async fn retry_dead_letters(&self, actor: &str, now: Timestamp)
+        -> Result<Vec<Job>, StoreError>;
+
+    /// Finds orphaned jobs, webhooks whose deletion state disagrees with their jobs, and state
+    /// changes without their audit event. Reads only.
+    async fn check_integrity(&self) -> Result<Vec<IntegrityIssue>, StoreError>;
 
     /// Records a failed attempt: the job retries at `retry_at`, or moves to dead letter when
     /// it has used all its attempts.

@@ -197,6 +197,15 @@ pub enum ForceDeleteOutcome {
     NameMismatch,
 }
 
+/// A restore of a soft-deleted webhook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestoreRequest {
+    pub id: String,
+    pub actor: String,
+    /// `enabled` after the restore; `None` brings back the value from before the soft delete.
+    pub enabled: Option<bool>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum RestoreOutcome {
     Restored {
@@ -211,9 +220,11 @@ pub enum RestoreOutcome {
         job_id: String,
         job_state: JobState,
     },
-    /// The grace period ended at `scheduled_deletion_at`.
+    /// The grace period ended at `scheduled_deletion_at`, or a purge attempt already ran
+    /// (the job is failed or dead-lettered), which only happens after the deadline.
     WindowClosed {
         scheduled_deletion_at: Timestamp,
+        job_state: Option<JobState>,
     },
 }
 
@@ -272,6 +283,54 @@ pub enum FailureOutcome {
     LeaseLost,
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub enum RetryOutcome {
+    /// The job is pending again, due at its `execute_at`, with its attempts reset to 0.
+    Retried(Job),
+    NotFound,
+    /// Only a dead-lettered job can be retried.
+    NotDeadLettered(Job),
+}
+
+/// Kind of an inconsistency that [`crate::store::Store::check_integrity`] finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntegrityIssueKind {
+    /// An unfinished job whose webhook is missing or does not link to it.
+    OrphanedJob,
+    /// A webhook whose deletion state disagrees with its jobs.
+    StateMismatch,
+    /// A soft-deleted webhook whose linked job row does not exist.
+    MissingJob,
+    /// A state change without the audit event that records it.
+    MissingAuditEvent,
+}
+
+impl IntegrityIssueKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntegrityIssueKind::OrphanedJob => "orphaned_job",
+            IntegrityIssueKind::StateMismatch => "state_mismatch",
+            IntegrityIssueKind::MissingJob => "missing_job",
+            IntegrityIssueKind::MissingAuditEvent => "missing_audit_event",
+        }
+    }
+}
+
+impl fmt::Display for IntegrityIssueKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One inconsistency between webhooks, deletion jobs and the audit trail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntegrityIssue {
+    pub kind: IntegrityIssueKind,
+    pub webhook_id: Option<String>,
+    pub job_id: Option<String>,
+    pub message: String,
+}
+
 /// Kinds of audit events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuditEventType {
@@ -283,12 +342,13 @@ pub enum AuditEventType {
     JobCancelled,
     JobFailed,
     JobDeadLettered,
+    JobRetried,
     Enabled,
     Disabled,
 }
 
 impl AuditEventType {
-    pub const ALL: [AuditEventType; 10] = [
+    pub const ALL: [AuditEventType; 11] = [
         AuditEventType::Created,
         AuditEventType::SoftDeleted,
         AuditEventType::Restored,
@@ -297,6 +357,7 @@ impl AuditEventType {
         AuditEventType::JobCancelled,
         AuditEventType::JobFailed,
         AuditEventType::JobDeadLettered,
+        AuditEventType::JobRetried,
         AuditEventType::Enabled,
         AuditEventType::Disabled,
     ];
@@ -311,6 +372,7 @@ impl AuditEventType {
             AuditEventType::JobCancelled => "job_cancelled",
             AuditEventType::JobFailed => "job_failed",
             AuditEventType::JobDeadLettered => "job_dead_lettered",
+            AuditEventType::JobRetried => "job_retried",
             AuditEventType::Enabled => "enabled",
             AuditEventType::Disabled => "disabled",
         }

@@ -12,7 +12,7 @@ use super::webhooks;
 use crate::api::{JobState, Timestamp};
 use crate::store::{
     AuditEventType, CancelCause, ClaimedJob, FailureOutcome, Job, PurgeOutcome, QueueStats,
-    StoreError, SYSTEM_ACTOR,
+    RetryOutcome, StoreError, SYSTEM_ACTOR,
 };
 
 /// Maximum length of the error text stored on a job, in characters.
@@ -30,7 +30,14 @@ pub(super) fn load(conn: &Connection, id: &str) -> Result<Option<Job>, StoreErro
     Ok(job)
 }
 
-/// Cancels a live job and writes `job_cancelled`. Returns whether the job was live.
+/// Returns whether a job in `state` keeps its webhook's deletion open: pending,
+/// processing, failed or dead-lettered. A soft-deleted webhook has exactly one such job.
+pub(super) fn is_unfinished(state: JobState) -> bool {
+    state.is_live() || state == JobState::DeadLetter
+}
+
+/// Cancels an unfinished job, dead-lettered ones included, and writes `job_cancelled`.
+/// Returns whether the job was unfinished.
 pub(super) fn cancel(
     conn: &Connection,
     job_id: &str,
@@ -41,7 +48,7 @@ pub(super) fn cancel(
     let Some(job) = load(conn, job_id)? else {
         return Ok(false);
     };
-    if !job.state.is_live() {
+    if !is_unfinished(job.state) {
         return Ok(false);
     }
     conn.prepare_cached(
@@ -208,6 +215,12 @@ fn dead_letter_exhausted_leases(conn: &Connection, now: Timestamp) -> Result<(),
             "the lease of attempt {} expired before it finished, and no attempts are left",
             job.attempts
         );
+        tracing::error!(
+            job_id = %job.id,
+            webhook_id = %job.webhook_id,
+            attempts = job.attempts,
+            "deletion job moved to dead letter: its last lease expired"
+        );
         dead_letter(conn, &job, &error, now)?;
     }
     Ok(())
@@ -348,6 +361,75 @@ pub(super) fn fail(
         attempts: job.attempts,
         next_attempt_at: retry_at,
     })
+}
+
+pub(super) fn retry(
+    conn: &Connection,
+    job_id: &str,
+    actor: &str,
+    now: Timestamp,
+) -> Result<RetryOutcome, StoreError> {
+    let Some(job) = load(conn, job_id)? else {
+        return Ok(RetryOutcome::NotFound);
+    };
+    if job.state != JobState::DeadLetter {
+        return Ok(RetryOutcome::NotDeadLettered(job));
+    }
+    requeue_dead_letter(conn, &job, actor, now)?;
+    let job = load(conn, job_id)?
+        .ok_or_else(|| StoreError::InvalidData(format!("job '{job_id}' vanished on retry")))?;
+    Ok(RetryOutcome::Retried(job))
+}
+
+pub(super) fn retry_all(
+    conn: &Connection,
+    actor: &str,
+    now: Timestamp,
+) -> Result<Vec<Job>, StoreError> {
+    let dead = list(conn, JobState::DeadLetter, u32::MAX)?;
+    let mut retried = Vec::with_capacity(dead.len());
+    for job in dead {
+        requeue_dead_letter(conn, &job, actor, now)?;
+        if let Some(job) = load(conn, &job.id)? {
+            retried.push(job);
+        }
+    }
+    Ok(retried)
+}
+
+/// Moves a dead-lettered job back to pending with a fresh set of attempts. It keeps its
+/// `execute_at`, so it is due now unless the clock has moved back before the deadline, and
+/// it keeps `last_error` until the next attempt replaces it.
+fn requeue_dead_letter(
+    conn: &Connection,
+    job: &Job,
+    actor: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE deletion_jobs SET state = 'pending', attempts = 0, next_attempt_at = NULL,
+             lease_token = NULL, lease_expires_at = NULL, updated_at = ?2
+         WHERE id = ?1 AND state = 'dead_letter'",
+    )?
+    .execute(params![job.id, now])?;
+    audit::append(
+        conn,
+        &NewAuditEvent {
+            webhook_id: &job.webhook_id,
+            webhook_name: &job.webhook_name,
+            event_type: AuditEventType::JobRetried,
+            actor,
+            reason: None,
+            job_id: Some(&job.id),
+            details: json!({
+                "previous_attempts": job.attempts,
+                "last_error": job.last_error,
+                "execute_at": job.execute_at,
+            }),
+        },
+        now,
+    )?;
+    Ok(())
 }
 
 fn dead_letter(

@@ -7,6 +7,7 @@
 //! to the busy timeout.
 
 mod audit;
+mod integrity;
 mod jobs;
 mod rows;
 mod webhooks;
@@ -16,30 +17,58 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::api::{JobState, Timestamp};
 use crate::store::{
     ActivePage, AuditQuery, AuditRows, ClaimedJob, CreateOutcome, FailureOutcome,
-    ForceDeleteOutcome, ForceDeleteRequest, Job, LeadOutcome, NewLead, NewWebhook, PageRequest,
-    PurgeOutcome, QueueStats, RestoreOutcome, SoftDeleteOutcome, SoftDeleteRequest, StatusOutcome,
-    Store, StoreError, WebhookRecord,
+    ForceDeleteOutcome, ForceDeleteRequest, IntegrityIssue, Job, LeadOutcome, NewLead, NewWebhook,
+    PageRequest, PurgeOutcome, QueueStats, RestoreOutcome, RestoreRequest, RetryOutcome,
+    SoftDeleteOutcome, SoftDeleteRequest, StatusOutcome, Store, StoreError, WebhookRecord,
 };
 
 /// Migrations in order. Migration `n` (1-based) brings the schema to version `n`, which is
 /// stored in `PRAGMA user_version`.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_job_retried.sql"),
+];
 
 /// The schema version this binary creates and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// How long a statement waits for another process's lock before failing.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a statement waits for another process's lock before failing, by default.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Options of [`SqliteStore::open_with`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// How long a statement waits for another connection's lock before it fails with
+    /// [`StoreError::Busy`].
+    pub busy_timeout: Duration,
+    /// Caps the database at this many pages (`PRAGMA max_page_count`), after which writes
+    /// fail with [`StoreError::Full`] as on a full disk. `None` keeps SQLite's limit.
+    pub max_page_count: Option<u64>,
+    /// Opens without write access: no file is created, no migration runs, and every write
+    /// fails with [`StoreError::ReadOnly`]. The schema version must match this binary's.
+    pub read_only: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self {
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
+            max_page_count: None,
+            read_only: false,
+        }
+    }
+}
 
 /// A SQLite database file opened by [`SqliteStore::open`].
 #[derive(Clone)]
 pub struct SqliteStore {
     connection: Arc<Mutex<Connection>>,
+    read_only: bool,
 }
 
 impl SqliteStore {
@@ -51,17 +80,54 @@ impl SqliteStore {
     /// [`StoreError::SchemaTooNew`] if a newer hookgrace created the schema;
     /// [`StoreError::Open`] if the file cannot be created or opened.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, OpenOptions::default()).await
+    }
+
+    /// Opens the database at `path` as [`SqliteStore::open`] does, with `options`. An existing
+    /// file whose permissions, or whose directory's permissions, allow no write at all is
+    /// opened read-only even when `options.read_only` is false, and also for root, whom the
+    /// operating system would let write.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::open`]; a read-only open also fails if the file is missing or its
+    /// schema needs a migration.
+    pub async fn open_with(path: &Path, options: OpenOptions) -> Result<Self, StoreError> {
         let path = path.to_owned();
-        tokio::task::spawn_blocking(move || Self::open_blocking(&path))
+        tokio::task::spawn_blocking(move || Self::open_blocking(&path, &options))
             .await
             .map_err(|error| StoreError::Task(error.to_string()))?
     }
 
-    fn open_blocking(path: &Path) -> Result<Self, StoreError> {
+    fn open_blocking(path: &Path, options: &OpenOptions) -> Result<Self, StoreError> {
         let open_error = |reason: String| StoreError::Open {
             path: path.display().to_string(),
             reason,
         };
+
+        let denies_writes = |path: &Path| {
+            std::fs::metadata(path)
+                .map(|metadata| metadata.permissions().readonly())
+                .unwrap_or(false)
+        };
+        // SQLite writes its -wal and -shm files beside the database, so a read-only directory
+        // also makes the database read-only.
+        let directory = path
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty());
+        let no_write_permission =
+            path.exists() && (denies_writes(path) || directory.is_some_and(denies_writes));
+        if options.read_only || no_write_permission {
+            if no_write_permission && !options.read_only {
+                tracing::warn!(
+                    path = %path.display(),
+                    "database file or its directory has no write permission; opening it \
+                     read-only, so every write will fail"
+                );
+            }
+            return Self::open_read_only(path, options);
+        }
+
         if let Some(parent) = path
             .parent()
             .filter(|parent| !parent.as_os_str().is_empty())
@@ -73,13 +139,53 @@ impl SqliteStore {
                 ))
             })?;
         }
+
         let mut connection =
             Connection::open(path).map_err(|error| open_error(error.to_string()))?;
-        configure(&connection)?;
+        configure(&connection, options)?;
         migrate(&mut connection)?;
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
+            read_only: false,
         })
+    }
+
+    fn open_read_only(path: &Path, options: &OpenOptions) -> Result<Self, StoreError> {
+        let open_error = |reason: String| StoreError::Open {
+            path: path.display().to_string(),
+            reason,
+        };
+        if !path.exists() {
+            return Err(open_error("the file does not exist".to_owned()));
+        }
+        let connection = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|error| open_error(error.to_string()))?;
+        connection.busy_timeout(options.busy_timeout)?;
+        let found: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if found < SCHEMA_VERSION {
+            return Err(open_error(format!(
+                "schema version {found} needs migrating to version {SCHEMA_VERSION}, which a \
+                 read-only open cannot do; run hookgrace serve on it once with write access"
+            )));
+        }
+        Ok(Self {
+            connection: Arc::new(Mutex::new(connection)),
+            read_only: true,
+        })
+    }
+
+    /// Returns whether the database was opened read-only, so that every write fails.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Runs `operation` on the connection on the blocking pool.
@@ -138,13 +244,16 @@ impl SqliteStore {
     }
 }
 
-fn configure(connection: &Connection) -> Result<(), StoreError> {
-    connection.busy_timeout(BUSY_TIMEOUT)?;
+fn configure(connection: &Connection, options: &OpenOptions) -> Result<(), StoreError> {
+    connection.busy_timeout(options.busy_timeout)?;
     // journal_mode returns the mode in effect, which stays "memory" for an in-memory database.
     let _mode: String =
         connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
     connection.pragma_update(None, "synchronous", "NORMAL")?;
     connection.pragma_update(None, "foreign_keys", "ON")?;
+    if let Some(pages) = options.max_page_count {
+        connection.pragma_update(None, "max_page_count", pages)?;
+    }
     Ok(())
 }
 
@@ -219,12 +328,10 @@ impl Store for SqliteStore {
 
     async fn restore(
         &self,
-        id: &str,
-        actor: &str,
+        request: RestoreRequest,
         now: Timestamp,
     ) -> Result<RestoreOutcome, StoreError> {
-        let (id, actor) = (id.to_owned(), actor.to_owned());
-        self.write(move |tx| webhooks::restore(tx, &id, &actor, now))
+        self.write(move |tx| webhooks::restore(tx, &request, now))
             .await
     }
 
@@ -273,6 +380,30 @@ impl Store for SqliteStore {
     ) -> Result<PurgeOutcome, StoreError> {
         let claim = claim.clone();
         self.write(move |tx| jobs::complete(tx, &claim, now)).await
+    }
+
+    async fn retry_job(
+        &self,
+        job_id: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<RetryOutcome, StoreError> {
+        let (job_id, actor) = (job_id.to_owned(), actor.to_owned());
+        self.write(move |tx| jobs::retry(tx, &job_id, &actor, now))
+            .await
+    }
+
+    async fn retry_dead_letters(
+        &self,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<Vec<Job>, StoreError> {
+        let actor = actor.to_owned();
+        self.write(move |tx| jobs::retry_all(tx, &actor, now)).await
+    }
+
+    async fn check_integrity(&self) -> Result<Vec<IntegrityIssue>, StoreError> {
+        self.read(|tx| integrity::check(tx)).await
     }
 
     async fn fail_job(

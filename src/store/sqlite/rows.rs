@@ -6,9 +6,24 @@ use rusqlite::{Row, ToSql};
 use crate::api::{JobState, Timestamp};
 use crate::store::{AuditEventType, Deletion, Job, StoreError, Webhook};
 
+/// Sorts SQLite failures by cause: a lock held too long, a read-only file or a full disk are
+/// conditions of the environment that callers report as "unavailable", the rest are backend
+/// errors.
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
-        StoreError::Backend(Box::new(error))
+        use rusqlite::ErrorCode;
+        let code = match &error {
+            rusqlite::Error::SqliteFailure(failure, _) => Some(failure.code),
+            _ => None,
+        };
+        match code {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                StoreError::Busy(error.to_string())
+            }
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(error.to_string()),
+            Some(ErrorCode::DiskFull) => StoreError::Full(error.to_string()),
+            _ => StoreError::Backend(Box::new(error)),
+        }
     }
 }
 

@@ -2,7 +2,7 @@ use chrono::Duration;
 use rusqlite::OptionalExtension;
 
 use super::*;
-use crate::store::{CancelCause, SoftDeleteRequest, WebhookIdSpec};
+use crate::store::{CancelCause, RestoreRequest, SoftDeleteRequest, WebhookIdSpec};
 
 fn at(text: &str) -> Timestamp {
     Timestamp::parse(text).unwrap()
@@ -268,7 +268,17 @@ async fn stale_job_is_cancelled_not_purged() {
     let id = "ws_cal_solar_001";
     create(&store, id).await;
     let first = soft_delete(&store, id, start()).await;
-    let restored = store.restore(id, "bob", start()).await.unwrap();
+    let restored = store
+        .restore(
+            RestoreRequest {
+                id: id.to_owned(),
+                actor: "bob".to_owned(),
+                enabled: None,
+            },
+            start(),
+        )
+        .await
+        .unwrap();
     assert!(matches!(restored, RestoreOutcome::Restored { .. }));
     let later = start().checked_add(Duration::hours(1)).unwrap();
     let second = soft_delete(&store, id, later).await;
@@ -346,4 +356,143 @@ async fn purge_keeps_leads_jobs_and_audit() {
         )
         .unwrap();
     assert_eq!(events, 3, "created, soft_deleted and purged");
+}
+
+#[tokio::test]
+async fn migration_keeps_audit_events_and_their_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    {
+        let connection = Connection::open(&path).unwrap();
+        connection.execute_batch(MIGRATIONS[0]).unwrap();
+        connection.pragma_update(None, "user_version", 1).unwrap();
+        for (webhook, event) in [
+            ("ws_cal_solar_001", "created"),
+            ("ws_cal_solar_001", "purged"),
+        ] {
+            connection
+                .execute(
+                    "INSERT INTO audit_events (webhook_id, webhook_name, event_type, actor,
+                         created_at) VALUES (?1, 'n', ?2, 'alice', '2026-03-01T10:00:00.000Z')",
+                    [webhook, event],
+                )
+                .unwrap();
+        }
+    }
+
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(
+        pragma_text(&store, "user_version"),
+        SCHEMA_VERSION.to_string()
+    );
+
+    let connection = store.connection.lock().unwrap();
+    let ids: Vec<i64> = connection
+        .prepare("SELECT id FROM audit_events ORDER BY id")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(ids, [1, 2]);
+
+    let update = connection.execute("UPDATE audit_events SET actor = 'mallory'", []);
+    assert!(update.is_err(), "the append-only trigger is gone");
+    let delete = connection.execute("DELETE FROM audit_events", []);
+    assert!(delete.is_err(), "the append-only trigger is gone");
+
+    connection
+        .execute(
+            "INSERT INTO audit_events (webhook_id, webhook_name, event_type, actor, created_at)
+             VALUES ('ws_cal_solar_001', 'n', 'job_retried', 'bob', '2026-03-01T11:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    assert_eq!(connection.last_insert_rowid(), 3);
+}
+
+#[tokio::test]
+async fn environment_failures_are_classified() {
+    let (_dir, store) = open_temp().await;
+    create(&store, "ws_cal_solar_001").await;
+
+    store
+        .connection
+        .lock()
+        .unwrap()
+        .pragma_update(None, "query_only", true)
+        .unwrap();
+    let error = store
+        .create_webhook(new_webhook("ws_cal_solar_002", "x"), "alice", start())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, StoreError::ReadOnly(_)), "{error:?}");
+    assert!(error.is_unavailable());
+    store
+        .connection
+        .lock()
+        .unwrap()
+        .pragma_update(None, "query_only", false)
+        .unwrap();
+
+    let pages: u64 = store
+        .connection
+        .lock()
+        .unwrap()
+        .pragma_query_value(None, "page_count", |row| row.get(0))
+        .unwrap();
+    store
+        .connection
+        .lock()
+        .unwrap()
+        .pragma_update(None, "max_page_count", pages)
+        .unwrap();
+    let mut full = None;
+    for number in 2..200 {
+        let mut webhook = new_webhook(&format!("ws_cal_solar_{number:03}"), "x");
+        webhook.description = Some("d".repeat(3000));
+        if let Err(error) = store.create_webhook(webhook, "alice", start()).await {
+            full = Some(error);
+            break;
+        }
+    }
+    let error = full.expect("the capped database never filled up");
+    assert!(matches!(error, StoreError::Full(_)), "{error:?}");
+    assert!(store.check_integrity().await.unwrap().is_empty());
+    assert!(store
+        .get_webhook("ws_cal_solar_001")
+        .await
+        .unwrap()
+        .is_some());
+}
+
+#[tokio::test]
+async fn read_only_open_rejects_writes_and_missing_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("test.db");
+    let options = OpenOptions {
+        read_only: true,
+        ..OpenOptions::default()
+    };
+    let missing = match SqliteStore::open_with(&path, options.clone()).await {
+        Ok(_) => panic!("a read-only open created a database"),
+        Err(error) => error,
+    };
+    assert!(missing.to_string().contains("does not exist"), "{missing}");
+    assert!(!path.exists());
+
+    let store = SqliteStore::open(&path).await.unwrap();
+    create(&store, "ws_cal_solar_001").await;
+    drop(store);
+    let reader = SqliteStore::open_with(&path, options).await.unwrap();
+    assert!(reader
+        .get_webhook("ws_cal_solar_001")
+        .await
+        .unwrap()
+        .is_some());
+    let error = reader
+        .create_webhook(new_webhook("ws_cal_solar_002", "x"), "alice", start())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, StoreError::ReadOnly(_)), "{error:?}");
 }

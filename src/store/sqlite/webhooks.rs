@@ -13,8 +13,9 @@ use super::rows::{
 use crate::api::{format_webhook_id, JobState, Timestamp};
 use crate::store::{
     ActivePage, AuditEventType, CancelCause, CreateOutcome, ForceDeleteOutcome, ForceDeleteRequest,
-    Job, LeadOutcome, NewLead, NewWebhook, PageRequest, RestoreOutcome, SoftDeleteOutcome,
-    SoftDeleteRequest, StatusOutcome, StoreError, Webhook, WebhookIdSpec, WebhookRecord,
+    Job, LeadOutcome, NewLead, NewWebhook, PageRequest, RestoreOutcome, RestoreRequest,
+    SoftDeleteOutcome, SoftDeleteRequest, StatusOutcome, StoreError, Webhook, WebhookIdSpec,
+    WebhookRecord,
 };
 
 pub(super) fn load(conn: &Connection, id: &str) -> Result<Option<Webhook>, StoreError> {
@@ -365,10 +366,10 @@ pub(super) fn force_delete(
 
 pub(super) fn restore(
     conn: &Connection,
-    id: &str,
-    actor: &str,
+    request: &RestoreRequest,
     now: Timestamp,
 ) -> Result<RestoreOutcome, StoreError> {
+    let id = request.id.as_str();
     let Some(webhook) = load(conn, id)? else {
         return Ok(RestoreOutcome::NotFound);
     };
@@ -376,6 +377,7 @@ pub(super) fn restore(
         return Ok(RestoreOutcome::NotDeleted);
     };
     let job: Option<Job> = jobs::load(conn, &deletion.job_id)?;
+    let job_state = job.as_ref().map(|job| job.state);
     // A processing job is purging right now. It is checked before the deadline, so the caller
     // learns that the purge is under way.
     if let Some(job) = &job {
@@ -386,27 +388,32 @@ pub(super) fn restore(
             });
         }
     }
-    if now >= deletion.scheduled_deletion_at {
+    // A failed or dead-lettered job was claimed, which happens only at or after the deadline.
+    // A wall clock that has jumped back since must not reopen the window.
+    let attempted = matches!(job_state, Some(JobState::Failed | JobState::DeadLetter));
+    if attempted || now >= deletion.scheduled_deletion_at {
         return Ok(RestoreOutcome::WindowClosed {
             scheduled_deletion_at: deletion.scheduled_deletion_at,
+            job_state,
         });
     }
 
+    let enabled = request.enabled.unwrap_or(deletion.enabled_before);
     conn.prepare_cached(
-        "UPDATE webhooks SET enabled = enabled_before_deletion, enabled_before_deletion = NULL,
+        "UPDATE webhooks SET enabled = ?3, enabled_before_deletion = NULL,
              deleted_at = NULL, deleted_by = NULL, deletion_reason = NULL,
              scheduled_deletion_at = NULL, deletion_job_id = NULL,
              rejected_leads_since_deletion = 0, updated_at = ?2
          WHERE id = ?1",
     )?
-    .execute(params![id, now])?;
+    .execute(params![id, now, enabled])?;
     audit::append(
         conn,
         &NewAuditEvent {
             webhook_id: id,
             webhook_name: &webhook.name,
             event_type: AuditEventType::Restored,
-            actor,
+            actor: &request.actor,
             reason: Some(&deletion.reason),
             job_id: Some(&deletion.job_id),
             details: json!({
@@ -414,15 +421,23 @@ pub(super) fn restore(
                 "deleted_by": deletion.deleted_by,
                 "scheduled_deletion_at": deletion.scheduled_deletion_at,
                 "rejected_leads_since_deletion": deletion.rejected_leads,
-                "enabled": deletion.enabled_before,
+                "enabled": enabled,
+                "enabled_before_deletion": deletion.enabled_before,
+                "enabled_requested": request.enabled,
             }),
         },
         now,
     )?;
-    jobs::cancel(conn, &deletion.job_id, CancelCause::Restored, actor, now)?;
+    jobs::cancel(
+        conn,
+        &deletion.job_id,
+        CancelCause::Restored,
+        &request.actor,
+        now,
+    )?;
     Ok(RestoreOutcome::Restored {
         webhook_name: webhook.name,
-        enabled: deletion.enabled_before,
+        enabled,
         job_id: deletion.job_id,
     })
 }
