@@ -441,3 +441,26 @@ async fn poll_while_marking_keeps_the_cursor() {
 
     live.running.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn overflowing_revenue_keeps_the_list() {
+    let mut live = Live::start().await;
+    let id = live.create("Big Spender", "solar", "cal", 0).await;
+    // Two leads at 1e308 sum past f64::MAX, which serde_json writes as null.
+    for _ in 0..2 {
+        let lead = serde_json::json!({"first_name": "Rich", "revenue": 1e308});
+        live.client.send_lead(&id, &lead).await.unwrap();
+    }
+
+    live.refresh().await;
+
+    assert_eq!(
+        live.state.active.load,
+        hookgrace::dashboard::app::LoadState::Loaded
+    );
+    assert!(!live.state.active.is_stale());
+    assert_eq!(live.state.active_rows().len(), 1);
+    assert!(live.screen().contains("Big Spender"), "{}", live.screen());
+
+    live.running.shutdown().await.unwrap();
+}
