@@ -190,6 +190,10 @@ impl State {
                 received_at,
                 outcome,
             } => self.on_retried(received_at, outcome),
+            Msg::Signal(name) => {
+                tracing::info!(signal = name, "quitting on a signal");
+                self.quit()
+            }
             Msg::Copied { text, result } => {
                 self.on_copied(&text, result);
                 Vec::new()

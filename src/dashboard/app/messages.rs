@@ -104,6 +104,8 @@ pub enum Msg {
         received_at: Timestamp,
         outcome: RetryOutcome,
     },
+    /// A signal that quits, such as SIGTERM, by name.
+    Signal(&'static str),
     /// The clipboard escape sequence was written, or failed to be.
     Copied {
         text: String,

@@ -741,3 +741,15 @@ fn failed_queue_fetch_waits_for_schedule() {
     assert!(commands.is_empty(), "re-polled at once: {commands:?}");
     assert!(state.queue.is_stale());
 }
+
+#[test]
+fn signal_quits_with_a_dialog_open() {
+    let mut state = loaded_state();
+    state.update(at(LOCAL_NOW), char_key('d'));
+    type_text(&mut state, "half typed");
+
+    let commands = state.update(at(LOCAL_NOW), Msg::Signal("SIGTERM"));
+
+    assert_eq!(commands, vec![Command::Quit]);
+    assert!(state.should_quit);
+}
