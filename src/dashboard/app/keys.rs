@@ -106,13 +106,14 @@ impl State {
     }
 
     pub(super) fn on_paste(&mut self, text: &str) {
-        let text = paste_text(text);
         if let Some(dialog) = &mut self.dialog {
-            if !dialog.paste(&text) {
+            // The dialog's field decides how to clean the text.
+            if !dialog.paste(text.trim_end_matches(['\n', '\r'])) {
                 self.notify("Paste ignored: move to a text field with Tab first".to_owned());
             }
             return;
         }
+        let text = paste_text(text);
         let filter_text = match &mut self.prompt {
             Some(Prompt::Command(input)) => {
                 insert_text(input, &text);

@@ -13,7 +13,7 @@ use crate::api::{BulkRestoreResponse, JobState, Timestamp};
 use crate::client::{ApiError, ApiResponse};
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::widgets::countdown::PurgeClock;
-use crate::dashboard::widgets::text::{clean, fit_width, pad_width};
+use crate::dashboard::widgets::text::{clean, fit_width, pad_width, visible};
 
 /// One marked webhook as it was when the dialog opened.
 #[derive(Debug, Clone)]
@@ -238,7 +238,7 @@ impl BulkDialog {
             let clock = PurgeClock::at(server_now, Some(item.deleted_at), item.scheduled, item.job);
             let mut spans = vec![Span::raw(format!(
                 "{} ",
-                pad_width(&clean(&item.name), name_width)
+                pad_width(&visible(&item.name), name_width)
             ))];
             match item.skip_reason() {
                 Some(reason) => spans.push(Span::styled(
@@ -292,7 +292,7 @@ impl BulkDialog {
             } else {
                 ("✗", Style::new().fg(Color::Red))
             };
-            let name = clean(self.name_of(&item.webhook_id));
+            let name = visible(self.name_of(&item.webhook_id));
             lines.push(Line::from(vec![
                 Span::styled(format!("{mark} "), style.add_modifier(Modifier::BOLD)),
                 Span::raw(format!("{}: ", fit_width(&name, 30))),

@@ -1,6 +1,8 @@
 //! Force delete: purges the webhook now, with no grace period and no way back. The operator
-//! types the webhook's name and a reason; confirmation stays disabled until the name matches
-//! exactly, wide and combining characters included.
+//! types the webhook's name and a reason. Confirmation stays disabled until the typed name
+//! equals the name as drawn, character for character. The drawn form shows every invisible
+//! character as an escape (see [`visible`]), so two webhooks whose names look alike never
+//! accept the same typed name.
 
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
@@ -13,7 +15,7 @@ use super::{environment_lines, field, inner_width, key_hint, reason_is_valid, sh
 use crate::api::{DeletedWebhook, Timestamp, WebhookSummary};
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::text::visible;
 
 const DIALOG_WIDTH: u16 = 72;
 
@@ -22,8 +24,8 @@ pub struct ForceDeleteDialog {
     pub id: String,
     /// The name as stored, sent as the `confirm` parameter.
     pub name: String,
-    /// The name as drawn, which the operator types. It differs from `name` only when the
-    /// stored name has control characters.
+    /// The name as drawn, which the operator types: `name` with invisible characters and
+    /// backslashes escaped. It equals `name` for a name of printable characters only.
     pub shown_name: String,
     pub leads: u64,
     /// The scheduled purge, when the webhook is already soft-deleted.
@@ -61,7 +63,7 @@ impl ForceDeleteDialog {
         Self {
             id: id.to_owned(),
             name: name.to_owned(),
-            shown_name: clean(name),
+            shown_name: visible(name),
             leads,
             scheduled,
             env,
@@ -70,7 +72,8 @@ impl ForceDeleteDialog {
     }
 
     /// Compares the typed name with the drawn name exactly: no case folding and no Unicode
-    /// normalisation, so a look-alike never confirms.
+    /// normalisation. The drawn form is different for every stored name, so a typed name
+    /// matches one webhook name only.
     pub fn name_matches(&self) -> bool {
         self.form.value(FieldKey::Name) == self.shown_name
     }
@@ -120,7 +123,7 @@ impl ForceDeleteDialog {
     fn consequences(&self, server_now: Timestamp) -> Vec<Line<'static>> {
         let mut lines = vec![
             field("Webhook", self.shown_name.clone()),
-            field("Id", clean(&self.id)),
+            field("Id", visible(&self.id)),
             Line::raw(""),
             Line::styled(
                 "Purges it now: no grace period, no restore and no undo.",

@@ -10,6 +10,8 @@ use tui_input::{Input, InputRequest};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+use crate::dashboard::widgets::text::{clean, visible};
+
 /// Key of a field: its meaning, by which the dialog reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKey {
@@ -213,17 +215,23 @@ impl Form {
     }
 
     /// Inserts pasted text into the focused text field. Returns `false` when no text field
-    /// has focus, in which case the text is dropped.
+    /// has focus, in which case the text is dropped. The name field takes the text in its
+    /// [`visible`] form, which is the form it is compared with, so pasting a webhook's stored
+    /// name confirms it. Other fields take the text cleaned of control characters.
     pub fn paste(&mut self, text: &str) -> bool {
         let Focus::Field(index) = self.focus else {
             return false;
         };
         let Some(Field {
+            key,
             value: FieldValue::Text(input),
-            ..
         }) = self.fields.get_mut(index)
         else {
             return false;
+        };
+        let text = match key {
+            FieldKey::Name => visible(text),
+            _ => clean(text),
         };
         for c in text.chars() {
             input.handle(InputRequest::InsertChar(c));

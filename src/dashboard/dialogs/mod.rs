@@ -61,7 +61,8 @@ impl Dialog {
         }
     }
 
-    /// Inserts pasted text into the focused input. Returns `false` when no input has focus.
+    /// Inserts pasted text into the focused input, cleaned as [`Form::paste`] describes.
+    /// Returns `false` when no input has focus.
     pub fn paste(&mut self, text: &str) -> bool {
         match self.form_mut() {
             Some(form) => form.paste(text),

@@ -13,7 +13,7 @@ use crate::api::{DeletedWebhook, JobState, Timestamp};
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::countdown::PurgeClock;
-use crate::dashboard::widgets::text::{clean, clean_or_dash};
+use crate::dashboard::widgets::text::{clean_or_dash, visible};
 
 const DIALOG_WIDTH: u16 = 72;
 
@@ -92,8 +92,8 @@ impl RestoreDialog {
         time_left.extend(clock.line(gauge_width).spans);
         let disabled = self.form.checked(FieldKey::RestoreDisabled);
         let mut lines = vec![
-            field("Webhook", clean(&self.name)),
-            field("Id", clean(&self.id)),
+            field("Webhook", visible(&self.name)),
+            field("Id", visible(&self.id)),
             field(
                 "Deleted",
                 format!(

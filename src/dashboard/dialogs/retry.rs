@@ -12,7 +12,7 @@ use super::form::{FieldKey, Form, FormEvent};
 use super::{environment_lines, inner_width, key_hint, show, DialogAction};
 use crate::api::{JobRecord, JobState};
 use crate::dashboard::app::{Command, RetryOutcome, State};
-use crate::dashboard::widgets::text::{clean, clean_or_dash, fit_width};
+use crate::dashboard::widgets::text::{clean, clean_or_dash, fit_width, visible};
 
 /// One job chosen for retry.
 #[derive(Debug, Clone)]
@@ -156,11 +156,11 @@ impl RetryDialog {
                     match result {
                         Ok(response) => (
                             true,
-                            format!("{}: {}", clean(name), clean(&response.body.message)),
+                            format!("{}: {}", visible(name), clean(&response.body.message)),
                         ),
                         Err(error) => (
                             false,
-                            format!("{}: {}", clean(name), clean(&error.to_string())),
+                            format!("{}: {}", visible(name), clean(&error.to_string())),
                         ),
                     }
                 })
@@ -252,7 +252,7 @@ impl RetryDialog {
 }
 
 fn item_line(item: &RetryItem) -> Line<'static> {
-    let name = fit_width(&clean(&item.webhook_name), 24);
+    let name = fit_width(&visible(&item.webhook_name), 24);
     if item.state != JobState::DeadLetter {
         return Line::from(vec![
             Span::raw(format!("{name} ")),

@@ -14,7 +14,7 @@ use super::{environment_lines, field, inner_width, key_hint, reason_is_valid, sh
 use crate::api::WebhookSummary;
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::text::visible;
 
 const DIALOG_WIDTH: u16 = 72;
 
@@ -87,8 +87,8 @@ impl SoftDeleteDialog {
                 .to_owned(),
         };
         let mut lines = vec![
-            field("Webhook", clean(&self.name)),
-            field("Id", clean(&self.id)),
+            field("Webhook", visible(&self.name)),
+            field("Id", visible(&self.id)),
             Line::raw(""),
             Line::raw(format!(
                 "Disables it now, so new leads are rejected. Its {} leads are kept.",

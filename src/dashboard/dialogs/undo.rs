@@ -9,7 +9,7 @@ use ratatui::text::Line;
 use super::form::{FieldKey, Focus, Form, FormEvent};
 use super::{environment_lines, inner_width, key_hint, show, DialogAction};
 use crate::dashboard::app::{Command, State, Undo};
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::text::visible;
 
 const DIALOG_WIDTH: u16 = 64;
 
@@ -50,7 +50,7 @@ impl UndoDialog {
         let mut lines = vec![
             Line::raw(format!(
                 "Undo: {} was {} a moment ago.",
-                clean(&self.undo.name),
+                visible(&self.undo.name),
                 self.undo.done
             )),
             Line::raw(action),

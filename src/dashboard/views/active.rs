@@ -14,7 +14,7 @@ use crate::api::WebhookSummary;
 use crate::dashboard::app::lists::{active_columns, ListState};
 use crate::dashboard::app::State;
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::text::{clean, visible};
 
 /// Inner rows at which the one-line detail under the table appears.
 const DETAIL_MIN_ROWS: u16 = 8;
@@ -111,7 +111,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         let dim = Style::new().fg(Color::DarkGray);
         Line::from(vec![
             Span::styled("id ", dim),
-            Span::raw(clean(&selected.id)),
+            Span::raw(visible(&selected.id)),
             Span::styled(" created ", dim),
             Span::raw(format::utc_time(selected.created_at)),
         ])
@@ -144,8 +144,8 @@ fn row(
     };
     Row::new(vec![
         Cell::from(row_marker(list, webhook)),
-        Cell::from(clean(id)),
-        Cell::from(Span::styled(clean(&webhook.name), name_style)),
+        Cell::from(visible(id)),
+        Cell::from(Span::styled(visible(&webhook.name), name_style)),
         Cell::from(clean(&webhook.kind)),
         Cell::from(clean(&webhook.region)),
         Cell::from(enabled.patch_style(changed_style(list, id, active_columns::ENABLED))),

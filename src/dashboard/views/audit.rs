@@ -13,7 +13,7 @@ use super::{
 use crate::api::AuditEvent;
 use crate::dashboard::app::State;
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::{clean, clean_or_dash};
+use crate::dashboard::widgets::text::{clean, clean_or_dash, visible};
 
 /// Text drawn when the server lacks the audit extension.
 pub const NOT_PROVIDED: &str = "This server does not provide the audit extension, so the \
@@ -83,9 +83,9 @@ pub fn widths() -> [Constraint; 5] {
 
 pub fn row(event: &AuditEvent, server_now: crate::api::Timestamp) -> Row<'static> {
     let webhook = if event.webhook_name.is_empty() {
-        clean(&event.webhook_id)
+        visible(&event.webhook_id)
     } else {
-        clean(&event.webhook_name)
+        visible(&event.webhook_name)
     };
     Row::new(vec![
         Cell::from(format::short_time(event.created_at, server_now)),

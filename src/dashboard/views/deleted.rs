@@ -16,7 +16,7 @@ use crate::dashboard::app::lists::{deleted_columns, ListState};
 use crate::dashboard::app::{RowResult, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::countdown::PurgeClock;
-use crate::dashboard::widgets::text::{clean, clean_or_dash};
+use crate::dashboard::widgets::text::{clean, clean_or_dash, visible};
 
 /// Width of the purge column: a short bar and up to `!! 999:59:59`.
 const PURGE_WIDTH: u16 = 20;
@@ -160,10 +160,10 @@ fn row(
         ])),
         Cell::from(Text::from(vec![
             Line::styled(
-                clean(&webhook.name),
+                visible(&webhook.name),
                 name_style.patch(changed_style(list, id, deleted_columns::NAME)),
             ),
-            Line::styled(clean(id), Style::new().fg(Color::DarkGray)),
+            Line::styled(visible(id), Style::new().fg(Color::DarkGray)),
         ])),
         Cell::from(Text::from(vec![
             Line::styled(
@@ -242,7 +242,7 @@ fn detail(webhook: &DeletedWebhook, result: Option<&RowResult>, gone: bool) -> P
     Paragraph::new(vec![
         Line::from(vec![
             Span::styled("id ", dim),
-            Span::raw(clean(&webhook.id)),
+            Span::raw(visible(&webhook.id)),
             Span::styled(" deleted ", dim),
             Span::raw(format::utc_time(deletion.deleted_at)),
             Span::styled(" by ", dim),

@@ -15,11 +15,11 @@ use crate::api::{JobStatus, Timestamp, WebhookDetail};
 use crate::dashboard::app::{DetailView, LoadState, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::countdown::PurgeClock;
-use crate::dashboard::widgets::text::{clean, clean_or_dash};
+use crate::dashboard::widgets::text::{clean, clean_or_dash, visible};
 
 pub fn render(state: &State, detail: &DetailView, area: Rect, buf: &mut Buffer) {
     let block = view_block(
-        format!("Webhook {}", clean(&detail.id)),
+        format!("Webhook {}", visible(&detail.id)),
         &detail.webhook,
         state,
     );
@@ -79,7 +79,7 @@ fn config_lines(webhook: &WebhookDetail) -> Vec<Line<'static>> {
         Line::from(vec![
             label("Name"),
             Span::styled(
-                clean(&config.name),
+                visible(&config.name),
                 Style::new().add_modifier(Modifier::BOLD),
             ),
             Span::styled(format!("  {}", clean(&webhook.status)), dim),

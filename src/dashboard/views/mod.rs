@@ -25,7 +25,7 @@ use crate::dashboard::app::lists::{visible_start, ListRow, ListState};
 use crate::dashboard::app::{LoadState, Prompt, Rows, State, Tab, View};
 use crate::dashboard::theme;
 use crate::dashboard::widgets::status_bar::{self, STALE};
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::text::{clean, visible};
 
 /// Smallest screen that gets the full layout; anything smaller shows a short notice.
 pub const MIN_WIDTH: u16 = 40;
@@ -272,7 +272,7 @@ fn tab_line(state: &State) -> Line<'static> {
     }
     if let Some(detail) = &state.detail {
         spans.push(Span::styled(
-            format!(" webhook {} ", clean(&detail.id)),
+            format!(" webhook {} ", visible(&detail.id)),
             Style::new()
                 .fg(Color::Black)
                 .bg(Color::White)

@@ -16,7 +16,7 @@ use crate::api::{JobRecord, JobState, Timestamp};
 use crate::dashboard::app::lists::{job_columns, job_due_at, ListState};
 use crate::dashboard::app::{RowResult, State};
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::text::{clean, visible};
 
 /// Text drawn when the server lacks the queue extension.
 pub const NOT_PROVIDED: &str = "This server does not provide the queue extension, so job \
@@ -173,7 +173,7 @@ fn row(
             job.state.to_string(),
             job_style(job.state).patch(changed_style(list, id, job_columns::STATE)),
         )),
-        Cell::from(clean(&job.webhook_name)),
+        Cell::from(visible(&job.webhook_name)),
         Cell::from(Span::styled(
             format!("{}/{}", job.attempts, job.max_attempts),
             changed_style(list, id, job_columns::ATTEMPTS),

@@ -9,7 +9,7 @@ use ratatui::widgets::Widget;
 
 use crate::dashboard::app::State;
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::text::{clean, visible};
 
 /// Marker drawn while the data on screen comes from before a failed poll.
 pub const STALE: &str = "STALE";
@@ -49,7 +49,11 @@ pub fn connection_line(state: &State) -> Line<'static> {
     if let Some(undo) = &state.undo {
         let left = state.now.until(undo.expires_at).num_seconds().max(0);
         spans.push(Span::styled(
-            format!(" · u undoes: {} {} ({left}s)", undo.done, clean(&undo.name)),
+            format!(
+                " · u undoes: {} {} ({left}s)",
+                undo.done,
+                visible(&undo.name)
+            ),
             Style::new().fg(Color::Yellow),
         ));
     }
