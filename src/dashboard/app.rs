@@ -105,8 +105,10 @@ pub struct State {
     /// Per-row outcome of the last bulk restore or retry, by webhook or job id.
     pub row_results: BTreeMap<String, RowResult>,
     pub should_quit: bool,
-    /// Terminal size from the latest resize.
-    pub size: (u16, u16),
+    /// Terminal size (width, height) from the latest resize; `None` before the first.
+    pub size: Option<(u16, u16)>,
+    /// Rows the open dialog's body is scrolled down by.
+    pub dialog_scroll: usize,
 }
 
 impl State {
@@ -142,7 +144,8 @@ impl State {
             undo: None,
             row_results: BTreeMap::new(),
             should_quit: false,
-            size: (0, 0),
+            size: None,
+            dialog_scroll: 0,
         }
     }
 
@@ -170,7 +173,7 @@ impl State {
                 Vec::new()
             }
             Msg::Resize { width, height } => {
-                self.size = (width, height);
+                self.size = Some((width, height));
                 self.scroll_all_into_view();
                 Vec::new()
             }
@@ -346,13 +349,13 @@ impl State {
 
     /// Rows of the current tab's list that fit on screen, or `None` before the first resize.
     fn page_rows(&self) -> Option<usize> {
-        let rows = crate::dashboard::views::list_capacity(self.tab, self.size);
+        let rows = crate::dashboard::views::list_capacity(self.tab, self.size.unwrap_or_default());
         (rows > 0).then_some(rows)
     }
 
     fn scroll_all_into_view(&mut self) {
         for tab in Tab::ALL {
-            let rows = crate::dashboard::views::list_capacity(tab, self.size);
+            let rows = crate::dashboard::views::list_capacity(tab, self.size.unwrap_or_default());
             if rows == 0 {
                 continue;
             }

@@ -121,12 +121,18 @@ async fn event_loop(
     let mut ticks = tokio::time::interval(TICK);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
     // A terminal that reports no size yet (0 rows over some SSH connections) draws nothing
-    // until its first resize event.
-    let size = terminal.size().unwrap_or_default();
-    let mut pending = vec![Msg::Resize {
-        width: size.width,
-        height: size.height,
-    }];
+    // and takes only q and Esc until its first resize event. When the size cannot be read
+    // at all, the state keeps it unknown until that event.
+    let mut pending = match terminal.size() {
+        Ok(size) => vec![Msg::Resize {
+            width: size.width,
+            height: size.height,
+        }],
+        Err(error) => {
+            tracing::warn!(%error, "failed to read the terminal size; waiting for a resize");
+            Vec::new()
+        }
+    };
 
     loop {
         while let Some(msg) = pending.pop() {

@@ -392,6 +392,7 @@ impl State {
         }
         if let Some(Dialog::Bulk(dialog)) = &mut self.dialog {
             dialog.finish(result);
+            self.dialog_scroll = 0;
         }
         self.refresh_now().into_iter().collect()
     }
@@ -452,6 +453,7 @@ impl State {
         }
         if let Some(Dialog::Retry(dialog)) = &mut self.dialog {
             dialog.finish(&outcome);
+            self.dialog_scroll = 0;
         }
         self.refresh_now().into_iter().collect()
     }

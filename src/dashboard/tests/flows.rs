@@ -795,8 +795,10 @@ fn tiny_terminals_show_a_notice() {
         views::render(&state, area, &mut buffer);
     }
     let small = text_of(&state, 39, 9);
-    assert!(small.contains("hookgrace needs 40x10"), "{small}");
+    assert!(small.contains("at least 40x10"), "{small}");
+    assert!(small.contains("q quits"), "{small}");
 
+    // A terminal that reports no rows draws nothing, so keys other than q and Esc wait.
     let mut resized = loaded_state();
     resized.update(
         now(),
@@ -807,7 +809,15 @@ fn tiny_terminals_show_a_notice() {
     );
     press(&mut resized, char_key('2'));
     press(&mut resized, key(KeyCode::PageDown));
-    assert_eq!(resized.deleted.list.cursor, 2);
+    assert_eq!(resized.tab, Tab::Active);
+    assert_eq!(resized.deleted.list.cursor, 0);
+    assert_eq!(press(&mut resized, char_key('q')), vec![Command::Quit]);
+
+    // Before the first resize the size is unknown, and keys act with the default page.
+    let mut unsized_state = loaded_state();
+    press(&mut unsized_state, char_key('2'));
+    press(&mut unsized_state, key(KeyCode::PageDown));
+    assert_eq!(unsized_state.deleted.list.cursor, 2);
 }
 
 #[test]

@@ -65,23 +65,10 @@ fn render_screen(state: &State, area: Rect, buf: &mut Buffer) {
         return;
     }
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let notice = format!(
-            "hookgrace needs {MIN_WIDTH}x{MIN_HEIGHT}; this is {}x{}. q quits.",
-            area.width, area.height
-        );
-        Paragraph::new(notice)
-            .wrap(Wrap { trim: true })
-            .render(area, buf);
+        too_small_notice(state, area).render(area, buf);
         return;
     }
-    let [header, tabs, body, status, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(2),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, tabs, body, status, hints] = screen_areas(area);
 
     header_line(state).render(header, buf);
     tab_line(state).render(tabs, buf);
@@ -99,10 +86,42 @@ fn render_screen(state: &State, area: Rect, buf: &mut Buffer) {
     }
 
     if let Some(dialog) = &state.dialog {
-        dialog.render(state, body, buf);
+        crate::dashboard::dialogs::layout::render(dialog, state, area, buf);
     } else if state.show_help {
         help::render(state, body, buf);
     }
+}
+
+/// Splits the screen into header, tabs, the view, the two status rows and the hint row.
+fn screen_areas(area: Rect) -> [Rect; 5] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(2),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// Returns the area of the tab's view on a screen of `area`, where dialogs sit when they fit.
+pub fn body_area(area: Rect) -> Rect {
+    screen_areas(area)[2]
+}
+
+/// Builds the notice drawn in place of everything on a screen below the minimum size. It
+/// names the keys that still work there.
+fn too_small_notice(state: &State, area: Rect) -> Paragraph<'static> {
+    let keys = if state.dialog.is_some() {
+        "q quits, Esc closes the dialog."
+    } else {
+        "q quits."
+    };
+    Paragraph::new(format!(
+        "Enlarge the terminal to at least {MIN_WIDTH}x{MIN_HEIGHT} (it is {}x{}). {keys}",
+        area.width, area.height
+    ))
+    .wrap(Wrap { trim: true })
 }
 
 /// Returns how many rows of `tab`'s table fit on a screen of `size` (width, height).
@@ -388,7 +407,10 @@ fn prompt_line(state: &State, prompt: &Prompt) -> Line<'static> {
             )
         }
     };
-    let width = usize::from(state.size.0.max(MIN_WIDTH)).saturating_sub(note.len() + 2);
+    let screen_width = state
+        .size
+        .map_or(MIN_WIDTH, |(width, _)| width.max(MIN_WIDTH));
+    let width = usize::from(screen_width).saturating_sub(note.len() + 2);
     let mut line = crate::dashboard::dialogs::form::input_line(
         input,
         u16::try_from(width.clamp(10, 60)).unwrap_or(60),
