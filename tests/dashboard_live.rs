@@ -464,3 +464,28 @@ async fn overflowing_revenue_keeps_the_list() {
 
     live.running.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn empty_database_hint_creates_a_webhook() {
+    let mut live = Live::start().await;
+    live.refresh().await;
+    let screen = live.screen();
+    assert!(screen.contains("No webhooks yet"), "{screen}");
+
+    // The same request as the hint's curl command.
+    let url = format!("http://{}/webhook", live.running.addr());
+    let created = reqwest::Client::new()
+        .post(&url)
+        .header("Content-Type", "application/json")
+        .body(hookgrace::dashboard::views::active::CREATE_EXAMPLE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), reqwest::StatusCode::CREATED);
+
+    live.refresh().await;
+    assert_eq!(live.state.active_rows().len(), 1);
+    assert!(live.screen().contains("Solar CA"), "{}", live.screen());
+
+    live.running.shutdown().await.unwrap();
+}

@@ -7,6 +7,7 @@ mod keys;
 mod names;
 mod render;
 mod screens;
+mod views;
 
 use std::time::Duration;
 

@@ -37,8 +37,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         return;
     }
     if view.rows().is_empty() {
-        let empty = "No active webhooks. Deleted ones are on the Deleted tab (2).";
-        render_placeholder_text(empty, block, area, buf);
+        render_placeholder_text(&empty_text(state), block, area, buf);
         return;
     }
     if view.list.order.is_empty() {
@@ -117,6 +116,26 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         ])
         .render(detail_area, buf);
     }
+}
+
+/// JSON body of the `POST /webhook` request that the empty Active tab suggests.
+pub const CREATE_EXAMPLE: &str =
+    r#"{"name":"Solar CA","type":"solar","region":"cal","category":"solar"}"#;
+
+/// Builds the text of an empty Active tab. When nothing is soft-deleted either, the database
+/// is empty, and the text shows how to create a webhook on this server.
+fn empty_text(state: &State) -> String {
+    let deleted = state.deleted.listed_count();
+    let deleted_known = state.deleted.data.is_some();
+    if deleted_known && deleted == 0 {
+        let url = state.server_url.trim_end_matches('/');
+        return format!(
+            "No webhooks yet. Create one with: curl -X POST {}/webhook -H \
+             'Content-Type: application/json' -d '{CREATE_EXAMPLE}'",
+            clean(url)
+        );
+    }
+    "No active webhooks. Soft-deleted ones are on the Deleted tab: press 2.".to_owned()
 }
 
 fn row(

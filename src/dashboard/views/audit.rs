@@ -7,8 +7,8 @@ use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row, StatefulWidget, Table, TableState};
 
 use super::{
-    filtered_out, header_row, header_style, highlight, render_placeholder, render_placeholder_text,
-    view_block, window,
+    capabilities_pending, filtered_out, header_row, header_style, highlight, render_placeholder,
+    render_placeholder_text, view_block, window,
 };
 use crate::api::AuditEvent;
 use crate::dashboard::app::State;
@@ -35,7 +35,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     };
     let block = view_block(title, view, state);
     if state.capabilities.is_none() && view.data.is_none() {
-        render_placeholder_text("Checking what this server provides…", block, area, buf);
+        render_placeholder_text(&capabilities_pending(state), block, area, buf);
         return;
     }
     if render_placeholder(view, NOT_PROVIDED, block.clone(), area, buf) {
@@ -95,8 +95,18 @@ pub fn row(event: &AuditEvent, server_now: crate::api::Timestamp) -> Row<'static
         )),
         Cell::from(webhook),
         Cell::from(clean(&event.actor)),
-        Cell::from(clean_or_dash(event.reason.as_deref())),
+        Cell::from(own_reason(event)),
     ])
+}
+
+/// Returns the reason given for the event itself, or "" for events that carry none of their
+/// own. A server may copy the reason of the soft delete onto later events of the webhook,
+/// such as `restored`, where it would read as the reason for the restore.
+pub fn own_reason(event: &AuditEvent) -> String {
+    match event.event_type.as_str() {
+        "soft_deleted" | "force_deleted" => clean_or_dash(event.reason.as_deref()),
+        _ => String::new(),
+    }
 }
 
 pub fn event_style(event_type: &str) -> Style {

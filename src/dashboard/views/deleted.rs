@@ -34,11 +34,20 @@ pub fn table_rows(height: u16) -> usize {
 
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let view = &state.deleted;
+    let server_now = state.server_now();
     let title = match &view.data {
-        Some(list) => format!(
-            "Deleted webhooks · {} · {} restorable",
-            list.total_deleted, list.restorable
-        ),
+        Some(list) => {
+            let restorable = view
+                .rows()
+                .iter()
+                .filter(|webhook| !view.list.is_gone(&webhook.id))
+                .filter(|webhook| is_restorable(webhook, server_now))
+                .count();
+            format!(
+                "Deleted webhooks · {} · {restorable} restorable",
+                list.total_deleted
+            )
+        }
         None => "Deleted webhooks".to_owned(),
     };
     let block = view_block(title, view, state);
@@ -70,7 +79,6 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_height)]).areas(inner);
     block.render(area, buf);
 
-    let server_now = state.server_now();
     let shown = window(view, usize::from(table_area.height.saturating_sub(1) / 2));
     let table_rows = shown.rows.iter().map(|(_, webhook)| {
         row(
@@ -102,7 +110,8 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
 
     if let Some(selected) = state.selected_deleted() {
         let result = state.row_results.get(&selected.id);
-        detail(selected, result, view.list.is_gone(&selected.id)).render(detail_area, buf);
+        let gone = view.list.is_gone(&selected.id);
+        detail(selected, result, gone, server_now).render(detail_area, buf);
     }
 }
 
@@ -206,7 +215,12 @@ fn row(
 
 /// Three lines on the selected webhook: id and deletion, full reason, then the result of the
 /// last bulk action on it, or else its job error or restorability.
-fn detail(webhook: &DeletedWebhook, result: Option<&RowResult>, gone: bool) -> Paragraph<'static> {
+fn detail(
+    webhook: &DeletedWebhook,
+    result: Option<&RowResult>,
+    gone: bool,
+    server_now: Timestamp,
+) -> Paragraph<'static> {
     let deletion = &webhook.deletion;
     let job = &webhook.job_status;
     let dim = Style::new().fg(Color::DarkGray);
@@ -229,14 +243,7 @@ fn detail(webhook: &DeletedWebhook, result: Option<&RowResult>, gone: bool) -> P
         (None, None) => Line::from(vec![
             Span::styled("job ", dim),
             Span::raw(clean_or_dash(deletion.job_id.as_deref())),
-            Span::styled(
-                if webhook.restoration.can_restore {
-                    "  restorable"
-                } else {
-                    "  not restorable"
-                },
-                dim,
-            ),
+            Span::styled(restorability(webhook, server_now), dim),
         ]),
     };
     Paragraph::new(vec![
@@ -254,6 +261,23 @@ fn detail(webhook: &DeletedWebhook, result: Option<&RowResult>, gone: bool) -> P
         ]),
         job_line,
     ])
+}
+
+/// Checks whether a restore can still succeed: the server allowed it at the last poll and
+/// the purge time has not come. At the purge time the job may run at any moment, so the row
+/// reads "purge pending" and is no longer counted as restorable.
+pub fn is_restorable(webhook: &DeletedWebhook, server_now: Timestamp) -> bool {
+    webhook.restoration.can_restore && server_now < webhook.deletion.scheduled_deletion_at
+}
+
+fn restorability(webhook: &DeletedWebhook, server_now: Timestamp) -> &'static str {
+    if is_restorable(webhook, server_now) {
+        "  restorable"
+    } else if webhook.restoration.can_restore {
+        "  not restorable: the purge time has passed"
+    } else {
+        "  not restorable"
+    }
 }
 
 pub fn job_label(state: JobState) -> String {

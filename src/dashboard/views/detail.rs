@@ -140,16 +140,13 @@ fn deletion_lines(
         let clock = PurgeClock::at(server_now, deletion.deleted_at, scheduled, status);
         let mut spans = vec![label("Purge")];
         spans.extend(clock.line(30).spans);
+        let restorable = if deletion.can_restore && server_now < scheduled {
+            "restorable"
+        } else {
+            "not restorable"
+        };
         spans.push(Span::styled(
-            format!(
-                "  at {} · {}",
-                format::utc_time(scheduled),
-                if deletion.can_restore {
-                    "restorable"
-                } else {
-                    "not restorable"
-                }
-            ),
+            format!("  at {} · {restorable}", format::utc_time(scheduled)),
             dim,
         ));
         lines.push(Line::from(spans));

@@ -20,6 +20,10 @@ const GLOBAL_KEYS: &[(&str, &str)] = &[
     ("y", "copy the webhook id to the clipboard (OSC 52)"),
     ("Ctrl-r", "refresh now"),
     ("Esc", "back: detail, error, then filter"),
+    (
+        "Tab S-Tab ↓ ↑",
+        "in a dialog: next or previous field; PgUp PgDn scroll",
+    ),
     ("q Ctrl-c", "quit at once"),
 ];
 

@@ -5,7 +5,7 @@
 //! Lists build table rows only for the window that fits on screen, so a list of 100,000
 //! webhooks costs about as much to draw as a list of twenty.
 
-mod active;
+pub mod active;
 mod audit;
 mod deleted;
 mod detail;
@@ -500,6 +500,25 @@ fn render_placeholder_text(text: &str, block: Block<'_>, area: Rect, buf: &mut B
     .wrap(Wrap { trim: true })
     .block(block)
     .render(area, buf);
+}
+
+/// Builds the text of a tab that needs to know the server's extensions before the first
+/// successful `GET /health`: still checking, or the server is unreachable and when the next
+/// try is.
+fn capabilities_pending(state: &State) -> String {
+    if state.poll.failures == 0 {
+        return "Checking what this server provides…".to_owned();
+    }
+    let wait = state.now.until(state.poll.next_at).num_seconds().max(0);
+    let next = if wait == 0 {
+        "trying again now".to_owned()
+    } else {
+        format!("next try in {wait}s")
+    };
+    format!(
+        "The server is unreachable, so this tab cannot show its data yet: {next}. The \
+         status bar shows the error."
+    )
 }
 
 /// Builds the text drawn when a filter hides every row.

@@ -9,8 +9,8 @@ use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, 
 
 use super::deleted::job_style;
 use super::{
-    changed_style, filtered_out, header_row, header_style, highlight, render_placeholder,
-    render_placeholder_text, row_marker, view_block, window,
+    capabilities_pending, changed_style, filtered_out, header_row, header_style, highlight,
+    render_placeholder, render_placeholder_text, row_marker, view_block, window,
 };
 use crate::api::{JobRecord, JobState, Timestamp};
 use crate::dashboard::app::lists::{job_columns, job_due_at, ListState};
@@ -31,7 +31,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let view = &state.queue;
     let block = view_block("Deletion queue".to_owned(), view, state);
     if state.capabilities.is_none() && view.data.is_none() {
-        render_placeholder_text("Checking what this server provides…", block, area, buf);
+        render_placeholder_text(&capabilities_pending(state), block, area, buf);
         return;
     }
     if render_placeholder(view, NOT_PROVIDED, block.clone(), area, buf) {
