@@ -98,6 +98,10 @@ pub struct State {
     pub poll: PollSchedule,
     /// Failure of an operator's action, shown until Esc or the next action.
     pub error: Option<String>,
+    /// Local time at which `error` was set.
+    pub error_at: Option<Timestamp>,
+    /// The window with the full text of the current errors, opened with `e`.
+    pub show_messages: bool,
     pub notice: Option<Notice>,
     /// Changing requests sent and still without a response.
     pub pending_requests: usize,
@@ -137,8 +141,11 @@ impl State {
                 failures: 0,
                 last_success: None,
                 last_error: None,
+                error_since: None,
             },
             error: None,
+            error_at: None,
+            show_messages: false,
             notice: None,
             pending_requests: 0,
             undo: None,
@@ -162,6 +169,7 @@ impl State {
     /// Applies one message at local time `now` and returns the commands to execute.
     pub fn update(&mut self, now: Timestamp, msg: Msg) -> Vec<Command> {
         self.now = now;
+        let error_before = self.error.clone();
         let mut commands = match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Paste(text) => {
@@ -202,6 +210,11 @@ impl State {
                 Vec::new()
             }
         };
+        if self.error.is_none() {
+            self.error_at = None;
+        } else if self.error != error_before {
+            self.error_at = Some(now);
+        }
         if self
             .notice
             .as_ref()

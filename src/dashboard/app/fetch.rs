@@ -51,6 +51,9 @@ impl State {
         }
         if failure.is_none() {
             self.poll.last_success = Some(self.now);
+            self.poll.error_since = None;
+        } else if self.poll.last_error.is_none() {
+            self.poll.error_since = Some(self.now);
         }
         self.poll.last_error = failure;
 

@@ -101,6 +101,15 @@ impl State {
             }
             return Vec::new();
         }
+        if self.show_messages {
+            if matches!(
+                key.code,
+                KeyCode::Esc | KeyCode::Char('e' | 'q') | KeyCode::Enter
+            ) {
+                self.show_messages = false;
+            }
+            return Vec::new();
+        }
         self.on_screen_key(key)
     }
 
@@ -164,6 +173,7 @@ impl State {
                     return self.on_prompt_key(key);
                 } else {
                     self.show_help = false;
+                    self.show_messages = false;
                 }
                 Vec::new()
             }
@@ -291,6 +301,7 @@ impl State {
             KeyCode::Char(' ') if control => self.mark_range(),
             KeyCode::Char(_) if control => {}
             KeyCode::Char('?') => self.show_help = true,
+            KeyCode::Char('e') => self.show_messages = true,
             KeyCode::Char(':') => self.prompt = Some(Prompt::Command(Input::default())),
             KeyCode::Char('/') if self.detail.is_none() => self.open_filter(),
             KeyCode::Esc => self.escape(),

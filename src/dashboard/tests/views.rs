@@ -161,3 +161,107 @@ fn restored_event_shows_no_reason() {
         );
     }
 }
+
+/// Fails a restore at local time `when`, which sets an action error.
+fn failed_restore(state: &mut State, when: Timestamp, message: &str) {
+    let body = crate::api::ErrorBody {
+        error: "Restore failed".to_owned(),
+        message: message.to_owned(),
+        timestamp: None,
+        context: serde_json::Map::new(),
+    };
+    state.update(
+        when,
+        Msg::Mutated {
+            kind: crate::dashboard::app::MutationKind::Restore,
+            id: "ws_tx_roof_005".to_owned(),
+            name: "Roof Pros TX".to_owned(),
+            received_at: when,
+            result: Err(ApiError::Http {
+                status: 409,
+                body: Some(body),
+            }),
+        },
+    );
+}
+
+/// Fails a poll at local time `when` with a refused connection.
+fn failed_poll(state: &mut State, when: Timestamp) {
+    let refused = ApiError::Unreachable {
+        url: format!("{URL}/webhook"),
+        detail: "Connection refused (os error 111)".to_owned(),
+    };
+    state.update(
+        when,
+        Msg::Polled(vec![Fetched {
+            received_at: when,
+            data: FetchedData::Active(Err(refused)),
+        }]),
+    );
+}
+
+/// Returns the status bar's message row of an 80x24 screen.
+fn message_row(state: &State) -> String {
+    screen_text(state, 80, 24)
+        .lines()
+        .nth(22)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn newer_poll_error_beats_old_action_error() {
+    let mut state = loaded_state();
+    failed_restore(&mut state, local_plus(1), "the purge job is processing");
+    failed_poll(&mut state, local_plus(5));
+
+    let row = message_row(&state);
+
+    assert!(row.contains("Connection refused"), "{row}");
+    assert!(row.contains("+1 more: e"), "{row}");
+}
+
+#[test]
+fn newer_action_error_shows_first() {
+    let mut state = loaded_state();
+    failed_poll(&mut state, local_plus(1));
+    failed_restore(&mut state, local_plus(5), "the purge job is processing");
+
+    let row = message_row(&state);
+
+    assert!(row.contains("purge job is processing"), "{row}");
+    assert!(row.contains("+1 more: e"), "{row}");
+}
+
+#[test]
+fn long_error_is_cut_and_e_shows_it_all() {
+    let mut state = loaded_state();
+    let long = format!(
+        "{} END-OF-MESSAGE",
+        "the server rejected the restore ".repeat(6)
+    );
+    failed_restore(&mut state, local_plus(1), &long);
+
+    let row = message_row(&state);
+    assert!(row.contains("… e: full text"), "{row}");
+    assert!(!row.contains("END-OF-MESSAGE"), "{row}");
+
+    state.update(local_plus(2), char_key('e'));
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("Action failed"), "{screen}");
+    assert!(screen.contains("END-OF-MESSAGE"), "{screen}");
+
+    state.update(local_plus(2), key(crossterm::event::KeyCode::Esc));
+    assert!(!state.show_messages);
+    assert!(state.error.is_some(), "closing the window keeps the error");
+}
+
+#[test]
+fn e_with_nothing_to_show_says_so() {
+    let mut state = loaded_state();
+
+    state.update(at(LOCAL_NOW), char_key('e'));
+
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("No errors or notices now"), "{screen}");
+}

@@ -10,6 +10,7 @@ mod audit;
 mod deleted;
 mod detail;
 pub mod help;
+mod messages;
 mod queue;
 
 use std::cell::Cell;
@@ -82,13 +83,15 @@ fn render_screen(state: &State, area: Rect, buf: &mut Buffer) {
     status_bar::render(state, status, buf);
     match &state.prompt {
         Some(prompt) => prompt_line(state, prompt).render(hints, buf),
-        None => hint_line(state).render(hints, buf),
+        None => hint_line(state, hints.width).render(hints, buf),
     }
 
     if let Some(dialog) = &state.dialog {
         crate::dashboard::dialogs::layout::render(dialog, state, area, buf);
     } else if state.show_help {
-        help::render(state, body, buf);
+        help::render(state, body, area, buf);
+    } else if state.show_messages {
+        messages::render(state, body, buf);
     }
 }
 
@@ -312,7 +315,12 @@ fn count_label<T: Rows>(view: &View<T>) -> Option<String> {
     }
 }
 
-fn hint_line(state: &State) -> Line<'static> {
+/// Hints that give way first, in this order, when the hint row is too narrow for all.
+const DROPPABLE_HINTS: [&str; 4] = ["s", "/", "Enter", "space"];
+
+/// Builds the hint row of `width` columns: the keys of this screen, then `?` and `q`. When
+/// the row is too narrow, the hints in [`DROPPABLE_HINTS`] are left out first.
+fn hint_line(state: &State, width: u16) -> Line<'static> {
     let writes = !state.options.read_only;
     let mut hints: Vec<(&str, &str)> = Vec::new();
     if state.detail.is_some() {
@@ -341,15 +349,37 @@ fn hint_line(state: &State) -> Line<'static> {
     if writes && state.undo.is_some() {
         hints.push(("u", "undo"));
     }
+    if state.error.is_some() || state.poll.last_error.is_some() {
+        hints.push(("e", "errors"));
+    }
     hints.push(("?", "keys"));
     hints.push(("q", "quit"));
-    let mut spans = Vec::new();
     let marks = match state.tab {
         Tab::Deleted => state.deleted.list.marks.len(),
         Tab::Queue => state.queue.list.marks.len(),
         Tab::Active | Tab::Audit => 0,
     };
-    if marks > 0 && state.detail.is_none() {
+    let show_marks = marks > 0 && state.detail.is_none();
+    let marks_width = if show_marks {
+        format!(" {marks} marked ").len()
+    } else {
+        0
+    };
+    let hints_width = |hints: &[(&str, &str)]| -> usize {
+        hints
+            .iter()
+            .map(|(key, action)| key.chars().count() + action.chars().count() + 3)
+            .sum()
+    };
+    for droppable in DROPPABLE_HINTS {
+        if marks_width + hints_width(&hints) <= usize::from(width) {
+            break;
+        }
+        hints.retain(|(key, _)| *key != droppable);
+    }
+
+    let mut spans = Vec::new();
+    if show_marks {
         spans.push(Span::styled(
             format!(" {marks} marked "),
             Style::new()
