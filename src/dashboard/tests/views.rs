@@ -109,7 +109,7 @@ fn last_second_still_counts_down() {
         .lines()
         .find(|line| line.contains("Sunrise Solar"))
         .unwrap_or_default();
-    assert!(first_row.ends_with("!! 0:00:01│"), "{screen}");
+    assert!(first_row.ends_with(" !! 0:00:01│"), "{screen}");
     assert!(screen.contains("  restorable"), "{screen}");
     assert!(screen.contains("· 1 restorable"), "{screen}");
 }
