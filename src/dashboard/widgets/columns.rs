@@ -5,7 +5,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
-/// How one table column takes width.
+/// The width rules of one table column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
     /// Narrowest useful width.
@@ -19,7 +19,7 @@ pub struct Column {
 }
 
 impl Column {
-    /// A column that is never dropped.
+    /// Builds a column that is never dropped.
     pub fn kept(min: u16, want: u16) -> Self {
         Self {
             min,
@@ -29,7 +29,7 @@ impl Column {
         }
     }
 
-    /// A column dropped before those of lower `priority` when width runs short.
+    /// Builds a column dropped before those of lower `priority` when width runs short.
     pub fn optional(priority: u8, min: u16, want: u16) -> Self {
         Self {
             min,
