@@ -157,7 +157,9 @@ fn serve_logs_without_ansi_when_redirected() {
             }
         }
     }
-    // Stops only the server this test started, by its PID.
+    // Stops only the server this test started, by its PID. `serve` logs its start before it
+    // installs its SIGTERM handler, so the signal may also end it without a clean shutdown;
+    // this test reads only the log text, which is the same either way.
     let stopped = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -175,7 +177,7 @@ fn serve_logs_without_ansi_when_redirected() {
     lines.extend(receiver.try_iter());
 
     let text = lines.join("\n");
-    assert!(text.contains("server stopped"), "{text}");
+    assert!(text.contains("server started"), "{text}");
     assert!(
         !text.contains('\u{1b}'),
         "ANSI escapes in redirected logs: {text:?}"
