@@ -489,3 +489,46 @@ async fn empty_database_hint_creates_a_webhook() {
 
     live.running.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn audit_tab_pages_to_older_events() {
+    let live = Live::start().await;
+    let page = hookgrace::dashboard::app::AUDIT_PAGE_SIZE as usize;
+    let requests: Vec<CreateWebhookRequest> = (0..page + 10)
+        .map(|n| CreateWebhookRequest {
+            name: format!("Audit {n}"),
+            kind: "solar".to_owned(),
+            region: "ca".to_owned(),
+            category: "solar".to_owned(),
+            description: None,
+            id: None,
+            prefix: Some("paged".to_owned()),
+        })
+        .collect();
+    for chunk in requests.chunks(30) {
+        let created = futures::future::join_all(
+            chunk
+                .iter()
+                .map(|request| live.client.create_webhook(request)),
+        )
+        .await;
+        assert!(created.iter().all(Result::is_ok));
+    }
+    let mut live = live;
+    live.refresh().await;
+    live.press(KeyCode::Char('4')).await;
+    assert_eq!(live.state.audit.rows().len(), page);
+
+    live.press(KeyCode::Char('G')).await;
+
+    let events = live.state.audit.rows();
+    assert_eq!(events.len(), page + 10);
+    let mut ids: Vec<i64> = events.iter().map(|event| event.id).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), page + 10, "no event twice");
+    assert!(ids.windows(2).all(|pair| pair[0] > pair[1]), "newest first");
+    let title = format!("Audit trail · {} events", page + 10);
+    assert!(live.screen().contains(&title), "{}", live.screen());
+
+    live.running.shutdown().await.unwrap();
+}

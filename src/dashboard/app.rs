@@ -12,6 +12,7 @@ use crate::dashboard::dialogs::Dialog;
 use crate::dashboard::theme::ColorMode;
 
 mod actions;
+mod audit;
 mod detail;
 mod fetch;
 mod keys;
@@ -20,6 +21,7 @@ mod messages;
 pub mod prompt;
 mod view;
 
+pub use audit::AuditHistory;
 pub use detail::DetailView;
 pub use messages::{
     Command, DetailFetch, Fetched, FetchedData, Msg, MutationKind, MutationResponse, Resource,
@@ -36,9 +38,8 @@ pub const NOTICE_TTL: Duration = Duration::from_secs(6);
 pub const UNDO_WINDOW: Duration = Duration::from_secs(10);
 /// Rows moved by PageUp and PageDown when the screen height is not known yet.
 pub const PAGE_ROWS: usize = 10;
-/// Newest audit events fetched per poll.
-// NOTE: the Audit tab shows only this first page; it does not yet follow `next_cursor` to
-// older events, and its title reads "newest N" when more exist.
+/// Audit events fetched per request: the newest page at each poll, and each older page
+/// that scrolling to the end loads.
 pub const AUDIT_PAGE_SIZE: u32 = 200;
 /// Jobs fetched per state on the Queue tab.
 pub const QUEUE_JOBS_LIMIT: u32 = 100;
@@ -89,6 +90,8 @@ pub struct State {
     pub deleted: View<DeletedList>,
     pub queue: View<QueueData>,
     pub audit: View<AuditPage>,
+    /// Older audit pages loaded by scrolling.
+    pub audit_history: AuditHistory,
     /// The detail view of one webhook, drawn over the tabs while open.
     pub detail: Option<DetailView>,
     pub dialog: Option<Dialog>,
@@ -129,6 +132,7 @@ impl State {
             deleted: View::default(),
             queue: View::default(),
             audit: View::default(),
+            audit_history: AuditHistory::default(),
             detail: None,
             dialog: None,
             prompt: None,
@@ -201,6 +205,13 @@ impl State {
                 received_at,
                 outcome,
             } => self.on_retried(received_at, outcome),
+            Msg::AuditOlder {
+                received_at,
+                result,
+            } => {
+                self.on_audit_older(received_at, result);
+                Vec::new()
+            }
             Msg::Signal(name) => {
                 tracing::info!(signal = name, "quitting on a signal");
                 self.quit()

@@ -44,7 +44,10 @@ impl State {
             Command::BulkRestore { ids } => format!("Restoring {} webhooks…", ids.len()),
             Command::RetryJobs { ids } => format!("Retrying {} jobs…", ids.len()),
             Command::RetryDeadLetters => "Retrying every dead-lettered job…".to_owned(),
-            Command::Poll(_) | Command::Copy(_) | Command::Quit => String::new(),
+            Command::Poll(_)
+            | Command::LoadOlderAudit { .. }
+            | Command::Copy(_)
+            | Command::Quit => String::new(),
         };
         self.notify(progress);
         vec![command]

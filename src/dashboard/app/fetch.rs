@@ -120,7 +120,9 @@ impl State {
             FetchedData::Audit(Ok(response)) => {
                 observe(&mut self.clock, response.server_time);
                 let server_now = self.server_now();
-                self.audit.store_rows(response.body, false, server_now);
+                let mut page = response.body;
+                self.merge_audit_history(&mut page);
+                self.audit.store_rows(page, false, server_now);
                 self.audit.mark_loaded(self.now);
                 None
             }

@@ -318,12 +318,12 @@ impl State {
                 self.detail = None;
                 return self.switch_tab(self.tab.previous());
             }
-            KeyCode::Down | KeyCode::Char('j') => self.move_cursor(1),
+            KeyCode::Down | KeyCode::Char('j') => return self.move_down(1),
             KeyCode::Up | KeyCode::Char('k') => self.move_cursor(-1),
-            KeyCode::PageDown => self.move_cursor(self.page_delta()),
+            KeyCode::PageDown => return self.move_down(self.page_delta()),
             KeyCode::PageUp => self.move_cursor(-self.page_delta()),
             KeyCode::Home | KeyCode::Char('g') => self.move_cursor(isize::MIN),
-            KeyCode::End | KeyCode::Char('G') => self.move_cursor(isize::MAX),
+            KeyCode::End | KeyCode::Char('G') => return self.move_down(isize::MAX),
             KeyCode::Char('s') if self.detail.is_none() => self.cycle_sort(),
             KeyCode::Char('S') if self.detail.is_none() => self.reverse_sort(),
             KeyCode::Enter if self.detail.is_none() => {
@@ -445,6 +445,13 @@ impl State {
                 view.list.scroll_into_view(rows);
             }
         });
+    }
+
+    /// Moves the cursor down, and on the Audit tab loads the next older page once the
+    /// cursor reaches the last loaded event.
+    fn move_down(&mut self, delta: isize) -> Vec<Command> {
+        self.move_cursor(delta);
+        self.older_audit_if_at_end().into_iter().collect()
     }
 
     fn toggle_mark(&mut self) {

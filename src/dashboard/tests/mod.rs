@@ -1,6 +1,7 @@
 //! Dashboard tests without a terminal or a server: fixtures that stand in for server
 //! responses, key handling through the update function, and renders into a `TestBackend`.
 
+mod audit;
 mod columns;
 mod dialogs;
 mod flows;

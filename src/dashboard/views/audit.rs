@@ -29,9 +29,16 @@ pub fn table_rows(height: u16) -> usize {
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let view = &state.audit;
     let title = match &view.data {
-        Some(page) if page.next_cursor.is_some() => {
-            format!("Audit trail · newest {} events", page.events.len())
+        Some(page) if state.audit_history.loading => {
+            format!(
+                "Audit trail · {} events · loading older…",
+                page.events.len()
+            )
         }
+        Some(page) if page.next_cursor.is_some() => format!(
+            "Audit trail · newest {} events · more load at the end",
+            page.events.len()
+        ),
         Some(page) => format!("Audit trail · {} events", page.events.len()),
         None => "Audit trail".to_owned(),
     };
