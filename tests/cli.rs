@@ -158,8 +158,8 @@ fn serve_logs_without_ansi_when_redirected() {
         }
     }
     // Stops only the server this test started, by its PID. `serve` logs its start before it
-    // installs its SIGTERM handler, so the signal may also end it without a clean shutdown;
-    // this test reads only the log text, which is the same either way.
+    // installs its SIGTERM handler, so the signal may also end it without a clean shutdown.
+    // This test reads only the log text, which is the same either way.
     let stopped = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

@@ -1,4 +1,4 @@
-//! Older pages of the audit trail. A poll fetches the newest page; scrolling to the last
+//! Older pages of the audit trail. A poll fetches the newest page. Scrolling to the last
 //! loaded event fetches the page after it by its cursor, and later polls keep those older
 //! events below the new newest page.
 
@@ -7,7 +7,7 @@ use crate::api::{AuditPage, Timestamp};
 use crate::client::{ApiError, ApiResponse};
 use crate::dashboard::widgets::text::clean;
 
-/// What the Audit tab loaded beyond the newest page.
+/// The state of the audit pages loaded beyond the newest one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditHistory {
     /// Older pages were loaded, so polls merge their events under the newest page.

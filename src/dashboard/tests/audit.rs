@@ -132,7 +132,7 @@ fn poll_keeps_loaded_older_events() {
     state.update(at(LOCAL_NOW), char_key('G'));
     older(&mut state, page(events(10, 10), Some("c0")));
 
-    // Two new events: the newest page now holds 22 to 13.
+    // Two new events: the newest page now contains 22 to 13.
     polled_audit(&mut state, page(events(22, 10), Some("c12")));
 
     assert_eq!(ids(&state), (1..=22).rev().collect::<Vec<_>>());
