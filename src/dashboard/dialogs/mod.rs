@@ -116,6 +116,28 @@ impl Dialog {
         }
     }
 
+    /// Builds the hint row under the screen while the dialog is open: the form keys while it
+    /// takes input, else the keys that close it.
+    pub fn screen_hint(&self, width: u16) -> Line<'static> {
+        let running = matches!(
+            self,
+            Dialog::Bulk(BulkDialog {
+                phase: BulkPhase::Running,
+                ..
+            }) | Dialog::Retry(RetryDialog {
+                phase: RetryPhase::Running,
+                ..
+            })
+        );
+        if self.form().is_some() {
+            key_hint(width)
+        } else if running {
+            Line::styled("Esc closes this window", Style::new().fg(Color::DarkGray))
+        } else {
+            close_hint()
+        }
+    }
+
     /// Returns the title drawn in the frame.
     pub fn title(&self, state: &State) -> String {
         self.content(state, 0, true).title

@@ -413,3 +413,18 @@ fn dialog_too_small_shows_notice_and_ignores_keys() {
     press(&mut state, key(KeyCode::Esc));
     assert!(state.dialog.is_none());
 }
+
+#[test]
+fn hint_row_names_dialog_keys() {
+    let mut state = loaded_state();
+    press(&mut state, char_key('d'));
+
+    let buffer = render_at(&state, (80, 24));
+    let bottom = rows(&buffer).pop().unwrap_or_default();
+
+    assert!(bottom.contains("Esc cancels"), "{bottom}");
+    assert!(
+        !bottom.contains("q quit"),
+        "q types into the reason here: {bottom}"
+    );
+}

@@ -81,9 +81,11 @@ fn render_screen(state: &State, area: Rect, buf: &mut Buffer) {
         (None, Tab::Audit) => audit::render(state, body, buf),
     }
     status_bar::render(state, status, buf);
-    match &state.prompt {
-        Some(prompt) => prompt_line(state, prompt).render(hints, buf),
-        None => hint_line(state, hints.width).render(hints, buf),
+    match (&state.prompt, &state.dialog) {
+        (Some(prompt), _) => prompt_line(state, prompt).render(hints, buf),
+        // The screen's keys do not apply under a dialog, which takes every key.
+        (None, Some(dialog)) => dialog.screen_hint(hints.width).render(hints, buf),
+        (None, None) => hint_line(state, hints.width).render(hints, buf),
     }
 
     if let Some(dialog) = &state.dialog {
