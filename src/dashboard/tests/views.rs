@@ -234,7 +234,7 @@ fn newer_action_error_shows_first() {
 }
 
 #[test]
-fn long_error_is_cut_and_e_shows_it_all() {
+fn long_error_shown_whole_by_e() {
     let mut state = loaded_state();
     let long = format!(
         "{} END-OF-MESSAGE",

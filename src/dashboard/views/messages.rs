@@ -33,6 +33,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         "The log file has every error with its details.",
         Style::new().fg(Color::DarkGray),
     ));
+
     let rows = wrap_lines(&lines, width.saturating_sub(2));
     let height = u16::try_from(rows.len() + 2)
         .unwrap_or(u16::MAX)

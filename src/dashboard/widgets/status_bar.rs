@@ -108,6 +108,7 @@ fn message_line(state: &State, width: u16) -> Line<'static> {
     if first.kind == MessageKind::ActionError {
         text.push_str(" (Esc)");
     }
+
     let others = all
         .iter()
         .skip(1)
@@ -121,6 +122,7 @@ fn message_line(state: &State, width: u16) -> Line<'static> {
     if others == 0 && text.width() <= available {
         return Line::styled(format!(" {text}"), style);
     }
+
     let room = available.saturating_sub(pointer.width());
     let shown = if text.width() > room {
         fit_width(&text, room)
