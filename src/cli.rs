@@ -1,6 +1,9 @@
-//! Command-line parsing helpers shared by `serve` and the dashboard.
+//! Command-line parsing and checks shared by `serve` and the dashboard.
 
+use std::net::SocketAddr;
 use std::time::Duration;
+
+use crate::server::MAX_ACTOR_CHARS;
 
 /// Parses a duration such as `90s`, `15m`, `24h`, `7d` or `500ms`. A bare number is seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -34,6 +37,83 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// sooner or later.
 const MAX_DURATION_MILLIS: u64 = 3650 * 86_400_000;
 
+/// Shortest poll interval of the dashboard.
+pub const MIN_REFRESH: Duration = Duration::from_secs(1);
+
+/// Parses the dashboard's poll interval: a duration of at least [`MIN_REFRESH`].
+pub fn parse_refresh(text: &str) -> Result<Duration, String> {
+    let interval = parse_duration(text)?;
+    if interval < MIN_REFRESH {
+        return Err("the poll interval must be at least 1s".to_owned());
+    }
+    Ok(interval)
+}
+
+/// Parses the base URL of a server: `http://` or `https://`, a host, and no query.
+pub fn parse_api_url(text: &str) -> Result<String, String> {
+    let trimmed = text.trim();
+    if !trimmed.contains("://") {
+        return Err(format!(
+            "the URL has no scheme: include it, such as http://{trimmed}"
+        ));
+    }
+    let url = reqwest::Url::parse(trimmed).map_err(|error| format!("{error}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "the scheme '{}' is not supported: use http:// or https://",
+            url.scheme()
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("the URL has no host: use one such as http://127.0.0.1:8787".to_owned());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("the URL must not have a query or fragment".to_owned());
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Parses the address that `serve` listens on: an IP address and a port.
+pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    text.trim().parse().map_err(|_| {
+        "expected an IP address and port, such as 127.0.0.1:8787; host names such as \
+         localhost are not looked up"
+            .to_owned()
+    })
+}
+
+/// Checks the name recorded as the acting user: not blank, no control characters, and at
+/// most [`MAX_ACTOR_CHARS`] characters, which is what the server accepts in `X-User-ID`.
+///
+/// # Errors
+///
+/// A message that describes what is wrong with the name and how to fix it.
+pub fn check_user(name: &str) -> Result<(), String> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() {
+        return Err(
+            "the name is blank: give the name to record in the audit trail, such \
+                    as --user alice"
+                .to_owned(),
+        );
+    }
+    if let Some((position, control)) = name.chars().enumerate().find(|(_, c)| c.is_control()) {
+        return Err(format!(
+            "it contains the control character U+{:04X} at character {}: use printable \
+             characters only",
+            u32::from(control),
+            position + 1
+        ));
+    }
+    let length = trimmed.chars().count();
+    if length > MAX_ACTOR_CHARS {
+        return Err(format!(
+            "it is {length} characters long, and the server accepts at most {MAX_ACTOR_CHARS}"
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +134,63 @@ mod tests {
             let message = parse_duration(bad).unwrap_err();
             assert!(message.contains(&format!("'{bad}'")), "{message}");
         }
+    }
+
+    #[test]
+    fn refresh_below_one_second_is_rejected() {
+        assert_eq!(parse_refresh("1s").unwrap(), Duration::from_secs(1));
+        for bad in ["0s", "0", "999ms"] {
+            let message = parse_refresh(bad).unwrap_err();
+            assert!(message.contains("at least 1s"), "{bad}: {message}");
+        }
+    }
+
+    #[test]
+    fn api_url_without_scheme_suggests_one() {
+        let message = parse_api_url("127.0.0.1:18787").unwrap_err();
+
+        assert!(message.contains("http://127.0.0.1:18787"), "{message}");
+        assert!(message.contains("scheme"), "{message}");
+    }
+
+    #[test]
+    fn api_url_checks_scheme_host_and_query() {
+        assert_eq!(
+            parse_api_url(" http://127.0.0.1:8787/ ").unwrap(),
+            "http://127.0.0.1:8787/"
+        );
+        assert!(parse_api_url("ftp://127.0.0.1").is_err());
+        assert!(parse_api_url("http://127.0.0.1/?x=1").is_err());
+        assert!(parse_api_url("http://").is_err());
+    }
+
+    #[test]
+    fn listen_needs_an_ip_address() {
+        assert_eq!(
+            parse_listen("127.0.0.1:8787").unwrap(),
+            SocketAddr::from(([127, 0, 0, 1], 8787))
+        );
+        let message = parse_listen("localhost:18792").unwrap_err();
+        assert!(message.contains("IP address and port"), "{message}");
+        assert!(message.contains("127.0.0.1:8787"), "{message}");
+    }
+
+    #[test]
+    fn user_names_are_checked() {
+        assert_eq!(check_user("alice"), Ok(()));
+        assert_eq!(check_user("José Ñúñez"), Ok(()));
+        assert_eq!(check_user(&"a".repeat(MAX_ACTOR_CHARS)), Ok(()));
+
+        let blank = check_user("  ").unwrap_err();
+        assert!(blank.contains("blank"), "{blank}");
+        let empty = check_user("").unwrap_err();
+        assert!(empty.contains("blank"), "{empty}");
+        let control = check_user("ali\tce").unwrap_err();
+        assert!(control.contains("U+0009 at character 4"), "{control}");
+        let escape = check_user("\u{1b}[31malice").unwrap_err();
+        assert!(escape.contains("U+001B"), "{escape}");
+        let long = check_user(&"a".repeat(MAX_ACTOR_CHARS + 1)).unwrap_err();
+        assert!(long.contains("at most 100"), "{long}");
     }
 
     #[test]

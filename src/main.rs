@@ -1,3 +1,4 @@
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,8 +9,9 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use hookgrace::cli::parse_duration;
+use hookgrace::cli::{check_user, parse_api_url, parse_duration, parse_listen, parse_refresh};
 use hookgrace::clock::{FileClock, SharedClock, ShiftedClock, SystemClock};
+use hookgrace::dashboard::signals::QuitSignals;
 use hookgrace::server::{self, ServerConfig};
 use hookgrace::store::{IntegrityIssue, OpenOptions, SqliteStore, Store};
 use hookgrace::{dashboard, demo};
@@ -47,7 +49,7 @@ struct CheckArgs {
 struct DashboardArgs {
     /// Base URL of a running server, such as http://127.0.0.1:8787. Without it, the dashboard
     /// starts a server in-process on a free loopback port.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_api_url)]
     api: Option<String>,
 
     /// Start the in-process server on a fresh temporary database loaded with demo data.
@@ -55,7 +57,8 @@ struct DashboardArgs {
     demo: bool,
 
     /// Database of the in-process server [default: hookgrace.db in the user's data directory].
-    #[arg(long, value_name = "PATH", conflicts_with = "api")]
+    /// Not with --demo, which always uses a fresh temporary database.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["api", "demo"])]
     db: Option<PathBuf>,
 
     /// Grace period of the in-process server [default: 24h, or 10m with --demo].
@@ -63,10 +66,11 @@ struct DashboardArgs {
     grace_period: Option<Duration>,
 
     /// Poll interval, at least 1s.
-    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_refresh)]
     refresh: Duration,
 
-    /// Name recorded as the acting user in the audit trail (sent as X-User-ID).
+    /// Name recorded as the acting user in the audit trail (sent as X-User-ID): printable
+    /// characters, at most 100 [default: $USER].
     #[arg(long, env = "HOOKGRACE_USER", value_name = "NAME")]
     user: Option<String>,
 
@@ -85,8 +89,8 @@ struct DashboardArgs {
 
 #[derive(Debug, Args)]
 struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8787", value_name = "ADDR")]
+    /// IP address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8787", value_name = "ADDR", value_parser = parse_listen)]
     listen: SocketAddr,
 
     /// SQLite database file; created and migrated if missing
@@ -120,7 +124,8 @@ async fn main() -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("hookgrace: {error:#}");
+            // After SIGHUP stderr may be a terminal that is gone; `eprintln!` would panic.
+            let _ = writeln!(std::io::stderr(), "hookgrace: {error:#}");
             ExitCode::FAILURE
         }
     }
@@ -130,6 +135,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(env_filter())
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let db_path = match args.db {
         Some(path) => path,
@@ -203,12 +209,7 @@ async fn check_database(db: Option<PathBuf>) -> anyhow::Result<Vec<IntegrityIssu
 }
 
 async fn run_dashboard(args: DashboardArgs) -> anyhow::Result<()> {
-    if args.refresh < Duration::from_secs(1) {
-        anyhow::bail!(
-            "invalid --refresh '{:?}': the minimum poll interval is 1s",
-            args.refresh
-        );
-    }
+    let user = dashboard_user(args.user.clone())?;
     if let Some(env) = &args.confirm_env {
         if env.trim().is_empty() || env.chars().any(char::is_control) {
             anyhow::bail!(
@@ -216,18 +217,40 @@ async fn run_dashboard(args: DashboardArgs) -> anyhow::Result<()> {
             );
         }
     }
-    let log_file = match args.log_file {
-        Some(path) => path,
+    let log_file = match &args.log_file {
+        Some(path) => path.clone(),
         None => dashboard::default_log_path()?,
     };
     let _log_guard = init_file_logging(&log_file)?;
     eprintln!("hookgrace: logging to {}", log_file.display());
+    // From here on SIGTERM, SIGHUP and SIGINT quit through the code below, which restores the
+    // terminal, stops the embedded server and removes the demo database.
+    let mut signals = QuitSignals::install().context("failed to install signal handlers")?;
 
-    // The embedded server, if any, lives until the dashboard returns.
+    let mut demo_dir = None;
+    let outcome = run_with_server(&args, user, log_file, &mut signals, &mut demo_dir).await;
+    if let Some(dir) = demo_dir {
+        let path = dir.path().display().to_string();
+        match dir.close() {
+            Ok(()) => tracing::info!(%path, "removed the demo database"),
+            Err(error) => tracing::warn!(%path, %error, "failed to remove the demo database"),
+        }
+    }
+    outcome
+}
+
+/// Starts the embedded server unless `--api` names one, runs the dashboard, then stops the
+/// server. A `--demo` database directory is stored in `demo_dir` for the caller to remove.
+async fn run_with_server(
+    args: &DashboardArgs,
+    user: String,
+    log_file: PathBuf,
+    signals: &mut QuitSignals,
+    demo_dir: &mut Option<tempfile::TempDir>,
+) -> anyhow::Result<()> {
     let mut embedded = None;
-    let mut _demo_dir = None;
-    let api_url = match args.api {
-        Some(url) => url,
+    let api_url = match &args.api {
+        Some(url) => url.clone(),
         None => {
             let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
             let (config, clock, shifted) = if args.demo {
@@ -239,13 +262,13 @@ async fn run_dashboard(args: DashboardArgs) -> anyhow::Result<()> {
                     grace_period: args.grace_period.unwrap_or(demo::GRACE_PERIOD),
                     max_attempts: demo::MAX_ATTEMPTS,
                 };
-                _demo_dir = Some(dir);
+                *demo_dir = Some(dir);
                 let shifted = Arc::new(ShiftedClock::default());
                 let clock: SharedClock = shifted.clone();
                 (config, clock, Some(shifted))
             } else {
-                let db_path = match args.db {
-                    Some(path) => path,
+                let db_path = match &args.db {
+                    Some(path) => path.clone(),
                     None => server::default_db_path()?,
                 };
                 let config = ServerConfig {
@@ -265,7 +288,18 @@ async fn run_dashboard(args: DashboardArgs) -> anyhow::Result<()> {
             let url = format!("http://{}", running.addr());
             if let Some(shifted) = shifted {
                 eprintln!("hookgrace: loading demo data into {url}");
-                demo::seed(&url, &shifted).await?;
+                let seeded = tokio::select! {
+                    seeded = demo::seed(&url, &shifted) => seeded,
+                    name = signals.recv() => {
+                        tracing::info!(signal = name, "stopped while loading the demo data");
+                        running.shutdown().await?;
+                        return Ok(());
+                    }
+                };
+                if let Err(error) = seeded {
+                    running.shutdown().await?;
+                    return Err(error);
+                }
             }
             embedded = Some(running);
             url
@@ -275,17 +309,30 @@ async fn run_dashboard(args: DashboardArgs) -> anyhow::Result<()> {
     let config = dashboard::DashboardConfig {
         api_url,
         refresh: args.refresh,
-        user: args.user.unwrap_or_else(default_user),
+        user,
         log_file,
         read_only: args.read_only,
-        confirm_env: args.confirm_env,
+        confirm_env: args.confirm_env.clone(),
         color: dashboard::theme::ColorMode::from_env(),
     };
-    let outcome = dashboard::run(config).await;
+    let outcome = dashboard::run(config, signals).await;
     if let Some(running) = embedded {
         running.shutdown().await?;
     }
     outcome
+}
+
+/// Returns the acting user from `--user` or `HOOKGRACE_USER`, else from `$USER`, after
+/// checking it, so a name the server rejects fails here and not at every write.
+fn dashboard_user(from_args: Option<String>) -> anyhow::Result<String> {
+    let (name, source) = match from_args {
+        Some(name) => (name, "--user (or HOOKGRACE_USER)"),
+        None => (default_user(), "$USER"),
+    };
+    if let Err(problem) = check_user(&name) {
+        anyhow::bail!("invalid {source} '{}': {problem}", name.escape_debug());
+    }
+    Ok(name)
 }
 
 fn default_user() -> String {

@@ -441,3 +441,94 @@ async fn poll_while_marking_keeps_the_cursor() {
 
     live.running.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn overflowing_revenue_keeps_the_list() {
+    let mut live = Live::start().await;
+    let id = live.create("Big Spender", "solar", "cal", 0).await;
+    // Two leads at 1e308 sum past f64::MAX, which serde_json writes as null.
+    for _ in 0..2 {
+        let lead = serde_json::json!({"first_name": "Rich", "revenue": 1e308});
+        live.client.send_lead(&id, &lead).await.unwrap();
+    }
+
+    live.refresh().await;
+
+    assert_eq!(
+        live.state.active.load,
+        hookgrace::dashboard::app::LoadState::Loaded
+    );
+    assert!(!live.state.active.is_stale());
+    assert_eq!(live.state.active_rows().len(), 1);
+    assert!(live.screen().contains("Big Spender"), "{}", live.screen());
+
+    live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn empty_database_hint_creates_a_webhook() {
+    let mut live = Live::start().await;
+    live.refresh().await;
+    let screen = live.screen();
+    assert!(screen.contains("No webhooks yet"), "{screen}");
+
+    // The same request as the hint's curl command.
+    let url = format!("http://{}/webhook", live.running.addr());
+    let created = reqwest::Client::new()
+        .post(&url)
+        .header("Content-Type", "application/json")
+        .body(hookgrace::dashboard::views::active::CREATE_EXAMPLE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), reqwest::StatusCode::CREATED);
+
+    live.refresh().await;
+    assert_eq!(live.state.active_rows().len(), 1);
+    assert!(live.screen().contains("Solar CA"), "{}", live.screen());
+
+    live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn audit_tab_pages_to_older_events() {
+    let live = Live::start().await;
+    let page = hookgrace::dashboard::app::AUDIT_PAGE_SIZE as usize;
+    let requests: Vec<CreateWebhookRequest> = (0..page + 10)
+        .map(|n| CreateWebhookRequest {
+            name: format!("Audit {n}"),
+            kind: "solar".to_owned(),
+            region: "ca".to_owned(),
+            category: "solar".to_owned(),
+            description: None,
+            id: None,
+            prefix: Some("paged".to_owned()),
+        })
+        .collect();
+    for chunk in requests.chunks(30) {
+        let created = futures::future::join_all(
+            chunk
+                .iter()
+                .map(|request| live.client.create_webhook(request)),
+        )
+        .await;
+        assert!(created.iter().all(Result::is_ok));
+    }
+    let mut live = live;
+    live.refresh().await;
+    live.press(KeyCode::Char('4')).await;
+    assert_eq!(live.state.audit.rows().len(), page);
+
+    live.press(KeyCode::Char('G')).await;
+
+    let events = live.state.audit.rows();
+    assert_eq!(events.len(), page + 10);
+    let mut ids: Vec<i64> = events.iter().map(|event| event.id).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), page + 10, "no event twice");
+    assert!(ids.windows(2).all(|pair| pair[0] > pair[1]), "newest first");
+    let title = format!("Audit trail · {} events", page + 10);
+    assert!(live.screen().contains(&title), "{}", live.screen());
+
+    live.running.shutdown().await.unwrap();
+}

@@ -1,7 +1,8 @@
 //! Drives the real `hookgrace --demo` binary in a tmux pane of 80x24: soft delete a webhook,
-//! restore it from the Deleted tab, then quit, reading the screen with `capture-pane`. Every
-//! wait polls the screen until a text appears or a deadline passes, so the test takes as
-//! long as the program does and no longer.
+//! restore it from the Deleted tab, then quit, reading the screen with `capture-pane`. Other
+//! tests end the dashboard with a signal and check what it leaves behind. Every wait polls
+//! the screen until a text appears or a deadline passes, so the test takes as long as the
+//! program does and no longer.
 //!
 //! The test is skipped, with a message, when tmux is not installed.
 #![allow(clippy::unwrap_used)]
@@ -62,9 +63,15 @@ impl Tmux {
         }
     }
 
+    /// Reads a pane variable, such as `pane_dead` or `alternate_on`.
+    fn pane_variable(&self, name: &str) -> String {
+        let format = format!("#{{{name}}}");
+        let output = self.run(&["display-message", "-p", "-t", "dash", &format]);
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    }
+
     fn pane_dead(&self) -> bool {
-        let output = self.run(&["display-message", "-p", "-t", "dash", "#{pane_dead}"]);
-        String::from_utf8_lossy(&output.stdout).trim() == "1"
+        self.pane_variable("pane_dead") == "1"
     }
 }
 
@@ -82,15 +89,12 @@ fn tmux_available() -> bool {
         .is_ok_and(|output| output.status.success())
 }
 
-fn start(binary: &Path, log: &Path) -> Tmux {
+/// Starts `command` in a tmux pane of 80x24, on a tmux server whose socket is named after
+/// this process and `test`, so tests running at the same time never share one.
+fn start(test: &str, command: &str) -> Tmux {
     let tmux = Tmux {
-        socket: format!("hookgrace-test-{}", std::process::id()),
+        socket: format!("hookgrace-test-{}-{test}", std::process::id()),
     };
-    let command = format!(
-        "{} --demo --user tmux-test --log-file {}",
-        binary.display(),
-        log.display()
-    );
     let created = tmux.run(&[
         "new-session",
         "-d",
@@ -100,7 +104,7 @@ fn start(binary: &Path, log: &Path) -> Tmux {
         "24",
         "-s",
         "dash",
-        &command,
+        command,
     ]);
     assert!(
         created.status.success(),
@@ -110,6 +114,14 @@ fn start(binary: &Path, log: &Path) -> Tmux {
     // Keep the pane after the program exits, to read what it left on the terminal.
     tmux.run(&["set-option", "-t", "dash", "remain-on-exit", "on"]);
     tmux
+}
+
+fn demo_command(binary: &Path, log: &Path) -> String {
+    format!(
+        "{} --demo --user tmux-test --log-file {}",
+        binary.display(),
+        log.display()
+    )
 }
 
 /// Reads the id in the Active tab's detail line: `│id <id> created …`.
@@ -131,7 +143,8 @@ fn delete_restore_and_quit_in_tmux() {
     }
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("dashboard.log");
-    let tmux = start(Path::new(env!("CARGO_BIN_EXE_hookgrace")), &log);
+    let binary = Path::new(env!("CARGO_BIN_EXE_hookgrace"));
+    let tmux = start("keys", &demo_command(binary, &log));
 
     let screen = tmux.wait_for("updated");
     let screen = if screen.contains("│id ") {
@@ -188,4 +201,76 @@ fn delete_restore_and_quit_in_tmux() {
 
     let log_text = std::fs::read_to_string(&log).unwrap();
     assert!(log_text.contains("dashboard stopped"), "{log_text}");
+}
+
+/// Reads the PIDs of the children of `pid` from procfs, or `None` where procfs is missing.
+fn children_of(pid: &str) -> Option<Vec<String>> {
+    let path = format!("/proc/{pid}/task/{pid}/children");
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(text.split_whitespace().map(str::to_owned).collect())
+}
+
+/// Starts the demo under a shell that, once the dashboard exits, prints its exit status and
+/// whether the terminal is still in raw mode. Sends `signal` to the dashboard's PID and checks
+/// that it quit cleanly: normal screen, cooked terminal, and no demo database left behind.
+fn signal_quits_cleanly(test: &str, signal: &str) {
+    if !tmux_available() {
+        eprintln!("skipped: tmux is not installed, so the terminal test cannot run");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("dashboard.log");
+    let temp = dir.path().join("tmp");
+    std::fs::create_dir(&temp).unwrap();
+    let binary = Path::new(env!("CARGO_BIN_EXE_hookgrace"));
+    let command = format!(
+        "TMPDIR='{}' {}; echo \"EXIT=$?\"; if stty -a | grep -q -- -icanon; then echo TTY=raw; \
+         else echo TTY=cooked; fi",
+        temp.display(),
+        demo_command(binary, &log)
+    );
+    let tmux = start(test, &command);
+    tmux.wait_for("updated");
+    assert_eq!(tmux.pane_variable("alternate_on"), "1");
+    let shell = tmux.pane_variable("pane_pid");
+    let Some(children) = children_of(&shell) else {
+        eprintln!("skipped: /proc is not available to find the dashboard's PID");
+        return;
+    };
+    let [dashboard] = children.as_slice() else {
+        panic!("expected one child of the pane's shell, found {children:?}");
+    };
+    let demo_dirs = std::fs::read_dir(&temp).unwrap().count();
+    assert_eq!(demo_dirs, 1, "the demo database directory is in TMPDIR");
+
+    // Signals only the dashboard this test started, by its PID.
+    let sent = Command::new("kill")
+        .args([&format!("-{signal}"), dashboard.as_str()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+
+    let after = tmux.wait_for("TTY=");
+    assert!(after.contains("EXIT=0"), "{after}");
+    assert!(after.contains("TTY=cooked"), "raw mode stayed on: {after}");
+    assert_eq!(tmux.pane_variable("alternate_on"), "0", "{after}");
+    assert!(
+        !after.contains("q quit"),
+        "the alternate screen stayed: {after}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&temp).unwrap().collect();
+    assert!(left.is_empty(), "the demo database stayed: {left:?}");
+    let log_text = std::fs::read_to_string(&log).unwrap();
+    assert!(log_text.contains("quitting on a signal"), "{log_text}");
+    assert!(log_text.contains("dashboard stopped"), "{log_text}");
+}
+
+#[test]
+fn sigterm_restores_terminal_and_cleans_up() {
+    signal_quits_cleanly("sigterm", "TERM");
+}
+
+#[test]
+fn sighup_restores_terminal_and_cleans_up() {
+    signal_quits_cleanly("sighup", "HUP");
 }

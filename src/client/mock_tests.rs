@@ -171,3 +171,40 @@ async fn restore_each_stops_after_transport_failure() {
     assert_eq!(response.body.failed, 2);
     assert_eq!(response.server_time, None);
 }
+
+#[tokio::test]
+async fn null_revenue_keeps_the_whole_list() {
+    let body = json!({"service": "hookgrace", "total_webhooks": 2, "timestamp": STAMP,
+    "webhooks": [
+        {"id": "ws_cal_solar_001", "name": "Solar CA", "type": "solar", "region": "cal",
+         "category": "solar", "enabled": true, "endpoints": {"health": "/h", "receive": "/r"},
+         "total_leads": 2, "conversion_rate": null, "total_revenue": null,
+         "created_at": STAMP},
+        {"id": "ws_tx_roof_002", "name": "Roofing TX", "type": "roof", "region": "tx",
+         "category": "roof", "enabled": true, "endpoints": {"health": "/h", "receive": "/r"},
+         "total_leads": null, "created_at": STAMP}
+    ]});
+    let router = Router::new().route(
+        "/webhook",
+        get(move || {
+            let body = body.clone();
+            async move { Json(body) }
+        }),
+    );
+    let base = spawn(router).await;
+    let client = ApiClient::new(&base, "alice").unwrap();
+
+    let plain = client.list_active().await.unwrap();
+    let conditional =
+        ops::get_conditional::<crate::api::WebhookList>(&client, paths::WEBHOOKS, &[], None)
+            .await
+            .unwrap();
+
+    assert_eq!(plain.body.webhooks.len(), 2);
+    assert_eq!(plain.body.webhooks[0].total_revenue, 0.0);
+    assert_eq!(plain.body.webhooks[1].total_leads, 0);
+    let Conditional::Modified(list) = conditional.response.body else {
+        panic!("a first conditional GET returns the body");
+    };
+    assert_eq!(list.webhooks.len(), 2);
+}

@@ -6,6 +6,7 @@
 
 mod capabilities;
 mod error;
+mod lenient;
 #[cfg(test)]
 mod mock_tests;
 pub mod ops;
@@ -411,7 +412,7 @@ impl ApiClient {
             }
             return Err(parse_error_response(status.as_u16(), &bytes));
         }
-        let body = serde_json::from_slice::<T>(&bytes).map_err(|error| ApiError::Decode {
+        let body = lenient::decode::<T>(&bytes).map_err(|error| ApiError::Decode {
             url: url.clone(),
             detail: error.to_string(),
         })?;

@@ -75,7 +75,7 @@ pub async fn get_conditional<T: DeserializeOwned>(
     if !status.is_success() {
         return Err(parse_error_response(status.as_u16(), &bytes));
     }
-    let body = serde_json::from_slice::<T>(&bytes).map_err(|error| ApiError::Decode {
+    let body = super::lenient::decode::<T>(&bytes).map_err(|error| ApiError::Decode {
         url: url.clone(),
         detail: error.to_string(),
     })?;

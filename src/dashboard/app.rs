@@ -12,6 +12,7 @@ use crate::dashboard::dialogs::Dialog;
 use crate::dashboard::theme::ColorMode;
 
 mod actions;
+mod audit;
 mod detail;
 mod fetch;
 mod keys;
@@ -20,6 +21,7 @@ mod messages;
 pub mod prompt;
 mod view;
 
+pub use audit::AuditHistory;
 pub use detail::DetailView;
 pub use messages::{
     Command, DetailFetch, Fetched, FetchedData, Msg, MutationKind, MutationResponse, Resource,
@@ -36,9 +38,8 @@ pub const NOTICE_TTL: Duration = Duration::from_secs(6);
 pub const UNDO_WINDOW: Duration = Duration::from_secs(10);
 /// Rows moved by PageUp and PageDown when the screen height is not known yet.
 pub const PAGE_ROWS: usize = 10;
-/// Newest audit events fetched per poll.
-// NOTE: the Audit tab shows only this first page; it does not yet follow `next_cursor` to
-// older events, and its title reads "newest N" when more exist.
+/// Audit events fetched per request: the newest page at each poll, and each older page
+/// that scrolling to the end loads.
 pub const AUDIT_PAGE_SIZE: u32 = 200;
 /// Jobs fetched per state on the Queue tab.
 pub const QUEUE_JOBS_LIMIT: u32 = 100;
@@ -89,6 +90,8 @@ pub struct State {
     pub deleted: View<DeletedList>,
     pub queue: View<QueueData>,
     pub audit: View<AuditPage>,
+    /// Older audit pages loaded by scrolling.
+    pub audit_history: AuditHistory,
     /// The detail view of one webhook, drawn over the tabs while open.
     pub detail: Option<DetailView>,
     pub dialog: Option<Dialog>,
@@ -98,6 +101,10 @@ pub struct State {
     pub poll: PollSchedule,
     /// Failure of an operator's action, shown until Esc or the next action.
     pub error: Option<String>,
+    /// Local time at which `error` was set.
+    pub error_at: Option<Timestamp>,
+    /// The window with the full text of the current errors, opened with `e`.
+    pub show_messages: bool,
     pub notice: Option<Notice>,
     /// Changing requests sent and still without a response.
     pub pending_requests: usize,
@@ -105,8 +112,10 @@ pub struct State {
     /// Per-row outcome of the last bulk restore or retry, by webhook or job id.
     pub row_results: BTreeMap<String, RowResult>,
     pub should_quit: bool,
-    /// Terminal size from the latest resize.
-    pub size: (u16, u16),
+    /// Terminal size (width, height) from the latest resize; `None` before the first.
+    pub size: Option<(u16, u16)>,
+    /// Rows the open dialog's body is scrolled down by.
+    pub dialog_scroll: usize,
 }
 
 impl State {
@@ -123,6 +132,7 @@ impl State {
             deleted: View::default(),
             queue: View::default(),
             audit: View::default(),
+            audit_history: AuditHistory::default(),
             detail: None,
             dialog: None,
             prompt: None,
@@ -135,14 +145,18 @@ impl State {
                 failures: 0,
                 last_success: None,
                 last_error: None,
+                error_since: None,
             },
             error: None,
+            error_at: None,
+            show_messages: false,
             notice: None,
             pending_requests: 0,
             undo: None,
             row_results: BTreeMap::new(),
             should_quit: false,
-            size: (0, 0),
+            size: None,
+            dialog_scroll: 0,
         }
     }
 
@@ -159,6 +173,7 @@ impl State {
     /// Applies one message at local time `now` and returns the commands to execute.
     pub fn update(&mut self, now: Timestamp, msg: Msg) -> Vec<Command> {
         self.now = now;
+        let error_before = self.error.clone();
         let mut commands = match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Paste(text) => {
@@ -170,7 +185,7 @@ impl State {
                 Vec::new()
             }
             Msg::Resize { width, height } => {
-                self.size = (width, height);
+                self.size = Some((width, height));
                 self.scroll_all_into_view();
                 Vec::new()
             }
@@ -190,11 +205,27 @@ impl State {
                 received_at,
                 outcome,
             } => self.on_retried(received_at, outcome),
+            Msg::AuditOlder {
+                received_at,
+                result,
+            } => {
+                self.on_audit_older(received_at, result);
+                Vec::new()
+            }
+            Msg::Signal(name) => {
+                tracing::info!(signal = name, "quitting on a signal");
+                self.quit()
+            }
             Msg::Copied { text, result } => {
                 self.on_copied(&text, result);
                 Vec::new()
             }
         };
+        if self.error.is_none() {
+            self.error_at = None;
+        } else if self.error != error_before {
+            self.error_at = Some(now);
+        }
         if self
             .notice
             .as_ref()
@@ -342,13 +373,13 @@ impl State {
 
     /// Rows of the current tab's list that fit on screen, or `None` before the first resize.
     fn page_rows(&self) -> Option<usize> {
-        let rows = crate::dashboard::views::list_capacity(self.tab, self.size);
+        let rows = crate::dashboard::views::list_capacity(self.tab, self.size.unwrap_or_default());
         (rows > 0).then_some(rows)
     }
 
     fn scroll_all_into_view(&mut self) {
         for tab in Tab::ALL {
-            let rows = crate::dashboard::views::list_capacity(tab, self.size);
+            let rows = crate::dashboard::views::list_capacity(tab, self.size.unwrap_or_default());
             if rows == 0 {
                 continue;
             }

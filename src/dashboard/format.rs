@@ -6,9 +6,11 @@ use chrono::Duration;
 use crate::api::Timestamp;
 
 /// Formats a non-negative duration as `h:mm:ss`, with hours past 24 kept as hours
-/// (`36:00:00`). Negative input formats as `0:00:00`.
+/// (`36:00:00`). A part second counts as a whole one, so a countdown reads `0:00:00` only
+/// once no time is left. Negative input formats as `0:00:00`.
 pub fn countdown(duration: Duration) -> String {
-    let seconds = duration.num_seconds().max(0);
+    let millis = duration.num_milliseconds().max(0);
+    let seconds = (millis + 999) / 1000;
     let hours = seconds / 3600;
     let minutes = seconds % 3600 / 60;
     let rest = seconds % 60;
@@ -58,6 +60,13 @@ mod tests {
         assert_eq!(countdown(Duration::seconds(61)), "0:01:01");
         assert_eq!(countdown(Duration::seconds(86_399)), "23:59:59");
         assert_eq!(countdown(Duration::hours(36)), "36:00:00");
+    }
+
+    #[test]
+    fn countdown_rounds_part_seconds_up() {
+        assert_eq!(countdown(Duration::milliseconds(1)), "0:00:01");
+        assert_eq!(countdown(Duration::milliseconds(999)), "0:00:01");
+        assert_eq!(countdown(Duration::milliseconds(1_001)), "0:00:02");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod app;
 pub mod dialogs;
 pub mod format;
 pub mod poller;
+pub mod signals;
 pub mod terminal;
 pub mod theme;
 pub mod views;
@@ -29,6 +30,7 @@ use tokio::time::MissedTickBehavior;
 use crate::client::ApiClient;
 use app::{Command, Msg, Options, State};
 use poller::{local_now, Executor};
+use signals::QuitSignals;
 use theme::ColorMode;
 
 /// Interval of the tick that moves countdowns between polls.
@@ -57,13 +59,14 @@ pub fn default_log_path() -> anyhow::Result<PathBuf> {
     Ok(dir.join("hookgrace").join("hookgrace.log"))
 }
 
-/// Runs the dashboard until the operator quits, restoring the terminal on every exit path.
+/// Runs the dashboard until the operator quits or one of `signals` arrives, restoring the
+/// terminal on every exit path.
 ///
 /// # Errors
 ///
 /// An invalid server URL or user name, a terminal that cannot enter raw mode, or a failure
 /// to read terminal events or draw.
-pub async fn run(config: DashboardConfig) -> anyhow::Result<()> {
+pub async fn run(config: DashboardConfig, signals: &mut QuitSignals) -> anyhow::Result<()> {
     let client = ApiClient::new(&config.api_url, &config.user)
         .with_context(|| format!("invalid --api '{}' or --user", config.api_url))?;
     let (sender, mut receiver) = mpsc::channel(256);
@@ -85,7 +88,14 @@ pub async fn run(config: DashboardConfig) -> anyhow::Result<()> {
     );
 
     let mut terminal = terminal::enter().context("failed to set up the terminal")?;
-    let outcome = event_loop(&mut terminal, &mut state, &mut executor, &mut receiver).await;
+    let outcome = event_loop(
+        &mut terminal,
+        &mut state,
+        &mut executor,
+        &mut receiver,
+        signals,
+    )
+    .await;
     executor.shutdown();
     drop(terminal);
 
@@ -96,7 +106,8 @@ pub async fn run(config: DashboardConfig) -> anyhow::Result<()> {
     outcome
 }
 
-/// Draws, then waits for a terminal event, a background result or a tick, and applies it.
+/// Draws, then waits for a terminal event, a background result, a signal or a tick, and
+/// applies it.
 /// The screen is drawn again only after a message that the state handled: an idle dashboard
 /// redraws once a second for the countdowns, and ratatui then writes only the changed cells.
 async fn event_loop(
@@ -104,17 +115,24 @@ async fn event_loop(
     state: &mut State,
     executor: &mut Executor,
     receiver: &mut mpsc::Receiver<Msg>,
+    signals: &mut QuitSignals,
 ) -> anyhow::Result<()> {
     let mut events = EventStream::new();
     let mut ticks = tokio::time::interval(TICK);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
     // A terminal that reports no size yet (0 rows over some SSH connections) draws nothing
-    // until its first resize event.
-    let size = terminal.size().unwrap_or_default();
-    let mut pending = vec![Msg::Resize {
-        width: size.width,
-        height: size.height,
-    }];
+    // and takes only q and Esc until its first resize event. When the size cannot be read
+    // at all, the state keeps it unknown until that event.
+    let mut pending = match terminal.size() {
+        Ok(size) => vec![Msg::Resize {
+            width: size.width,
+            height: size.height,
+        }],
+        Err(error) => {
+            tracing::warn!(%error, "failed to read the terminal size; waiting for a resize");
+            Vec::new()
+        }
+    };
 
     loop {
         while let Some(msg) = pending.pop() {
@@ -152,6 +170,7 @@ async fn event_loop(
                     None => return Ok(()),
                 },
                 Some(msg) = receiver.recv() => break msg,
+                name = signals.recv() => break Msg::Signal(name),
                 _ = ticks.tick() => break Msg::Tick,
             }
         };

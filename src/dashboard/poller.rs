@@ -184,6 +184,18 @@ impl Fetcher {
                     outcome: RetryOutcome::AllDeadLetters(result),
                 })
             }
+            Command::LoadOlderAudit { cursor } => {
+                let query = AuditQuery {
+                    cursor: Some(cursor),
+                    limit: Some(AUDIT_PAGE_SIZE),
+                    ..AuditQuery::default()
+                };
+                let result = client.audit(&query).await;
+                Some(Msg::AuditOlder {
+                    received_at: local_now(),
+                    result,
+                })
+            }
             Command::Copy(_) | Command::Quit => None,
         }
     }

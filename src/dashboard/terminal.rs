@@ -35,7 +35,11 @@ impl Drop for TerminalGuard {
         if let Err(error) = execute!(io::stdout(), DisableBracketedPaste) {
             tracing::warn!(%error, "failed to disable bracketed paste");
         }
-        ratatui::restore();
+        // `ratatui::restore` prints a failure with `eprintln!`, which panics when stderr is a
+        // terminal that has gone away, as after SIGHUP. The log takes the error instead.
+        if let Err(error) = ratatui::try_restore() {
+            tracing::warn!(%error, "failed to restore the terminal");
+        }
     }
 }
 

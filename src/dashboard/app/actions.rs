@@ -16,7 +16,7 @@ use crate::dashboard::dialogs::{
     SoftDeleteDialog, UndoDialog,
 };
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::text::{clean, visible};
 
 impl State {
     /// Sends a confirmed request. Bulk and retry dialogs stay open, to show per-row results.
@@ -33,18 +33,21 @@ impl State {
         self.pending_requests += 1;
         self.error = None;
         let progress = match &command {
-            Command::SoftDelete { name, .. } => format!("Deleting {}…", clean(name)),
-            Command::ForceDelete { name, .. } => format!("Permanently deleting {}…", clean(name)),
+            Command::SoftDelete { name, .. } => format!("Deleting {}…", visible(name)),
+            Command::ForceDelete { name, .. } => format!("Permanently deleting {}…", visible(name)),
             Command::Restore {
                 name,
                 enabled: false,
                 ..
-            } => format!("Restoring {} disabled…", clean(name)),
-            Command::Restore { name, .. } => format!("Restoring {}…", clean(name)),
+            } => format!("Restoring {} disabled…", visible(name)),
+            Command::Restore { name, .. } => format!("Restoring {}…", visible(name)),
             Command::BulkRestore { ids } => format!("Restoring {} webhooks…", ids.len()),
             Command::RetryJobs { ids } => format!("Retrying {} jobs…", ids.len()),
             Command::RetryDeadLetters => "Retrying every dead-lettered job…".to_owned(),
-            Command::Poll(_) | Command::Copy(_) | Command::Quit => String::new(),
+            Command::Poll(_)
+            | Command::LoadOlderAudit { .. }
+            | Command::Copy(_)
+            | Command::Quit => String::new(),
         };
         self.notify(progress);
         vec![command]
@@ -76,7 +79,7 @@ impl State {
         if self.active.list.is_gone(&row.id) {
             self.error = Some(format!(
                 "{} is no longer listed as active: it was deleted elsewhere",
-                clean(&row.name)
+                visible(&row.name)
             ));
             return None;
         }
@@ -97,7 +100,7 @@ impl State {
         if self.deleted.list.is_gone(&row.id) {
             self.error = Some(format!(
                 "{} is no longer soft-deleted: it was purged or restored elsewhere",
-                clean(&row.name)
+                visible(&row.name)
             ));
             return None;
         }
@@ -281,7 +284,7 @@ impl State {
         result: Result<ApiResponse<MutationResponse>, ApiError>,
     ) -> Vec<Command> {
         self.pending_requests = self.pending_requests.saturating_sub(1);
-        let shown_name = clean(name);
+        let shown_name = visible(name);
         match result {
             Ok(response) => {
                 self.clock.observe(response.server_time, received_at);
@@ -337,7 +340,10 @@ impl State {
                     MutationKind::ForceDelete => "Force delete",
                     MutationKind::Restore => "Restore",
                 };
-                self.error = Some(clean(&format!("{action} of {name} failed: {error}")));
+                self.error = Some(format!(
+                    "{action} of {shown_name} failed: {}",
+                    clean(&error.to_string())
+                ));
             }
         }
         self.refresh_now().into_iter().collect()
@@ -389,6 +395,7 @@ impl State {
         }
         if let Some(Dialog::Bulk(dialog)) = &mut self.dialog {
             dialog.finish(result);
+            self.dialog_scroll = 0;
         }
         self.refresh_now().into_iter().collect()
     }
@@ -449,6 +456,7 @@ impl State {
         }
         if let Some(Dialog::Retry(dialog)) = &mut self.dialog {
             dialog.finish(&outcome);
+            self.dialog_scroll = 0;
         }
         self.refresh_now().into_iter().collect()
     }

@@ -51,6 +51,9 @@ impl State {
         }
         if failure.is_none() {
             self.poll.last_success = Some(self.now);
+            self.poll.error_since = None;
+        } else if self.poll.last_error.is_none() {
+            self.poll.error_since = Some(self.now);
         }
         self.poll.last_error = failure;
 
@@ -117,7 +120,9 @@ impl State {
             FetchedData::Audit(Ok(response)) => {
                 observe(&mut self.clock, response.server_time);
                 let server_now = self.server_now();
-                self.audit.store_rows(response.body, false, server_now);
+                let mut page = response.body;
+                self.merge_audit_history(&mut page);
+                self.audit.store_rows(page, false, server_now);
                 self.audit.mark_loaded(self.now);
                 None
             }

@@ -2,13 +2,14 @@
 //! open, and the screen's keys apply otherwise.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::Rect;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 use super::lists::{Filter, ListRow};
 use super::prompt::{self, CommandLine, Prompt};
 use super::{Command, DetailView, State, Tab, PAGE_ROWS};
-use crate::dashboard::dialogs::DialogAction;
+use crate::dashboard::dialogs::{layout, DialogAction, Placement};
 use crate::dashboard::widgets::text::clean;
 
 /// Runs `$body` with `$view` bound to the current tab's [`super::View`].
@@ -34,6 +35,9 @@ macro_rules! on_current_view {
         }
     };
 }
+
+/// Rows that PgUp and PgDn scroll a dialog's body by.
+const DIALOG_PAGE_ROWS: isize = 5;
 
 /// Keys that may act again while held down: moving and editing, never an action.
 fn may_repeat(key: KeyEvent) -> bool {
@@ -79,16 +83,11 @@ impl State {
                 return Vec::new();
             }
         }
-        if let Some(dialog) = &mut self.dialog {
-            let server_now = self.clock.server_now(self.now);
-            return match dialog.handle_key(key, server_now) {
-                DialogAction::None => Vec::new(),
-                DialogAction::Close => {
-                    self.close_dialog();
-                    Vec::new()
-                }
-                DialogAction::Submit(command) => self.submit(command),
-            };
+        if self.screen_too_small() || self.dialog_placement().is_some_and(|p| !p.is_shown()) {
+            return self.on_key_unseen(key);
+        }
+        if self.dialog.is_some() {
+            return self.on_dialog_key(key);
         }
         if self.prompt.is_some() {
             return self.on_prompt_key(key);
@@ -102,17 +101,31 @@ impl State {
             }
             return Vec::new();
         }
+        if self.show_messages {
+            if matches!(
+                key.code,
+                KeyCode::Esc | KeyCode::Char('e' | 'q') | KeyCode::Enter
+            ) {
+                self.show_messages = false;
+            }
+            return Vec::new();
+        }
         self.on_screen_key(key)
     }
 
     pub(super) fn on_paste(&mut self, text: &str) {
-        let text = paste_text(text);
+        if self.screen_too_small() || self.dialog_placement().is_some_and(|p| !p.is_shown()) {
+            // Nothing may be typed into an input that is not on screen.
+            return;
+        }
         if let Some(dialog) = &mut self.dialog {
-            if !dialog.paste(&text) {
+            // The dialog's field decides how to clean the text.
+            if !dialog.paste(text.trim_end_matches(['\n', '\r'])) {
                 self.notify("Paste ignored: move to a text field with Tab first".to_owned());
             }
             return;
         }
+        let text = paste_text(text);
         let filter_text = match &mut self.prompt {
             Some(Prompt::Command(input)) => {
                 insert_text(input, &text);
@@ -127,6 +140,86 @@ impl State {
         if let Some(filter_text) = filter_text {
             self.set_filter(Filter::new(&filter_text));
         }
+    }
+
+    /// Returns whether the terminal is known to be below the smallest size the dashboard
+    /// draws, in which case only a notice shows.
+    pub fn screen_too_small(&self) -> bool {
+        self.size.is_some_and(|(width, height)| {
+            width < crate::dashboard::views::MIN_WIDTH
+                || height < crate::dashboard::views::MIN_HEIGHT
+        })
+    }
+
+    /// Places the open dialog on the current screen, or returns `None` without a dialog or
+    /// before the terminal size is known.
+    pub fn dialog_placement(&self) -> Option<Placement> {
+        let dialog = self.dialog.as_ref()?;
+        let (width, height) = self.size?;
+        let screen = Rect::new(0, 0, width, height);
+        Some(layout::place(dialog, self, screen, self.dialog_scroll))
+    }
+
+    /// Handles a key while the screen shows a notice in place of the dialog or the view:
+    /// q quits and Esc closes what is open. Every other key is ignored, so nothing is typed
+    /// or confirmed that the operator cannot see.
+    fn on_key_unseen(&mut self, key: KeyEvent) -> Vec<Command> {
+        match key.code {
+            KeyCode::Char('q') => self.quit(),
+            KeyCode::Esc => {
+                if self.dialog.is_some() {
+                    self.close_dialog();
+                } else if self.prompt.is_some() {
+                    return self.on_prompt_key(key);
+                } else {
+                    self.show_help = false;
+                    self.show_messages = false;
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_dialog_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let page = match key.code {
+            KeyCode::PageDown => Some(DIALOG_PAGE_ROWS),
+            KeyCode::PageUp => Some(-DIALOG_PAGE_ROWS),
+            _ => None,
+        };
+        if let Some(delta) = page {
+            self.scroll_dialog(delta);
+            return Vec::new();
+        }
+        let server_now = self.clock.server_now(self.now);
+        let Some(dialog) = &mut self.dialog else {
+            return Vec::new();
+        };
+        match dialog.handle_key(key, server_now) {
+            DialogAction::None => Vec::new(),
+            DialogAction::Close => {
+                self.close_dialog();
+                Vec::new()
+            }
+            DialogAction::Scroll(delta) => {
+                self.scroll_dialog(delta);
+                Vec::new()
+            }
+            DialogAction::Submit(command) => self.submit(command),
+        }
+    }
+
+    /// Scrolls the dialog's body by `delta` rows, within what the screen leaves hidden.
+    fn scroll_dialog(&mut self, delta: isize) {
+        let scrolled = if delta >= 0 {
+            self.dialog_scroll.saturating_add(delta.unsigned_abs())
+        } else {
+            self.dialog_scroll.saturating_sub(delta.unsigned_abs())
+        };
+        self.dialog_scroll = match self.dialog_placement() {
+            Some(placement) => scrolled.min(placement.max_scroll()),
+            None => scrolled,
+        };
     }
 
     fn on_prompt_key(&mut self, key: KeyEvent) -> Vec<Command> {
@@ -208,6 +301,7 @@ impl State {
             KeyCode::Char(' ') if control => self.mark_range(),
             KeyCode::Char(_) if control => {}
             KeyCode::Char('?') => self.show_help = true,
+            KeyCode::Char('e') => self.show_messages = true,
             KeyCode::Char(':') => self.prompt = Some(Prompt::Command(Input::default())),
             KeyCode::Char('/') if self.detail.is_none() => self.open_filter(),
             KeyCode::Esc => self.escape(),
@@ -224,12 +318,12 @@ impl State {
                 self.detail = None;
                 return self.switch_tab(self.tab.previous());
             }
-            KeyCode::Down | KeyCode::Char('j') => self.move_cursor(1),
+            KeyCode::Down | KeyCode::Char('j') => return self.move_down(1),
             KeyCode::Up | KeyCode::Char('k') => self.move_cursor(-1),
-            KeyCode::PageDown => self.move_cursor(self.page_delta()),
+            KeyCode::PageDown => return self.move_down(self.page_delta()),
             KeyCode::PageUp => self.move_cursor(-self.page_delta()),
             KeyCode::Home | KeyCode::Char('g') => self.move_cursor(isize::MIN),
-            KeyCode::End | KeyCode::Char('G') => self.move_cursor(isize::MAX),
+            KeyCode::End | KeyCode::Char('G') => return self.move_down(isize::MAX),
             KeyCode::Char('s') if self.detail.is_none() => self.cycle_sort(),
             KeyCode::Char('S') if self.detail.is_none() => self.reverse_sort(),
             KeyCode::Enter if self.detail.is_none() => {
@@ -353,6 +447,13 @@ impl State {
         });
     }
 
+    /// Moves the cursor down, and on the Audit tab loads the next older page once the
+    /// cursor reaches the last loaded event.
+    fn move_down(&mut self, delta: isize) -> Vec<Command> {
+        self.move_cursor(delta);
+        self.older_audit_if_at_end().into_iter().collect()
+    }
+
     fn toggle_mark(&mut self) {
         match self.tab {
             Tab::Deleted => self.deleted.toggle_mark(),
@@ -394,6 +495,7 @@ impl State {
     /// Closes the dialog and drops rows that were kept only while it was open.
     pub(super) fn close_dialog(&mut self) {
         self.dialog = None;
+        self.dialog_scroll = 0;
         let server_now = self.server_now();
         self.active.forget_gone(server_now);
         if self.deleted.list.marks.is_empty() {

@@ -104,6 +104,13 @@ pub enum Msg {
         received_at: Timestamp,
         outcome: RetryOutcome,
     },
+    /// An older page of the audit trail, requested by scrolling to the last event.
+    AuditOlder {
+        received_at: Timestamp,
+        result: Result<ApiResponse<AuditPage>, ApiError>,
+    },
+    /// A signal that quits, such as SIGTERM, by name.
+    Signal(&'static str),
     /// The clipboard escape sequence was written, or failed to be.
     Copied {
         text: String,
@@ -141,6 +148,10 @@ pub enum Command {
     },
     /// Retries every dead-lettered job with one request.
     RetryDeadLetters,
+    /// Fetches the audit page after `cursor`, the `next_cursor` of the oldest page loaded.
+    LoadOlderAudit {
+        cursor: String,
+    },
     /// Copies text to the terminal's clipboard with OSC 52.
     Copy(String),
     Quit,
@@ -149,6 +160,9 @@ pub enum Command {
 impl Command {
     /// Returns whether the command changes data on the server.
     pub fn is_write(&self) -> bool {
-        !matches!(self, Command::Poll(_) | Command::Copy(_) | Command::Quit)
+        !matches!(
+            self,
+            Command::Poll(_) | Command::LoadOlderAudit { .. } | Command::Copy(_) | Command::Quit
+        )
     }
 }

@@ -277,6 +277,8 @@ pub struct PollSchedule {
     pub last_success: Option<Timestamp>,
     /// Message of the latest failed request, cleared by a fully successful poll.
     pub last_error: Option<String>,
+    /// Local time of the first of the polls that failed since the last full success.
+    pub error_since: Option<Timestamp>,
 }
 
 impl PollSchedule {

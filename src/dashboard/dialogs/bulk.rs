@@ -2,18 +2,16 @@
 //! which are skipped and which purge within minutes), then the result for each id.
 
 use crossterm::event::{KeyCode, KeyEvent};
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::form::{Focus, Form, FormEvent};
-use super::{environment_lines, inner_width, key_hint, show, DialogAction};
+use super::{close_hint, disabled_note, environment_lines, key_hint, Content, DialogAction};
 use crate::api::{BulkRestoreResponse, JobState, Timestamp};
 use crate::client::{ApiError, ApiResponse};
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::widgets::countdown::PurgeClock;
-use crate::dashboard::widgets::text::{clean, fit_width, pad_width};
+use crate::dashboard::widgets::text::{clean, fit_width, pad_width, visible};
 
 /// One marked webhook as it was when the dialog opened.
 #[derive(Debug, Clone)]
@@ -49,7 +47,7 @@ pub enum BulkPhase {
     Done(Result<BulkRestoreResponse, String>),
 }
 
-const DIALOG_WIDTH: u16 = 76;
+pub(super) const DIALOG_WIDTH: u16 = 76;
 
 #[derive(Debug)]
 pub struct BulkDialog {
@@ -57,8 +55,6 @@ pub struct BulkDialog {
     /// Ids of items whose purge is due within the warning window when the dialog opened.
     pub expiring: Vec<String>,
     pub phase: BulkPhase,
-    /// First list row drawn, for lists longer than the dialog.
-    pub scroll: usize,
     pub env: Option<String>,
     pub form: Form,
 }
@@ -86,7 +82,6 @@ impl BulkDialog {
             items,
             expiring,
             phase: BulkPhase::Confirm,
-            scroll: 0,
             env,
             form: Form::new(fields).focus_on(focus),
         }
@@ -116,21 +111,9 @@ impl BulkDialog {
                 .map(|response| response.body)
                 .map_err(|error| clean(&error.to_string())),
         );
-        self.scroll = 0;
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> DialogAction {
-        match key.code {
-            KeyCode::PageDown => {
-                self.scroll = (self.scroll + 5).min(self.row_count().saturating_sub(1));
-                return DialogAction::None;
-            }
-            KeyCode::PageUp => {
-                self.scroll = self.scroll.saturating_sub(5);
-                return DialogAction::None;
-            }
-            _ => {}
-        }
         match self.phase {
             BulkPhase::Confirm => match self.form.handle_key(key) {
                 FormEvent::None => DialogAction::None,
@@ -147,23 +130,10 @@ impl BulkDialog {
             },
             BulkPhase::Done(_) => match key.code {
                 KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => DialogAction::Close,
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.scroll = (self.scroll + 1).min(self.row_count().saturating_sub(1));
-                    DialogAction::None
-                }
-                KeyCode::Up | KeyCode::Char('k') => {
-                    self.scroll = self.scroll.saturating_sub(1);
-                    DialogAction::None
-                }
+                KeyCode::Down | KeyCode::Char('j') => DialogAction::Scroll(1),
+                KeyCode::Up | KeyCode::Char('k') => DialogAction::Scroll(-1),
                 _ => DialogAction::None,
             },
-        }
-    }
-
-    fn row_count(&self) -> usize {
-        match &self.phase {
-            BulkPhase::Done(Ok(response)) => response.results.len(),
-            _ => self.items.len(),
         }
     }
 
@@ -174,36 +144,40 @@ impl BulkDialog {
             .map_or(id, |item| item.name.as_str())
     }
 
-    pub fn render(&self, state: &State, area: Rect, buf: &mut Buffer) {
-        let title = format!("Restore {} webhooks", self.ids().len());
-        let width = inner_width(area, DIALOG_WIDTH);
-        // Border, summary, footer and buttons leave the rest for the list.
-        let list_height = usize::from(area.height.saturating_sub(12)).max(1);
-        let lines = match &self.phase {
-            BulkPhase::Confirm => self.preflight_lines(state, width, list_height),
-            BulkPhase::Running => vec![Line::raw(format!(
+    /// Builds the dialog in `width` columns for its phase: the preflight and the buttons,
+    /// the wait, or the result of each id.
+    pub fn content(&self, state: &State, width: u16, compact: bool) -> Content {
+        let mut content = Content {
+            title: format!("Restore {} webhooks", self.ids().len()),
+            border: Color::Green,
+            ..Content::default()
+        };
+        match &self.phase {
+            BulkPhase::Confirm => self.preflight(&mut content, state, width, compact),
+            BulkPhase::Running => content.head.push(Line::raw(format!(
                 "Restoring {} webhooks… Esc closes this window; the result then appears \
                  in the status bar and on each row.",
                 self.ids().len()
-            ))],
-            BulkPhase::Done(Err(error)) => vec![
-                Line::styled(
+            ))),
+            BulkPhase::Done(Err(error)) => {
+                content.head.push(Line::styled(
                     format!("The bulk request failed: {error}"),
                     Style::new().fg(Color::Red),
-                ),
-                Line::raw("No webhook is known to be restored. Check the Deleted tab."),
-                Line::raw(""),
-                Line::raw("Enter or Esc closes."),
-            ],
-            BulkPhase::Done(Ok(response)) => self.result_lines(response, list_height),
-        };
-        show(area, DIALOG_WIDTH, &title, Color::Green, lines, buf);
+                ));
+                content.body.push(Line::raw(
+                    "No webhook is known to be restored. Check the Deleted tab.",
+                ));
+                content.hint = Some(close_hint());
+            }
+            BulkPhase::Done(Ok(response)) => self.results(&mut content, response),
+        }
+        content
     }
 
-    fn preflight_lines(&self, state: &State, width: u16, list_height: usize) -> Vec<Line<'static>> {
+    fn preflight(&self, content: &mut Content, state: &State, width: u16, compact: bool) {
         let dim = Style::new().fg(Color::DarkGray);
         let skipped = self.items.len() - self.ids().len();
-        let mut lines = vec![Line::from(vec![
+        content.head.push(Line::from(vec![
             Span::raw(format!("{} marked", self.items.len())),
             Span::styled(
                 format!(" · {} hidden by the current filter", self.hidden_count()),
@@ -221,9 +195,9 @@ impl BulkDialog {
                     dim
                 },
             ),
-        ])];
+        ]));
         if !self.expiring.is_empty() {
-            lines.push(Line::styled(
+            content.body.push(Line::styled(
                 format!(
                     "!! {} purge within 5 minutes: restore them first if they matter most",
                     self.expiring.len()
@@ -231,14 +205,15 @@ impl BulkDialog {
                 Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
             ));
         }
-        lines.push(Line::raw(""));
+        content.body.push(Line::raw(""));
+
         let server_now = state.server_now();
         let name_width = usize::from(width).saturating_sub(32).clamp(8, 40);
-        for item in self.items.iter().skip(self.scroll).take(list_height) {
+        for item in &self.items {
             let clock = PurgeClock::at(server_now, Some(item.deleted_at), item.scheduled, item.job);
             let mut spans = vec![Span::raw(format!(
                 "{} ",
-                pad_width(&clean(&item.name), name_width)
+                pad_width(&visible(&item.name), name_width)
             ))];
             match item.skip_reason() {
                 Some(reason) => spans.push(Span::styled(
@@ -256,62 +231,51 @@ impl BulkDialog {
             if item.hidden {
                 spans.push(Span::styled("  (hidden by filter)", dim));
             }
-            lines.push(Line::from(spans));
+            content.body.push(Line::from(spans));
         }
-        lines.push(more_line(self.items.len(), self.scroll, list_height));
-        lines.extend(environment_lines(&self.form, self.env.as_ref(), width));
-        lines.push(self.form.buttons(
+        content.body.push(Line::raw(""));
+
+        content.controls.extend(environment_lines(
+            &self.form,
+            self.env.as_ref(),
+            width,
+            compact,
+        ));
+        let confirm = self.can_confirm();
+        content.controls.push(self.form.buttons(
             &format!("Restore {}", self.ids().len()),
             Color::Green,
-            self.can_confirm(),
-            if self.ids().is_empty() {
+            confirm,
+        ));
+        content.note = (!confirm).then(|| {
+            disabled_note(if self.ids().is_empty() {
                 "every marked webhook is skipped"
             } else {
                 "type the environment name first"
-            },
-        ));
-        lines.push(key_hint());
-        lines
+            })
+        });
+        content.hint = Some(key_hint(width));
     }
 
-    fn result_lines(
-        &self,
-        response: &BulkRestoreResponse,
-        list_height: usize,
-    ) -> Vec<Line<'static>> {
-        let mut lines = vec![
-            Line::raw(format!(
-                "{} restored, {} failed. Marks of restored webhooks are cleared.",
-                response.restored, response.failed
-            )),
-            Line::raw(""),
-        ];
-        for item in response.results.iter().skip(self.scroll).take(list_height) {
+    fn results(&self, content: &mut Content, response: &BulkRestoreResponse) {
+        content.head.push(Line::raw(format!(
+            "{} restored, {} failed. Marks of restored webhooks are cleared.",
+            response.restored, response.failed
+        )));
+        content.body.push(Line::raw(""));
+        for item in &response.results {
             let (mark, style) = if item.restored {
                 ("✓", Style::new().fg(Color::Green))
             } else {
                 ("✗", Style::new().fg(Color::Red))
             };
-            let name = clean(self.name_of(&item.webhook_id));
-            lines.push(Line::from(vec![
+            let name = visible(self.name_of(&item.webhook_id));
+            content.body.push(Line::from(vec![
                 Span::styled(format!("{mark} "), style.add_modifier(Modifier::BOLD)),
                 Span::raw(format!("{}: ", fit_width(&name, 30))),
                 Span::styled(clean(&item.message), style),
             ]));
         }
-        lines.push(more_line(response.results.len(), self.scroll, list_height));
-        lines.push(Line::raw("Enter or Esc closes."));
-        lines
+        content.hint = Some(close_hint());
     }
-}
-
-fn more_line(total: usize, scroll: usize, shown: usize) -> Line<'static> {
-    let hidden = total.saturating_sub(scroll + shown);
-    if hidden == 0 {
-        return Line::raw("");
-    }
-    Line::styled(
-        format!("… {hidden} more (PgDn scrolls)"),
-        Style::new().fg(Color::DarkGray),
-    )
 }

@@ -1,29 +1,31 @@
 //! Force delete: purges the webhook now, with no grace period and no way back. The operator
-//! types the webhook's name and a reason; confirmation stays disabled until the name matches
-//! exactly, wide and combining characters included.
+//! types the webhook's name and a reason. Confirmation stays disabled until the typed name
+//! equals the name as drawn, character for character. The drawn form shows every invisible
+//! character as an escape (see [`visible`]), so two webhooks whose names look alike never
+//! accept the same typed name.
 
 use crossterm::event::KeyEvent;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::form::{FieldKey, Form, FormEvent};
-use super::{environment_lines, field, inner_width, key_hint, reason_is_valid, show, DialogAction};
+use super::{
+    disabled_note, environment_lines, field, key_hint, reason_is_valid, Content, DialogAction,
+};
 use crate::api::{DeletedWebhook, Timestamp, WebhookSummary};
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::text::visible;
 
-const DIALOG_WIDTH: u16 = 72;
+pub(super) const DIALOG_WIDTH: u16 = 72;
 
 #[derive(Debug)]
 pub struct ForceDeleteDialog {
     pub id: String,
     /// The name as stored, sent as the `confirm` parameter.
     pub name: String,
-    /// The name as drawn, which the operator types. It differs from `name` only when the
-    /// stored name has control characters.
+    /// The name as drawn, which the operator types: `name` with invisible characters and
+    /// backslashes escaped. It equals `name` for a name of printable characters only.
     pub shown_name: String,
     pub leads: u64,
     /// The scheduled purge, when the webhook is already soft-deleted.
@@ -61,7 +63,7 @@ impl ForceDeleteDialog {
         Self {
             id: id.to_owned(),
             name: name.to_owned(),
-            shown_name: clean(name),
+            shown_name: visible(name),
             leads,
             scheduled,
             env,
@@ -70,7 +72,8 @@ impl ForceDeleteDialog {
     }
 
     /// Compares the typed name with the drawn name exactly: no case folding and no Unicode
-    /// normalisation, so a look-alike never confirms.
+    /// normalisation. The drawn form is different for every stored name, so a typed name
+    /// matches one webhook name only.
     pub fn name_matches(&self) -> bool {
         self.form.value(FieldKey::Name) == self.shown_name
     }
@@ -106,21 +109,27 @@ impl ForceDeleteDialog {
         }
     }
 
-    pub fn render(&self, state: &State, area: Rect, buf: &mut Buffer) {
-        let width = inner_width(area, DIALOG_WIDTH);
-        let mut lines = self.consequences(state.server_now());
-        lines.push(Line::raw(""));
-        lines.extend(self.confirmation(width));
-
-        let title = "Force delete: cannot be undone";
-        show(area, DIALOG_WIDTH, title, Color::Red, lines, buf);
+    /// Builds the dialog in `width` columns: the webhook, what a force delete does to it, the
+    /// name and reason inputs and the buttons.
+    pub fn content(&self, state: &State, width: u16, compact: bool) -> Content {
+        let confirm = self.can_confirm();
+        Content {
+            title: "Force delete: cannot be undone".to_owned(),
+            border: Color::Red,
+            head: vec![
+                field("Webhook", self.shown_name.clone(), width),
+                field("Id", visible(&self.id), width),
+            ],
+            body: self.consequences(state.server_now()),
+            controls: self.controls(width, compact),
+            note: (!confirm).then(|| disabled_note(self.why_disabled())),
+            hint: Some(key_hint(width)),
+        }
     }
 
-    /// Builds the lines naming the webhook and what the force delete does to it.
+    /// Builds the lines on what the force delete does to the webhook.
     fn consequences(&self, server_now: Timestamp) -> Vec<Line<'static>> {
         let mut lines = vec![
-            field("Webhook", self.shown_name.clone()),
-            field("Id", clean(&self.id)),
             Line::raw(""),
             Line::styled(
                 "Purges it now: no grace period, no restore and no undo.",
@@ -143,36 +152,48 @@ impl ForceDeleteDialog {
             "Its {} leads are kept; the audit trail records the deletion.",
             self.leads
         )));
+        lines.push(Line::raw(""));
         lines
     }
 
-    /// Builds the inputs and the buttons.
-    fn confirmation(&self, width: u16) -> Vec<Line<'static>> {
-        let match_hint = if self.form.value(FieldKey::Name).is_empty() {
-            Span::raw("")
-        } else if self.name_matches() {
-            Span::styled("  matches", Style::new().fg(Color::Green))
+    /// Builds the input rows and the button row. With `compact`, each input has its label
+    /// on its own row.
+    fn controls(&self, width: u16, compact: bool) -> Vec<Line<'static>> {
+        let mut lines = if compact {
+            vec![
+                self.form.labelled_input(FieldKey::Name, "Name", width),
+                self.form.labelled_input(FieldKey::Reason, "Reason", width),
+            ]
         } else {
-            Span::styled("  does not match", Style::new().fg(Color::Yellow))
+            let match_hint = if self.form.value(FieldKey::Name).is_empty() {
+                Span::raw("")
+            } else if self.name_matches() {
+                Span::styled("  matches", Style::new().fg(Color::Green))
+            } else {
+                Span::styled("  does not match", Style::new().fg(Color::Yellow))
+            };
+            let prompt = if width >= 50 {
+                "Type the webhook name to confirm:"
+            } else {
+                "Type its name:"
+            };
+            vec![
+                Line::from(vec![Span::raw(prompt), match_hint]),
+                self.form.input_line(FieldKey::Name, width),
+                Line::raw("Reason (required):"),
+                self.form.input_line(FieldKey::Reason, width),
+            ]
         };
-        let mut lines = vec![
-            Line::from(vec![
-                Span::raw("Type the webhook name to confirm:"),
-                match_hint,
-            ]),
-            self.form.input_line(FieldKey::Name, width),
-            Line::raw("Reason (required):"),
-            self.form.input_line(FieldKey::Reason, width),
-        ];
-        lines.extend(environment_lines(&self.form, self.env.as_ref(), width));
-        lines.push(Line::raw(""));
-        lines.push(self.form.buttons(
-            "Delete now",
-            Color::Red,
-            self.can_confirm(),
-            self.why_disabled(),
+        lines.extend(environment_lines(
+            &self.form,
+            self.env.as_ref(),
+            width,
+            compact,
         ));
-        lines.push(key_hint());
+        lines.push(
+            self.form
+                .buttons("Delete now", Color::Red, self.can_confirm()),
+        );
         lines
     }
 }

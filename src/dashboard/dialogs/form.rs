@@ -10,6 +10,8 @@ use tui_input::{Input, InputRequest};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+use crate::dashboard::widgets::text::{clean, visible};
+
 /// Key of a field: its meaning, by which the dialog reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKey {
@@ -213,17 +215,23 @@ impl Form {
     }
 
     /// Inserts pasted text into the focused text field. Returns `false` when no text field
-    /// has focus, in which case the text is dropped.
+    /// has focus, in which case the text is dropped. The name field takes the text in its
+    /// [`visible`] form, which is the form it is compared with, so pasting a webhook's stored
+    /// name confirms it. Other fields take the text cleaned of control characters.
     pub fn paste(&mut self, text: &str) -> bool {
         let Focus::Field(index) = self.focus else {
             return false;
         };
         let Some(Field {
+            key,
             value: FieldValue::Text(input),
-            ..
         }) = self.fields.get_mut(index)
         else {
             return false;
+        };
+        let text = match key {
+            FieldKey::Name => visible(text),
+            _ => clean(text),
         };
         for c in text.chars() {
             input.handle(InputRequest::InsertChar(c));
@@ -242,6 +250,20 @@ impl Form {
             Some(input) => input_line(input, width, focused),
             None => Line::raw(""),
         }
+    }
+
+    /// Draws the text field `key` on one row after a short label, as `Reason> value`, in
+    /// `width` columns.
+    pub fn labelled_input(&self, key: FieldKey, label: &str, width: u16) -> Line<'static> {
+        let label_width = u16::try_from(label.width()).unwrap_or(u16::MAX);
+        let mut line = self.input_line(key, width.saturating_sub(label_width));
+        let style = if self.is_focused(key) {
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().fg(Color::DarkGray)
+        };
+        line.spans.insert(0, Span::styled(label.to_owned(), style));
+        line
     }
 
     /// Draws the checkbox `key` with its label.
@@ -267,14 +289,8 @@ impl Form {
     }
 
     /// Draws the confirm and cancel buttons. The focused button is in reverse video with a
-    /// `▸`; a disabled confirm button is crossed out and followed by why.
-    pub fn buttons(
-        &self,
-        confirm: &str,
-        color: Color,
-        enabled: bool,
-        why_disabled: &str,
-    ) -> Line<'static> {
+    /// `▸`. A disabled confirm button is crossed out, and the dialog's note gives the reason.
+    pub fn buttons(&self, confirm: &str, color: Color, enabled: bool) -> Line<'static> {
         let focus_style = |focused: bool, base: Style| {
             if focused {
                 base.add_modifier(Modifier::REVERSED | Modifier::BOLD)
@@ -292,7 +308,7 @@ impl Form {
         let marker = |focused: bool| if focused { "▸" } else { " " };
         let confirm_focused = self.focus == Focus::Confirm;
         let cancel_focused = self.focus == Focus::Cancel;
-        let mut spans = vec![
+        Line::from(vec![
             Span::raw(marker(confirm_focused)),
             Span::styled(
                 format!("[ {confirm} ]"),
@@ -301,14 +317,7 @@ impl Form {
             Span::raw(" "),
             Span::raw(marker(cancel_focused)),
             Span::styled("[ Cancel ]", focus_style(cancel_focused, Style::new())),
-        ];
-        if !enabled {
-            spans.push(Span::styled(
-                format!("  {why_disabled}"),
-                Style::new().fg(Color::Yellow),
-            ));
-        }
-        Line::from(spans)
+        ])
     }
 }
 

@@ -5,21 +5,21 @@
 mod bulk;
 mod force_delete;
 pub mod form;
+pub mod layout;
 mod restore;
 mod retry;
 mod soft_delete;
 mod undo;
 
 use crossterm::event::KeyEvent;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 pub use bulk::{BulkDialog, BulkItem, BulkPhase};
 pub use force_delete::ForceDeleteDialog;
 pub use form::{FieldKey, Focus, Form};
+pub use layout::{Content, Placement};
 pub use restore::RestoreDialog;
 pub use retry::{RetryDialog, RetryItem, RetryPhase};
 pub use soft_delete::SoftDeleteDialog;
@@ -27,7 +27,7 @@ pub use undo::UndoDialog;
 
 use crate::api::{Timestamp, MAX_REASON_CHARS};
 use crate::dashboard::app::{Command, State};
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::text::visible;
 
 /// The open dialog.
 #[derive(Debug)]
@@ -46,6 +46,8 @@ pub enum DialogAction {
     None,
     Close,
     Submit(Command),
+    /// Scroll the dialog's body by this many rows (negative is up).
+    Scroll(isize),
 }
 
 impl Dialog {
@@ -61,7 +63,8 @@ impl Dialog {
         }
     }
 
-    /// Inserts pasted text into the focused input. Returns `false` when no input has focus.
+    /// Inserts pasted text into the focused input, cleaned as [`Form::paste`] describes.
+    /// Returns `false` when no input has focus.
     pub fn paste(&mut self, text: &str) -> bool {
         match self.form_mut() {
             Some(form) => form.paste(text),
@@ -100,15 +103,55 @@ impl Dialog {
         }
     }
 
-    /// Draws the dialog centred over `area`.
-    pub fn render(&self, state: &State, area: Rect, buf: &mut Buffer) {
+    /// Builds what the dialog draws in `width` columns inside its frame. `compact` puts each
+    /// input's label on the input's own row, for short screens.
+    pub fn content(&self, state: &State, width: u16, compact: bool) -> Content {
         match self {
-            Dialog::SoftDelete(dialog) => dialog.render(state, area, buf),
-            Dialog::ForceDelete(dialog) => dialog.render(state, area, buf),
-            Dialog::Restore(dialog) => dialog.render(state, area, buf),
-            Dialog::Bulk(dialog) => dialog.render(state, area, buf),
-            Dialog::Retry(dialog) => dialog.render(state, area, buf),
-            Dialog::Undo(dialog) => dialog.render(state, area, buf),
+            Dialog::SoftDelete(dialog) => dialog.content(state, width, compact),
+            Dialog::ForceDelete(dialog) => dialog.content(state, width, compact),
+            Dialog::Restore(dialog) => dialog.content(state, width, compact),
+            Dialog::Bulk(dialog) => dialog.content(state, width, compact),
+            Dialog::Retry(dialog) => dialog.content(width, compact),
+            Dialog::Undo(dialog) => dialog.content(width, compact),
+        }
+    }
+
+    /// Builds the hint row under the screen while the dialog is open: the form keys while it
+    /// takes input, else the keys that close it.
+    pub fn screen_hint(&self, width: u16) -> Line<'static> {
+        let running = matches!(
+            self,
+            Dialog::Bulk(BulkDialog {
+                phase: BulkPhase::Running,
+                ..
+            }) | Dialog::Retry(RetryDialog {
+                phase: RetryPhase::Running,
+                ..
+            })
+        );
+        if self.form().is_some() {
+            key_hint(width)
+        } else if running {
+            Line::styled("Esc closes this window", Style::new().fg(Color::DarkGray))
+        } else {
+            close_hint()
+        }
+    }
+
+    /// Returns the title drawn in the frame.
+    pub fn title(&self, state: &State) -> String {
+        self.content(state, 0, true).title
+    }
+
+    /// Widest the dialog's frame gets, borders included.
+    pub fn max_width(&self) -> u16 {
+        match self {
+            Dialog::SoftDelete(_) => soft_delete::DIALOG_WIDTH,
+            Dialog::ForceDelete(_) => force_delete::DIALOG_WIDTH,
+            Dialog::Restore(_) => restore::DIALOG_WIDTH,
+            Dialog::Bulk(_) => bulk::DIALOG_WIDTH,
+            Dialog::Retry(_) => retry::DIALOG_WIDTH,
+            Dialog::Undo(_) => undo::DIALOG_WIDTH,
         }
     }
 }
@@ -119,79 +162,36 @@ pub fn reason_is_valid(reason: &str) -> bool {
     !trimmed.is_empty() && trimmed.chars().count() <= MAX_REASON_CHARS
 }
 
-/// Clears and frames a centred box of at most `width` x `height` inside `area`, returning the
-/// area inside its border. The box shrinks with the screen instead of overflowing it.
-fn frame(
-    area: Rect,
-    width: u16,
-    height: u16,
-    title: &str,
-    border: Color,
-    buf: &mut Buffer,
-) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
+/// Builds a label and value on one line, with the label dimmed. The value starts in column
+/// 10, or right after the label when that would push it past `width` columns.
+fn field(label: &str, value: String, width: u16) -> Line<'static> {
+    let padded = 9 + value.width() <= usize::from(width);
+    let label = if padded {
+        format!("{label:<9}")
+    } else {
+        format!("{label} ")
     };
-    Clear.render(popup, buf);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(Style::new().fg(border))
-        .title(Span::styled(
-            format!(" {title} "),
-            Style::new().fg(border).add_modifier(Modifier::BOLD),
-        ));
-    let inner = block.inner(popup);
-    block.render(popup, buf);
-    inner
-}
-
-/// Width inside the border of a dialog at most `width` columns wide, drawn over `area`.
-fn inner_width(area: Rect, width: u16) -> u16 {
-    width.min(area.width).saturating_sub(2)
-}
-
-/// Draws a dialog just tall enough for `lines` once wrapped, centred over `area`.
-fn show(
-    area: Rect,
-    width: u16,
-    title: &str,
-    border: Color,
-    lines: Vec<Line<'_>>,
-    buf: &mut Buffer,
-) {
-    if area.is_empty() {
-        return;
-    }
-    let columns = usize::from(inner_width(area, width).max(1));
-    let rows: usize = lines
-        .iter()
-        .map(|line| line.width().div_ceil(columns).max(1))
-        .sum();
-    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX);
-    let inner = frame(area, width, height, title, border, buf);
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
-}
-
-/// Builds a label and value on one line, with the label dimmed.
-fn field<'a>(label: &'a str, value: String) -> Line<'a> {
     Line::from(vec![
-        Span::styled(format!("{label:<9}"), Style::new().fg(Color::DarkGray)),
+        Span::styled(label, Style::new().fg(Color::DarkGray)),
         Span::raw(value),
     ])
 }
 
-/// Builds the environment prompt and input lines, when `--confirm-env` is set.
-fn environment_lines(form: &Form, env: Option<&String>, width: u16) -> Vec<Line<'static>> {
+/// Builds the environment prompt and input rows, when `--confirm-env` is set: a prompt row
+/// and an input row, or one row with a short label when `compact`.
+fn environment_lines(
+    form: &Form,
+    env: Option<&String>,
+    width: u16,
+    compact: bool,
+) -> Vec<Line<'static>> {
     let Some(env) = env else {
         return Vec::new();
     };
+    if compact {
+        let label = format!("Type {}", visible(env));
+        return vec![form.labelled_input(FieldKey::Environment, &label, width)];
+    }
     let hint = if form.value(FieldKey::Environment).is_empty() {
         Span::raw("")
     } else if form.environment_matches(Some(env)) {
@@ -199,10 +199,15 @@ fn environment_lines(form: &Form, env: Option<&String>, width: u16) -> Vec<Line<
     } else {
         Span::styled("  does not match", Style::new().fg(Color::Yellow))
     };
+    let prompt = if width >= 56 {
+        "Type the environment name "
+    } else {
+        "Type "
+    };
     vec![
         Line::from(vec![
-            Span::raw("Type the environment name "),
-            Span::styled(clean(env), Style::new().add_modifier(Modifier::BOLD)),
+            Span::raw(prompt),
+            Span::styled(visible(env), Style::new().add_modifier(Modifier::BOLD)),
             Span::raw(" to confirm:"),
             hint,
         ]),
@@ -210,10 +215,28 @@ fn environment_lines(form: &Form, env: Option<&String>, width: u16) -> Vec<Line<
     ]
 }
 
-/// Builds the line under the buttons that names the keys.
-fn key_hint() -> Line<'static> {
-    Line::styled(
-        "Tab moves · Enter activates · Esc cancels",
-        Style::new().fg(Color::DarkGray),
-    )
+/// Builds the row under the buttons that names the keys of a form, in as many words as
+/// `width` columns allow.
+fn key_hint(width: u16) -> Line<'static> {
+    const HINTS: [&str; 4] = [
+        "Tab/↓ next field · Shift-Tab/↑ previous · Enter activates · Esc cancels",
+        "Tab/↓ next · Shift-Tab/↑ back · Enter · Esc cancels",
+        "Tab/↓ next · S-Tab/↑ back · Esc cancels",
+        "Tab/S-Tab move · Esc cancels",
+    ];
+    let text = HINTS
+        .iter()
+        .find(|hint| hint.width() <= usize::from(width))
+        .unwrap_or(&HINTS[3]);
+    Line::styled(*text, Style::new().fg(Color::DarkGray))
+}
+
+/// Builds the note that gives the reason the confirm button is disabled.
+fn disabled_note(why: &str) -> Line<'static> {
+    Line::styled(why.to_owned(), Style::new().fg(Color::Yellow))
+}
+
+/// Builds the row that names the keys that close a dialog showing a result.
+fn close_hint() -> Line<'static> {
+    Line::styled("Enter or Esc closes", Style::new().fg(Color::DarkGray))
 }

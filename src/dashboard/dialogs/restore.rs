@@ -2,20 +2,18 @@
 //! When the server supports it, the webhook can come back disabled instead.
 
 use crossterm::event::KeyEvent;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use super::form::{FieldKey, Focus, Form, FormEvent};
-use super::{environment_lines, field, inner_width, key_hint, show, DialogAction};
+use super::{disabled_note, environment_lines, field, key_hint, Content, DialogAction};
 use crate::api::{DeletedWebhook, JobState, Timestamp};
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::countdown::PurgeClock;
-use crate::dashboard::widgets::text::{clean, clean_or_dash};
+use crate::dashboard::widgets::text::{clean_or_dash, visible};
 
-const DIALOG_WIDTH: u16 = 72;
+pub(super) const DIALOG_WIDTH: u16 = 72;
 
 #[derive(Debug)]
 pub struct RestoreDialog {
@@ -78,8 +76,9 @@ impl RestoreDialog {
         }
     }
 
-    pub fn render(&self, state: &State, area: Rect, buf: &mut Buffer) {
-        let width = inner_width(area, DIALOG_WIDTH);
+    /// Builds the dialog in `width` columns: the webhook, its deletion and time left, what
+    /// the restore does, the options and the buttons.
+    pub fn content(&self, state: &State, width: u16, compact: bool) -> Content {
         let clock = PurgeClock::at(
             state.server_now(),
             Some(self.deleted_at),
@@ -91,9 +90,7 @@ impl RestoreDialog {
         let mut time_left = vec![Span::styled(label, Style::new().fg(Color::DarkGray))];
         time_left.extend(clock.line(gauge_width).spans);
         let disabled = self.form.checked(FieldKey::RestoreDisabled);
-        let mut lines = vec![
-            field("Webhook", clean(&self.name)),
-            field("Id", clean(&self.id)),
+        let mut body = vec![
             field(
                 "Deleted",
                 format!(
@@ -101,10 +98,11 @@ impl RestoreDialog {
                     format::utc_time(self.deleted_at),
                     clean_or_dash(self.deleted_by.as_deref())
                 ),
+                width,
             ),
-            field("Reason", clean_or_dash(self.reason.as_deref())),
+            field("Reason", clean_or_dash(self.reason.as_deref()), width),
             Line::from(time_left),
-            field("Purge at", format::utc_time(self.scheduled)),
+            field("Purge at", format::utc_time(self.scheduled), width),
             Line::raw(""),
             Line::raw(if disabled {
                 "Cancels its purge job and brings it back disabled: leads stay rejected."
@@ -113,37 +111,44 @@ impl RestoreDialog {
             }),
         ];
         if matches!(clock, PurgeClock::Overdue(_)) {
-            lines.push(Line::styled(
+            body.push(Line::styled(
                 "The purge time has passed: the server rejects the restore if the purge has \
                  started.",
                 Style::new().fg(Color::Magenta),
             ));
         }
+        body.push(Line::raw(""));
+
+        let mut controls = Vec::new();
         if self.form.has(FieldKey::RestoreDisabled) {
-            lines.push(
+            controls.push(
                 self.form
                     .check_line(FieldKey::RestoreDisabled, "bring it back disabled"),
             );
         }
-        lines.extend(environment_lines(&self.form, self.env.as_ref(), width));
-        lines.push(self.form.buttons(
-            if disabled {
-                "Restore disabled"
-            } else {
-                "Restore"
-            },
-            Color::Green,
-            self.can_confirm(),
-            "type the environment name first",
+        controls.extend(environment_lines(
+            &self.form,
+            self.env.as_ref(),
+            width,
+            compact,
         ));
-        lines.push(key_hint());
-        show(
-            area,
-            DIALOG_WIDTH,
-            "Restore webhook",
-            Color::Green,
-            lines,
-            buf,
-        );
+        let confirm = if disabled {
+            "Restore disabled"
+        } else {
+            "Restore"
+        };
+        controls.push(self.form.buttons(confirm, Color::Green, self.can_confirm()));
+        Content {
+            title: "Restore webhook".to_owned(),
+            border: Color::Green,
+            head: vec![
+                field("Webhook", visible(&self.name), width),
+                field("Id", visible(&self.id), width),
+            ],
+            body,
+            controls,
+            note: (!self.can_confirm()).then(|| disabled_note("type the environment name first")),
+            hint: Some(key_hint(width)),
+        }
     }
 }

@@ -3,16 +3,14 @@
 //! opens on Cancel.
 
 use crossterm::event::{KeyCode, KeyEvent};
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::form::{FieldKey, Form, FormEvent};
-use super::{environment_lines, inner_width, key_hint, show, DialogAction};
+use super::{close_hint, disabled_note, environment_lines, key_hint, Content, DialogAction};
 use crate::api::{JobRecord, JobState};
-use crate::dashboard::app::{Command, RetryOutcome, State};
-use crate::dashboard::widgets::text::{clean, clean_or_dash, fit_width};
+use crate::dashboard::app::{Command, RetryOutcome};
+use crate::dashboard::widgets::text::{clean, clean_or_dash, fit_width, visible};
 
 /// One job chosen for retry.
 #[derive(Debug, Clone)]
@@ -51,7 +49,7 @@ pub enum RetryScope {
     AllDeadLetters(u64),
 }
 
-const DIALOG_WIDTH: u16 = 76;
+pub(super) const DIALOG_WIDTH: u16 = 76;
 
 #[derive(Debug)]
 pub struct RetryDialog {
@@ -137,6 +135,8 @@ impl RetryDialog {
             },
             RetryPhase::Done(_) => match key.code {
                 KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => DialogAction::Close,
+                KeyCode::Down | KeyCode::Char('j') => DialogAction::Scroll(1),
+                KeyCode::Up | KeyCode::Char('k') => DialogAction::Scroll(-1),
                 _ => DialogAction::None,
             },
         }
@@ -156,11 +156,11 @@ impl RetryDialog {
                     match result {
                         Ok(response) => (
                             true,
-                            format!("{}: {}", clean(name), clean(&response.body.message)),
+                            format!("{}: {}", visible(name), clean(&response.body.message)),
                         ),
                         Err(error) => (
                             false,
-                            format!("{}: {}", clean(name), clean(&error.to_string())),
+                            format!("{}: {}", visible(name), clean(&error.to_string())),
                         ),
                     }
                 })
@@ -180,55 +180,69 @@ impl RetryDialog {
         self.phase = RetryPhase::Done(lines);
     }
 
-    pub fn render(&self, _state: &State, area: Rect, buf: &mut Buffer) {
-        let width = inner_width(area, DIALOG_WIDTH);
+    /// Builds the dialog in `width` columns for its phase: the jobs and the buttons, the
+    /// wait, or the results.
+    pub fn content(&self, width: u16, compact: bool) -> Content {
         let title = match self.scope {
             RetryScope::Jobs => format!("Retry {} dead-lettered jobs", self.ids().len()),
             RetryScope::AllDeadLetters(count) => format!("Retry all {count} dead-lettered jobs"),
         };
-        let mut lines = Vec::new();
+        let mut content = Content {
+            title,
+            border: Color::Red,
+            ..Content::default()
+        };
         match &self.phase {
             RetryPhase::Confirm => {
-                lines.push(Line::styled(
+                content.head.push(Line::styled(
                     "Each retried job moves back to pending, due now: the consumer then \
                      purges its webhook for good.",
                     Style::new().fg(Color::Yellow),
                 ));
-                lines.push(Line::raw(""));
                 match self.scope {
                     RetryScope::Jobs => {
-                        let list_height = usize::from(area.height.saturating_sub(12)).max(1);
-                        for item in self.items.iter().take(list_height) {
-                            lines.push(item_line(item));
-                        }
-                        let more = self.items.len().saturating_sub(list_height);
-                        if more > 0 {
-                            lines.push(Line::styled(
-                                format!("… {more} more"),
-                                Style::new().fg(Color::DarkGray),
-                            ));
-                        }
+                        content.body.push(Line::raw(""));
+                        content.body.extend(self.items.iter().map(item_line));
+                    }
+                    RetryScope::AllDeadLetters(count) if compact => {
+                        content.controls.push(self.form.labelled_input(
+                            FieldKey::Count,
+                            &format!("Type {count}"),
+                            width,
+                        ));
                     }
                     RetryScope::AllDeadLetters(count) => {
-                        lines.push(Line::raw(format!(
-                            "Type {count}, the number of dead-lettered jobs, to confirm:"
-                        )));
-                        lines.push(self.form.input_line(FieldKey::Count, width));
+                        let prompt = if width >= 56 {
+                            format!("Type {count}, the number of dead-lettered jobs, to confirm:")
+                        } else {
+                            format!("Type {count}, the job count, to confirm:")
+                        };
+                        content.controls.push(Line::raw(prompt));
+                        content
+                            .controls
+                            .push(self.form.input_line(FieldKey::Count, width));
                     }
                 }
-                lines.extend(environment_lines(&self.form, self.env.as_ref(), width));
-                lines.push(Line::raw(""));
-                lines.push(self.form.buttons(
-                    "Retry",
-                    Color::Red,
-                    self.can_confirm(),
-                    self.why_disabled(),
+                content.body.push(Line::raw(""));
+                content.controls.extend(environment_lines(
+                    &self.form,
+                    self.env.as_ref(),
+                    width,
+                    compact,
                 ));
-                lines.push(key_hint());
+                let confirm = self.can_confirm();
+                content
+                    .controls
+                    .push(self.form.buttons("Retry", Color::Red, confirm));
+                content.note = (!confirm).then(|| disabled_note(self.why_disabled()));
+                content.hint = Some(key_hint(width));
             }
-            RetryPhase::Running => lines.push(Line::raw(
-                "Retrying… Esc closes this window; the result then appears in the status bar.",
-            )),
+            RetryPhase::Running => {
+                content.head.push(Line::raw(
+                    "Retrying… Esc closes this window; the result then appears in the status \
+                     bar.",
+                ));
+            }
             RetryPhase::Done(results) => {
                 for (ok, text) in results {
                     let (mark, color) = if *ok {
@@ -236,7 +250,7 @@ impl RetryDialog {
                     } else {
                         ("✗", Color::Red)
                     };
-                    lines.push(Line::from(vec![
+                    content.body.push(Line::from(vec![
                         Span::styled(
                             format!("{mark} "),
                             Style::new().fg(color).add_modifier(Modifier::BOLD),
@@ -244,15 +258,15 @@ impl RetryDialog {
                         Span::styled(text.clone(), Style::new().fg(color)),
                     ]));
                 }
-                lines.push(Line::raw("Enter or Esc closes."));
+                content.hint = Some(close_hint());
             }
         }
-        show(area, DIALOG_WIDTH, &title, Color::Red, lines, buf);
+        content
     }
 }
 
 fn item_line(item: &RetryItem) -> Line<'static> {
-    let name = fit_width(&clean(&item.webhook_name), 24);
+    let name = fit_width(&visible(&item.webhook_name), 24);
     if item.state != JobState::DeadLetter {
         return Line::from(vec![
             Span::raw(format!("{name} ")),

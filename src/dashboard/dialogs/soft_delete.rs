@@ -4,19 +4,19 @@
 use std::time::Duration;
 
 use crossterm::event::KeyEvent;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 
 use super::form::{FieldKey, Form, FormEvent};
-use super::{environment_lines, field, inner_width, key_hint, reason_is_valid, show, DialogAction};
+use super::{
+    disabled_note, environment_lines, field, key_hint, reason_is_valid, Content, DialogAction,
+};
 use crate::api::WebhookSummary;
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::text::visible;
 
-const DIALOG_WIDTH: u16 = 72;
+pub(super) const DIALOG_WIDTH: u16 = 72;
 
 #[derive(Debug)]
 pub struct SoftDeleteDialog {
@@ -69,8 +69,9 @@ impl SoftDeleteDialog {
         }
     }
 
-    pub fn render(&self, state: &State, area: Rect, buf: &mut Buffer) {
-        let width = inner_width(area, DIALOG_WIDTH);
+    /// Builds the dialog in `width` columns: the webhook, what a soft delete does to it, the
+    /// reason and the buttons.
+    pub fn content(&self, state: &State, width: u16, compact: bool) -> Content {
         let purge = match self.grace {
             Some(grace) => {
                 let grace = chrono::Duration::from_std(grace).unwrap_or(chrono::Duration::MAX);
@@ -86,9 +87,7 @@ impl SoftDeleteDialog {
                      before then."
                 .to_owned(),
         };
-        let mut lines = vec![
-            field("Webhook", clean(&self.name)),
-            field("Id", clean(&self.id)),
+        let body = vec![
             Line::raw(""),
             Line::raw(format!(
                 "Disables it now, so new leads are rejected. Its {} leads are kept.",
@@ -97,25 +96,34 @@ impl SoftDeleteDialog {
             Line::styled(purge, Style::new().fg(Color::Yellow)),
             Line::raw("Restore it from the Deleted tab with r, or press u right after."),
             Line::raw(""),
-            Line::raw("Reason (required):"),
-            self.form.input_line(FieldKey::Reason, width),
         ];
-        lines.extend(environment_lines(&self.form, self.env.as_ref(), width));
-        lines.push(Line::raw(""));
-        lines.push(self.form.buttons(
-            "Delete",
-            Color::Red,
-            self.can_confirm(),
-            self.why_disabled(),
+        let mut controls = if compact {
+            vec![self.form.labelled_input(FieldKey::Reason, "Reason", width)]
+        } else {
+            vec![
+                Line::raw("Reason (required):"),
+                self.form.input_line(FieldKey::Reason, width),
+            ]
+        };
+        controls.extend(environment_lines(
+            &self.form,
+            self.env.as_ref(),
+            width,
+            compact,
         ));
-        lines.push(key_hint());
-        show(
-            area,
-            DIALOG_WIDTH,
-            "Delete webhook",
-            Color::Yellow,
-            lines,
-            buf,
-        );
+        let confirm = self.can_confirm();
+        controls.push(self.form.buttons("Delete", Color::Red, confirm));
+        Content {
+            title: "Delete webhook".to_owned(),
+            border: Color::Yellow,
+            head: vec![
+                field("Webhook", visible(&self.name), width),
+                field("Id", visible(&self.id), width),
+            ],
+            body,
+            controls,
+            note: (!confirm).then(|| disabled_note(self.why_disabled())),
+            hint: Some(key_hint(width)),
+        }
     }
 }

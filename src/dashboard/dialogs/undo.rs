@@ -1,17 +1,15 @@
 //! Undo under `--confirm-env`: the reversing request also needs the environment name typed.
 
 use crossterm::event::KeyEvent;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::style::Color;
 use ratatui::text::Line;
 
 use super::form::{FieldKey, Focus, Form, FormEvent};
-use super::{environment_lines, inner_width, key_hint, show, DialogAction};
-use crate::dashboard::app::{Command, State, Undo};
-use crate::dashboard::widgets::text::clean;
+use super::{disabled_note, environment_lines, key_hint, Content, DialogAction};
+use crate::dashboard::app::{Command, Undo};
+use crate::dashboard::widgets::text::visible;
 
-const DIALOG_WIDTH: u16 = 64;
+pub(super) const DIALOG_WIDTH: u16 = 64;
 
 #[derive(Debug)]
 pub struct UndoDialog {
@@ -41,30 +39,27 @@ impl UndoDialog {
         }
     }
 
-    pub fn render(&self, _state: &State, area: Rect, buf: &mut Buffer) {
-        let width = inner_width(area, DIALOG_WIDTH);
+    /// Builds the dialog in `width` columns: what the undo does, the environment input and
+    /// the buttons.
+    pub fn content(&self, width: u16, compact: bool) -> Content {
         let action = match &self.undo.command {
             Command::Restore { .. } => "Restores it, cancelling its purge.",
             _ => "Soft deletes it again, with a new grace period.",
         };
-        let mut lines = vec![
-            Line::raw(format!(
+        let mut controls = environment_lines(&self.form, Some(&self.env), width, compact);
+        controls.push(self.form.buttons("Undo", Color::Green, self.can_confirm()));
+        Content {
+            title: "Undo".to_owned(),
+            border: Color::Green,
+            head: vec![Line::raw(format!(
                 "Undo: {} was {} a moment ago.",
-                clean(&self.undo.name),
+                visible(&self.undo.name),
                 self.undo.done
-            )),
-            Line::raw(action),
-            Line::raw(""),
-        ];
-        lines.extend(environment_lines(&self.form, Some(&self.env), width));
-        lines.push(Line::raw(""));
-        lines.push(self.form.buttons(
-            "Undo",
-            Color::Green,
-            self.can_confirm(),
-            "type the environment name first",
-        ));
-        lines.push(key_hint());
-        show(area, DIALOG_WIDTH, "Undo", Color::Green, lines, buf);
+            ))],
+            body: vec![Line::raw(action), Line::raw("")],
+            controls,
+            note: (!self.can_confirm()).then(|| disabled_note("type the environment name first")),
+            hint: Some(key_hint(width)),
+        }
     }
 }

@@ -246,6 +246,14 @@ fn force_delete_matches_the_drawn_name() {
     state.update(at(LOCAL_NOW), char_key('D'));
 
     type_text(&mut state, "HVAC AZ");
+    let Some(Dialog::ForceDelete(dialog)) = &state.dialog else {
+        panic!("D opened no force delete dialog");
+    };
+    assert!(!dialog.name_matches(), "the escapes are part of the name");
+    for _ in "HVAC AZ".chars() {
+        state.update(at(LOCAL_NOW), key(KeyCode::Backspace));
+    }
+    type_text(&mut state, "\\u{1b}[31mHVAC\\u{1b}[0m AZ\\u{7}");
     state.update(at(LOCAL_NOW), key(KeyCode::Tab));
     type_text(&mut state, "stuck");
     state.update(at(LOCAL_NOW), key(KeyCode::Enter));
@@ -740,4 +748,16 @@ fn failed_queue_fetch_waits_for_schedule() {
 
     assert!(commands.is_empty(), "re-polled at once: {commands:?}");
     assert!(state.queue.is_stale());
+}
+
+#[test]
+fn signal_quits_with_a_dialog_open() {
+    let mut state = loaded_state();
+    state.update(at(LOCAL_NOW), char_key('d'));
+    type_text(&mut state, "half typed");
+
+    let commands = state.update(at(LOCAL_NOW), Msg::Signal("SIGTERM"));
+
+    assert_eq!(commands, vec![Command::Quit]);
+    assert!(state.should_quit);
 }

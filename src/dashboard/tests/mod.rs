@@ -1,10 +1,15 @@
 //! Dashboard tests without a terminal or a server: fixtures that stand in for server
 //! responses, key handling through the update function, and renders into a `TestBackend`.
 
+mod audit;
+mod columns;
+mod dialogs;
 mod flows;
 mod keys;
+mod names;
 mod render;
 mod screens;
+mod views;
 
 use std::time::Duration;
 
@@ -223,4 +228,31 @@ fn type_text(state: &mut State, text: &str) -> Vec<crate::dashboard::app::Comman
     text.chars()
         .flat_map(|c| state.update(at(LOCAL_NOW), char_key(c)))
         .collect()
+}
+
+/// Renders the screen at `width` x `height` and returns its rows as text. A wide character
+/// is read once, without the blank cell that its second column holds.
+fn screen_text(state: &State, width: u16, height: u16) -> String {
+    let area = ratatui::layout::Rect::new(0, 0, width, height);
+    let mut buffer = ratatui::buffer::Buffer::empty(area);
+    crate::dashboard::views::render(state, area, &mut buffer);
+    buffer
+        .content
+        .chunks(usize::from(width.max(1)))
+        .map(|row| {
+            let mut line = String::new();
+            let mut skip = 0;
+            for cell in row {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = cell.symbol();
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                line.push_str(symbol);
+            }
+            line
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

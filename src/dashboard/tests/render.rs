@@ -85,7 +85,7 @@ fn server_strings_are_sanitised() {
             "control character drawn: {symbol:?}"
         );
     }
-    assert!(text_of(buffer).contains("HVAC AZ"));
+    assert!(text_of(buffer).contains("\\u{1b}[31mHVAC"));
 }
 
 #[test]

@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, StatefulWidget, Table, TableState, Widget};
+use unicode_width::UnicodeWidthStr;
 
 use super::{
     changed_style, filtered_out, header_row, header_style, highlight, render_placeholder,
@@ -14,7 +15,8 @@ use crate::api::WebhookSummary;
 use crate::dashboard::app::lists::{active_columns, ListState};
 use crate::dashboard::app::State;
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::columns::{allocate, kept_widths, name_min, pick, widest, Column};
+use crate::dashboard::widgets::text::{clean, visible};
 
 /// Inner rows at which the one-line detail under the table appears.
 const DETAIL_MIN_ROWS: u16 = 8;
@@ -37,8 +39,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         return;
     }
     if view.rows().is_empty() {
-        let empty = "No active webhooks. Deleted ones are on the Deleted tab (2).";
-        render_placeholder_text(empty, block, area, buf);
+        render_placeholder_text(&empty_text(state), block, area, buf);
         return;
     }
     if view.list.order.is_empty() {
@@ -63,10 +64,11 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
 
     let server_now = state.server_now();
     let shown = window(view, usize::from(table_area.height.saturating_sub(1)));
-    let table_rows = shown
+    let texts: Vec<RowTexts> = shown
         .rows
         .iter()
-        .map(|(_, webhook)| row(&view.list, webhook, server_now));
+        .map(|(_, webhook)| RowTexts::of(webhook, view.list.is_gone(&webhook.id), server_now))
+        .collect();
     let titles = [
         "",
         "Id",
@@ -77,6 +79,17 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         "Leads",
         "Last lead",
     ];
+    // The highlight symbol takes one column left of the table.
+    let widths = allocate(
+        &column_specs(&titles, &texts),
+        table_area.width.saturating_sub(1),
+        1,
+    );
+    let table_rows = shown
+        .rows
+        .iter()
+        .zip(&texts)
+        .map(|((_, webhook), texts)| Row::new(pick(row(&view.list, webhook, texts), &widths)));
     let sorts = [
         None,
         Some(1),
@@ -87,23 +100,13 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         Some(5),
         Some(6),
     ];
-    let header = Row::new(header_row(&titles, &sorts, &view.list)).style(header_style());
-    let table = Table::new(
-        table_rows,
-        [
-            Constraint::Length(1),
-            Constraint::Fill(3),
-            Constraint::Fill(2),
-            Constraint::Length(7),
-            Constraint::Length(6),
-            Constraint::Length(3),
-            Constraint::Length(6),
-            Constraint::Length(9),
-        ],
-    )
-    .header(header)
-    .row_highlight_style(highlight())
-    .highlight_symbol(">");
+    let header =
+        Row::new(pick(header_row(&titles, &sorts, &view.list), &widths)).style(header_style());
+    let constraints = kept_widths(&widths).into_iter().map(Constraint::Length);
+    let table = Table::new(table_rows, constraints)
+        .header(header)
+        .row_highlight_style(highlight())
+        .highlight_symbol(">");
     let mut table_state = TableState::default().with_selected(shown.cursor);
     StatefulWidget::render(table, table_area, buf, &mut table_state);
 
@@ -111,7 +114,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         let dim = Style::new().fg(Color::DarkGray);
         Line::from(vec![
             Span::styled("id ", dim),
-            Span::raw(clean(&selected.id)),
+            Span::raw(visible(&selected.id)),
             Span::styled(" created ", dim),
             Span::raw(format::utc_time(selected.created_at)),
         ])
@@ -119,22 +122,88 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn row(
-    list: &ListState,
-    webhook: &WebhookSummary,
-    server_now: crate::api::Timestamp,
-) -> Row<'static> {
+/// JSON body of the `POST /webhook` request that the empty Active tab suggests.
+pub const CREATE_EXAMPLE: &str =
+    r#"{"name":"Solar CA","type":"solar","region":"cal","category":"solar"}"#;
+
+/// Builds the text of an empty Active tab. When nothing is soft-deleted either, the database
+/// is empty, and the text shows how to create a webhook on this server.
+fn empty_text(state: &State) -> String {
+    let deleted = state.deleted.listed_count();
+    let deleted_known = state.deleted.data.is_some();
+    if deleted_known && deleted == 0 {
+        let url = state.server_url.trim_end_matches('/');
+        return format!(
+            "No webhooks yet. Create one with: curl -X POST {}/webhook -H \
+             'Content-Type: application/json' -d '{CREATE_EXAMPLE}'",
+            clean(url)
+        );
+    }
+    "No active webhooks. Soft-deleted ones are on the Deleted tab: press 2.".to_owned()
+}
+
+/// The text of one row's cells, built once for both the column widths and the cells.
+struct RowTexts {
+    id: String,
+    name: String,
+    kind: String,
+    region: String,
+    enabled: &'static str,
+    leads: String,
+    last_lead: String,
+}
+
+impl RowTexts {
+    fn of(webhook: &WebhookSummary, gone: bool, server_now: crate::api::Timestamp) -> Self {
+        let last_lead = if gone {
+            "gone".to_owned()
+        } else {
+            webhook
+                .last_lead_at
+                .map(|at| format::ago(at.until(server_now)))
+                .unwrap_or_else(|| "-".to_owned())
+        };
+        Self {
+            id: visible(&webhook.id),
+            name: visible(&webhook.name),
+            kind: clean(&webhook.kind),
+            region: clean(&webhook.region),
+            enabled: if webhook.enabled { "yes" } else { "no" },
+            leads: webhook.total_leads.to_string(),
+            last_lead,
+        }
+    }
+}
+
+/// Builds the column widths of the table. The name is never dropped. The others give way
+/// from the region up to the id, and the short ones show whole or not at all.
+fn column_specs(titles: &[&str; 8], texts: &[RowTexts]) -> [Column; 8] {
+    let id = widest(titles[1], texts, |t| t.id.width());
+    let name = widest(titles[2], texts, |t| t.name.width());
+    let kind = widest(titles[3], texts, |t| t.kind.width());
+    let region = widest(titles[4], texts, |t| t.region.width());
+    let leads = widest(titles[6], texts, |t| t.leads.width());
+    let last_lead = widest(titles[7], texts, |t| t.last_lead.width());
+    [
+        Column::kept(1, 1),
+        Column::optional(1, 10, id).growing(),
+        Column::kept(name_min(10, name), name).growing(),
+        Column::optional(4, 6, kind),
+        Column::optional(6, region, region),
+        Column::optional(2, 3, 3),
+        Column::optional(3, leads, leads),
+        Column::optional(5, last_lead, last_lead),
+    ]
+}
+
+fn row(list: &ListState, webhook: &WebhookSummary, texts: &RowTexts) -> Vec<Cell<'static>> {
     let id = webhook.id.as_str();
     let gone = list.is_gone(id);
     let enabled = if webhook.enabled {
-        Span::styled("yes", Style::new().fg(Color::Green))
+        Span::styled(texts.enabled, Style::new().fg(Color::Green))
     } else {
-        Span::styled("no", Style::new().fg(Color::Yellow))
+        Span::styled(texts.enabled, Style::new().fg(Color::Yellow))
     };
-    let last_lead = webhook
-        .last_lead_at
-        .map(|at| format::ago(at.until(server_now)))
-        .unwrap_or_else(|| "-".to_owned());
     let name_style = if gone {
         Style::new()
             .fg(Color::DarkGray)
@@ -142,20 +211,20 @@ fn row(
     } else {
         changed_style(list, id, active_columns::NAME)
     };
-    Row::new(vec![
+    vec![
         Cell::from(row_marker(list, webhook)),
-        Cell::from(clean(id)),
-        Cell::from(Span::styled(clean(&webhook.name), name_style)),
-        Cell::from(clean(&webhook.kind)),
-        Cell::from(clean(&webhook.region)),
+        Cell::from(texts.id.clone()),
+        Cell::from(Span::styled(texts.name.clone(), name_style)),
+        Cell::from(texts.kind.clone()),
+        Cell::from(texts.region.clone()),
         Cell::from(enabled.patch_style(changed_style(list, id, active_columns::ENABLED))),
         Cell::from(Span::styled(
-            webhook.total_leads.to_string(),
+            texts.leads.clone(),
             changed_style(list, id, active_columns::LEADS),
         )),
         Cell::from(Span::styled(
-            if gone { "gone".to_owned() } else { last_lead },
+            texts.last_lead.clone(),
             changed_style(list, id, active_columns::LAST_LEAD),
         )),
-    ])
+    ]
 }

@@ -5,15 +5,17 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row, StatefulWidget, Table, TableState};
+use unicode_width::UnicodeWidthStr;
 
 use super::{
-    filtered_out, header_row, header_style, highlight, render_placeholder, render_placeholder_text,
-    view_block, window,
+    capabilities_pending, filtered_out, header_row, header_style, highlight, render_placeholder,
+    render_placeholder_text, view_block, window,
 };
-use crate::api::AuditEvent;
+use crate::api::{AuditEvent, Timestamp};
 use crate::dashboard::app::State;
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::{clean, clean_or_dash};
+use crate::dashboard::widgets::columns::{allocate, kept_widths, name_min, pick, widest, Column};
+use crate::dashboard::widgets::text::{clean, clean_or_dash, visible};
 
 /// Text drawn when the server lacks the audit extension.
 pub const NOT_PROVIDED: &str = "This server does not provide the audit extension, so the \
@@ -27,15 +29,22 @@ pub fn table_rows(height: u16) -> usize {
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let view = &state.audit;
     let title = match &view.data {
-        Some(page) if page.next_cursor.is_some() => {
-            format!("Audit trail · newest {} events", page.events.len())
+        Some(page) if state.audit_history.loading => {
+            format!(
+                "Audit trail · {} events · loading older…",
+                page.events.len()
+            )
         }
+        Some(page) if page.next_cursor.is_some() => format!(
+            "Audit trail · newest {} events · more load at the end",
+            page.events.len()
+        ),
         Some(page) => format!("Audit trail · {} events", page.events.len()),
         None => "Audit trail".to_owned(),
     };
     let block = view_block(title, view, state);
     if state.capabilities.is_none() && view.data.is_none() {
-        render_placeholder_text("Checking what this server provides…", block, area, buf);
+        render_placeholder_text(&capabilities_pending(state), block, area, buf);
         return;
     }
     if render_placeholder(view, NOT_PROVIDED, block.clone(), area, buf) {
@@ -58,11 +67,13 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let server_now = state.server_now();
     let inner = block.inner(area);
     let shown = window(view, usize::from(inner.height.saturating_sub(1)));
-    let rows = shown.rows.iter().map(|(_, event)| row(event, server_now));
-    let titles = ["Time", "Event", "Webhook", "Actor", "Reason"];
+    let events: Vec<&AuditEvent> = shown.rows.iter().map(|(_, event)| *event).collect();
     let sorts = [Some(0), Some(1), Some(2), Some(3), None];
-    let header = Row::new(header_row(&titles, &sorts, &view.list)).style(header_style());
-    let table = Table::new(rows, widths())
+    let titles = header_row(&TITLES, &sorts, &view.list);
+    // The highlight symbol takes one column left of the table.
+    let (rows, header, widths) =
+        table_parts(&events, titles, server_now, inner.width.saturating_sub(1));
+    let table = Table::new(rows, widths)
         .header(header)
         .block(block)
         .row_highlight_style(highlight())
@@ -71,32 +82,87 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     StatefulWidget::render(table, area, buf, &mut table_state);
 }
 
-pub fn widths() -> [Constraint; 5] {
-    [
-        Constraint::Length(12),
-        Constraint::Length(17),
-        Constraint::Fill(2),
-        Constraint::Length(10),
-        Constraint::Fill(2),
-    ]
+/// Titles of the audit table's columns.
+pub const TITLES: [&str; 5] = ["Time", "Event", "Webhook", "Actor", "Reason"];
+
+/// The text of one event's cells, built once for both the column widths and the cells.
+struct RowTexts {
+    time: String,
+    event: String,
+    webhook: String,
+    actor: String,
+    reason: String,
 }
 
-pub fn row(event: &AuditEvent, server_now: crate::api::Timestamp) -> Row<'static> {
-    let webhook = if event.webhook_name.is_empty() {
-        clean(&event.webhook_id)
-    } else {
-        clean(&event.webhook_name)
-    };
-    Row::new(vec![
-        Cell::from(format::short_time(event.created_at, server_now)),
-        Cell::from(Span::styled(
-            clean(&event.event_type),
-            event_style(&event.event_type),
-        )),
-        Cell::from(webhook),
-        Cell::from(clean(&event.actor)),
-        Cell::from(clean_or_dash(event.reason.as_deref())),
-    ])
+impl RowTexts {
+    fn of(event: &AuditEvent, server_now: Timestamp) -> Self {
+        let webhook = if event.webhook_name.is_empty() {
+            visible(&event.webhook_id)
+        } else {
+            visible(&event.webhook_name)
+        };
+        Self {
+            time: format::short_time(event.created_at, server_now),
+            event: clean(&event.event_type),
+            webhook,
+            actor: clean(&event.actor),
+            reason: own_reason(event),
+        }
+    }
+}
+
+/// Builds the rows, the header and the column widths of an audit table `width` columns
+/// wide, for the Audit tab and the detail view's timeline. The webhook is never dropped;
+/// the reason, the actor, then the event type and time give way.
+pub fn table_parts(
+    events: &[&AuditEvent],
+    titles: Vec<String>,
+    server_now: Timestamp,
+    width: u16,
+) -> (Vec<Row<'static>>, Row<'static>, Vec<Constraint>) {
+    let texts: Vec<RowTexts> = events
+        .iter()
+        .map(|event| RowTexts::of(event, server_now))
+        .collect();
+    let webhook = widest(TITLES[2], &texts, |t| t.webhook.width());
+    let specs = [
+        Column::optional(1, widest(TITLES[0], &texts, |t| t.time.width()), 12),
+        Column::optional(1, 8, widest(TITLES[1], &texts, |t| t.event.width())),
+        Column::kept(name_min(8, webhook), webhook).growing(),
+        Column::optional(2, 6, widest(TITLES[3], &texts, |t| t.actor.width())),
+        Column::optional(3, 8, widest(TITLES[4], &texts, |t| t.reason.width())).growing(),
+    ];
+    let widths = allocate(&specs, width, 1);
+    let rows = events
+        .iter()
+        .zip(texts)
+        .map(|(event, texts)| {
+            let cells = [
+                Cell::from(texts.time),
+                Cell::from(Span::styled(texts.event, event_style(&event.event_type))),
+                Cell::from(texts.webhook),
+                Cell::from(texts.actor),
+                Cell::from(texts.reason),
+            ];
+            Row::new(pick(cells, &widths))
+        })
+        .collect();
+    let header = Row::new(pick(titles, &widths)).style(header_style());
+    let constraints = kept_widths(&widths)
+        .into_iter()
+        .map(Constraint::Length)
+        .collect();
+    (rows, header, constraints)
+}
+
+/// Returns the reason given for the event itself, or "" for events that carry none of their
+/// own. A server may copy the reason of the soft delete onto later events of the webhook,
+/// such as `restored`, where it would read as the reason for the restore.
+pub fn own_reason(event: &AuditEvent) -> String {
+    match event.event_type.as_str() {
+        "soft_deleted" | "force_deleted" => clean_or_dash(event.reason.as_deref()),
+        _ => String::new(),
+    }
 }
 
 pub fn event_style(event_type: &str) -> Style {

@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
+use unicode_width::UnicodeWidthStr;
 
 use super::{
     changed_style, filtered_out, header_row, header_style, highlight, render_placeholder,
@@ -15,8 +16,9 @@ use crate::api::{DeletedWebhook, JobState, Timestamp};
 use crate::dashboard::app::lists::{deleted_columns, ListState};
 use crate::dashboard::app::{RowResult, State};
 use crate::dashboard::format;
+use crate::dashboard::widgets::columns::{allocate, kept_widths, name_min, pick, widest, Column};
 use crate::dashboard::widgets::countdown::PurgeClock;
-use crate::dashboard::widgets::text::{clean, clean_or_dash};
+use crate::dashboard::widgets::text::{clean, clean_or_dash, visible};
 
 /// Width of the purge column: a short bar and up to `!! 999:59:59`.
 const PURGE_WIDTH: u16 = 20;
@@ -34,11 +36,20 @@ pub fn table_rows(height: u16) -> usize {
 
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let view = &state.deleted;
+    let server_now = state.server_now();
     let title = match &view.data {
-        Some(list) => format!(
-            "Deleted webhooks · {} · {} restorable",
-            list.total_deleted, list.restorable
-        ),
+        Some(list) => {
+            let restorable = view
+                .rows()
+                .iter()
+                .filter(|webhook| !view.list.is_gone(&webhook.id))
+                .filter(|webhook| is_restorable(webhook, server_now))
+                .count();
+            format!(
+                "Deleted webhooks · {} · {restorable} restorable",
+                list.total_deleted
+            )
+        }
         None => "Deleted webhooks".to_owned(),
     };
     let block = view_block(title, view, state);
@@ -70,58 +81,131 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_height)]).areas(inner);
     block.render(area, buf);
 
-    let server_now = state.server_now();
     let shown = window(view, usize::from(table_area.height.saturating_sub(1) / 2));
-    let table_rows = shown.rows.iter().map(|(_, webhook)| {
-        row(
+    let texts: Vec<RowTexts> = shown
+        .rows
+        .iter()
+        .map(|(_, webhook)| RowTexts::of(webhook, view.list.is_gone(&webhook.id), server_now))
+        .collect();
+    let titles = ["", "Webhook", "Reason · by", "Job", "Leads", "Purge in"];
+    // The highlight symbol takes one column left of the table.
+    let widths = allocate(
+        &column_specs(&titles, &texts),
+        table_area.width.saturating_sub(1),
+        1,
+    );
+    let purge_width = widths[5].unwrap_or(PURGE_WIDTH);
+    let table_rows = shown.rows.iter().zip(&texts).map(|((_, webhook), texts)| {
+        let cells = row(
             &view.list,
             webhook,
+            texts,
             state.row_results.get(&webhook.id),
-            server_now,
-        )
+            purge_width,
+        );
+        Row::new(pick(cells, &widths)).height(2)
     });
-    let titles = ["", "Webhook", "Reason · by", "Job", "Leads", "Purge in"];
     let sorts = [None, Some(1), Some(3), Some(5), Some(6), Some(0)];
-    let header = Row::new(header_row(&titles, &sorts, &view.list)).style(header_style());
-    let table = Table::new(
-        table_rows,
-        [
-            Constraint::Length(4),
-            Constraint::Fill(1),
-            Constraint::Fill(1),
-            Constraint::Length(11),
-            Constraint::Length(8),
-            Constraint::Length(PURGE_WIDTH),
-        ],
-    )
-    .header(header)
-    .row_highlight_style(highlight())
-    .highlight_symbol(">");
+    let header =
+        Row::new(pick(header_row(&titles, &sorts, &view.list), &widths)).style(header_style());
+    let constraints = kept_widths(&widths).into_iter().map(Constraint::Length);
+    let table = Table::new(table_rows, constraints)
+        .header(header)
+        .row_highlight_style(highlight())
+        .highlight_symbol(">");
     let mut table_state = TableState::default().with_selected(shown.cursor);
     StatefulWidget::render(table, table_area, buf, &mut table_state);
 
     if let Some(selected) = state.selected_deleted() {
         let result = state.row_results.get(&selected.id);
-        detail(selected, result, view.list.is_gone(&selected.id)).render(detail_area, buf);
+        let gone = view.list.is_gone(&selected.id);
+        detail(selected, result, gone, server_now).render(detail_area, buf);
     }
 }
 
+/// The text of one row's cells, built once for both the column widths and the cells.
+struct RowTexts {
+    name: String,
+    id: String,
+    reason: String,
+    by: String,
+    job: String,
+    attempts: String,
+    leads: String,
+    rejected: String,
+    clock: PurgeClock,
+    /// The countdown, the overdue label, or [`GONE`].
+    purge: String,
+    purge_at: String,
+}
+
+impl RowTexts {
+    fn of(webhook: &DeletedWebhook, gone: bool, server_now: Timestamp) -> Self {
+        let deletion = &webhook.deletion;
+        let job = &webhook.job_status;
+        let clock = PurgeClock::at(
+            server_now,
+            Some(deletion.deleted_at),
+            deletion.scheduled_deletion_at,
+            job.status,
+        );
+        Self {
+            name: visible(&webhook.name),
+            id: visible(&webhook.id),
+            reason: clean_or_dash(deletion.reason.as_deref()),
+            by: format!("by {}", clean_or_dash(deletion.deleted_by.as_deref())),
+            job: job_label(job.status),
+            attempts: match job.max_attempts {
+                Some(max) => format!("try {}/{max}", job.attempts),
+                None => format!("tries {}", job.attempts),
+            },
+            leads: format!("{} kept", webhook.stats.total_leads),
+            rejected: webhook
+                .stats
+                .rejected_leads_since_deletion
+                .map_or_else(|| "rej -".to_owned(), |count| format!("rej {count}")),
+            purge: if gone { GONE.to_owned() } else { clock.text() },
+            purge_at: format::short_time(deletion.scheduled_deletion_at, server_now),
+            clock,
+        }
+    }
+}
+
+/// Builds the column widths of the table: the webhook and its countdown are never dropped,
+/// and the leads, the job and the reason give way in that order. The job and leads cells are
+/// short, so they show whole or not at all.
+fn column_specs(titles: &[&str; 6], texts: &[RowTexts]) -> [Column; 6] {
+    let name = widest(titles[1], texts, |t| t.name.width());
+    let webhook = widest(titles[1], texts, |t| t.name.width().max(t.id.width()));
+    let reason = widest(titles[2], texts, |t| t.reason.width().max(t.by.width()));
+    let job = widest(titles[3], texts, |t| t.job.width().max(t.attempts.width()));
+    let leads = widest(titles[4], texts, |t| {
+        t.leads.width().max(t.rejected.width())
+    });
+    let purge = widest(titles[5], texts, |t| {
+        t.purge.width().max(t.purge_at.width())
+    });
+    [
+        Column::kept(4, 4),
+        Column::kept(name_min(12, name), webhook).growing(),
+        Column::optional(2, 10, reason).growing(),
+        Column::optional(3, job, job),
+        Column::optional(4, leads, leads),
+        Column::kept(purge, PURGE_WIDTH.max(purge)),
+    ]
+}
+
+/// Builds the cells of one row, each two lines high; the purge cell is `purge_width` wide.
 fn row(
     list: &ListState,
     webhook: &DeletedWebhook,
+    texts: &RowTexts,
     result: Option<&RowResult>,
-    server_now: Timestamp,
-) -> Row<'static> {
-    let deletion = &webhook.deletion;
-    let job = &webhook.job_status;
+    purge_width: u16,
+) -> Vec<Cell<'static>> {
     let id = webhook.id.as_str();
     let gone = list.is_gone(id);
-    let clock = PurgeClock::at(
-        server_now,
-        Some(deletion.deleted_at),
-        deletion.scheduled_deletion_at,
-        job.status,
-    );
+    let job = &webhook.job_status;
     let mark = if list.marks.contains(id) {
         "[x]"
     } else {
@@ -132,14 +216,6 @@ fn row(
         Some(RowResult { ok: false, .. }) => Span::styled("✗", Style::new().fg(Color::Red)),
         None => row_marker(list, webhook),
     };
-    let attempts = match job.max_attempts {
-        Some(max) => format!("try {}/{max}", job.attempts),
-        None => format!("tries {}", job.attempts),
-    };
-    let rejected = webhook
-        .stats
-        .rejected_leads_since_deletion
-        .map_or_else(|| "rej -".to_owned(), |count| format!("rej {count}"));
     let name_style = if gone {
         Style::new()
             .fg(Color::DarkGray)
@@ -150,63 +226,67 @@ fn row(
     let purge_line = if gone {
         Line::styled(GONE, Style::new().fg(Color::Magenta))
     } else {
-        clock.line(PURGE_WIDTH)
+        texts.clock.line(purge_width)
+    };
+    let dim = Style::new().fg(Color::DarkGray);
+    let two_lines = |first: Line<'static>, second: &str| {
+        Cell::from(Text::from(vec![
+            first,
+            Line::styled(second.to_owned(), dim),
+        ]))
     };
 
-    Row::new(vec![
+    vec![
         Cell::from(Line::from(vec![
             marker,
             Span::styled(mark, Style::new().fg(Color::Yellow)),
         ])),
-        Cell::from(Text::from(vec![
+        two_lines(
             Line::styled(
-                clean(&webhook.name),
+                texts.name.clone(),
                 name_style.patch(changed_style(list, id, deleted_columns::NAME)),
             ),
-            Line::styled(clean(id), Style::new().fg(Color::DarkGray)),
-        ])),
-        Cell::from(Text::from(vec![
+            &texts.id,
+        ),
+        two_lines(
             Line::styled(
-                clean_or_dash(deletion.reason.as_deref()),
+                texts.reason.clone(),
                 changed_style(list, id, deleted_columns::REASON),
             ),
+            &texts.by,
+        ),
+        two_lines(
             Line::styled(
-                format!("by {}", clean_or_dash(deletion.deleted_by.as_deref())),
-                Style::new().fg(Color::DarkGray),
-            ),
-        ])),
-        Cell::from(Text::from(vec![
-            Line::styled(
-                job_label(job.status),
+                texts.job.clone(),
                 job_style(job.status).patch(changed_style(list, id, deleted_columns::JOB)),
             ),
-            Line::styled(attempts, Style::new().fg(Color::DarkGray)),
-        ])),
-        Cell::from(Text::from(vec![
+            &texts.attempts,
+        ),
+        two_lines(
             Line::styled(
-                format!("{} kept", webhook.stats.total_leads),
+                texts.leads.clone(),
                 changed_style(list, id, deleted_columns::LEADS),
             ),
-            Line::styled(rejected, Style::new().fg(Color::DarkGray)),
-        ])),
+            &texts.rejected,
+        ),
         Cell::from(Text::from(vec![
             purge_line,
             Line::styled(
-                format::short_time(deletion.scheduled_deletion_at, server_now),
-                Style::new().fg(Color::DarkGray).patch(changed_style(
-                    list,
-                    id,
-                    deleted_columns::PURGE,
-                )),
+                texts.purge_at.clone(),
+                dim.patch(changed_style(list, id, deleted_columns::PURGE)),
             ),
         ])),
-    ])
-    .height(2)
+    ]
 }
 
 /// Three lines on the selected webhook: id and deletion, full reason, then the result of the
 /// last bulk action on it, or else its job error or restorability.
-fn detail(webhook: &DeletedWebhook, result: Option<&RowResult>, gone: bool) -> Paragraph<'static> {
+fn detail(
+    webhook: &DeletedWebhook,
+    result: Option<&RowResult>,
+    gone: bool,
+    server_now: Timestamp,
+) -> Paragraph<'static> {
     let deletion = &webhook.deletion;
     let job = &webhook.job_status;
     let dim = Style::new().fg(Color::DarkGray);
@@ -229,20 +309,13 @@ fn detail(webhook: &DeletedWebhook, result: Option<&RowResult>, gone: bool) -> P
         (None, None) => Line::from(vec![
             Span::styled("job ", dim),
             Span::raw(clean_or_dash(deletion.job_id.as_deref())),
-            Span::styled(
-                if webhook.restoration.can_restore {
-                    "  restorable"
-                } else {
-                    "  not restorable"
-                },
-                dim,
-            ),
+            Span::styled(restorability(webhook, server_now), dim),
         ]),
     };
     Paragraph::new(vec![
         Line::from(vec![
             Span::styled("id ", dim),
-            Span::raw(clean(&webhook.id)),
+            Span::raw(visible(&webhook.id)),
             Span::styled(" deleted ", dim),
             Span::raw(format::utc_time(deletion.deleted_at)),
             Span::styled(" by ", dim),
@@ -254,6 +327,23 @@ fn detail(webhook: &DeletedWebhook, result: Option<&RowResult>, gone: bool) -> P
         ]),
         job_line,
     ])
+}
+
+/// Checks whether a restore can still succeed: the server allowed it at the last poll and
+/// the purge time has not come. At the purge time the job may run at any moment, so the row
+/// reads "purge pending" and is no longer counted as restorable.
+pub fn is_restorable(webhook: &DeletedWebhook, server_now: Timestamp) -> bool {
+    webhook.restoration.can_restore && server_now < webhook.deletion.scheduled_deletion_at
+}
+
+fn restorability(webhook: &DeletedWebhook, server_now: Timestamp) -> &'static str {
+    if is_restorable(webhook, server_now) {
+        "  restorable"
+    } else if webhook.restoration.can_restore {
+        "  not restorable: the purge time has passed"
+    } else {
+        "  not restorable"
+    }
 }
 
 pub fn job_label(state: JobState) -> String {

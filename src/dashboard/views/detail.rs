@@ -6,20 +6,20 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Row, Table, Widget};
+use ratatui::widgets::{Block, BorderType, Paragraph, Table, Widget};
 
 use super::audit;
 use super::deleted::{job_label, job_style};
-use super::{header_style, view_block};
-use crate::api::{JobStatus, Timestamp, WebhookDetail};
+use super::view_block;
+use crate::api::{AuditEvent, JobStatus, Timestamp, WebhookDetail};
 use crate::dashboard::app::{DetailView, LoadState, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::countdown::PurgeClock;
-use crate::dashboard::widgets::text::{clean, clean_or_dash};
+use crate::dashboard::widgets::text::{clean, clean_or_dash, visible};
 
 pub fn render(state: &State, detail: &DetailView, area: Rect, buf: &mut Buffer) {
     let block = view_block(
-        format!("Webhook {}", clean(&detail.id)),
+        format!("Webhook {}", visible(&detail.id)),
         &detail.webhook,
         state,
     );
@@ -79,7 +79,7 @@ fn config_lines(webhook: &WebhookDetail) -> Vec<Line<'static>> {
         Line::from(vec![
             label("Name"),
             Span::styled(
-                clean(&config.name),
+                visible(&config.name),
                 Style::new().add_modifier(Modifier::BOLD),
             ),
             Span::styled(format!("  {}", clean(&webhook.status)), dim),
@@ -140,16 +140,13 @@ fn deletion_lines(
         let clock = PurgeClock::at(server_now, deletion.deleted_at, scheduled, status);
         let mut spans = vec![label("Purge")];
         spans.extend(clock.line(30).spans);
+        let restorable = if deletion.can_restore && server_now < scheduled {
+            "restorable"
+        } else {
+            "not restorable"
+        };
         spans.push(Span::styled(
-            format!(
-                "  at {} · {}",
-                format::utc_time(scheduled),
-                if deletion.can_restore {
-                    "restorable"
-                } else {
-                    "not restorable"
-                }
-            ),
+            format!("  at {} · {restorable}", format::utc_time(scheduled)),
             dim,
         ));
         lines.push(Line::from(spans));
@@ -234,13 +231,11 @@ fn timeline(state: &State, detail: &DetailView, area: Rect, buf: &mut Buffer) {
     };
     let server_now = state.server_now();
     let visible = usize::from(area.height.saturating_sub(3));
-    let rows = events
-        .iter()
-        .skip(detail.scroll)
-        .take(visible)
-        .map(|event| audit::row(event, server_now));
-    let header = Row::new(["Time", "Event", "Webhook", "Actor", "Reason"]).style(header_style());
-    Table::new(rows, audit::widths())
+    let shown: Vec<&AuditEvent> = events.iter().skip(detail.scroll).take(visible).collect();
+    let titles = audit::TITLES.map(str::to_owned).to_vec();
+    let (rows, header, widths) =
+        audit::table_parts(&shown, titles, server_now, area.width.saturating_sub(2));
+    Table::new(rows, widths)
         .header(header)
         .block(block)
         .render(area, buf);

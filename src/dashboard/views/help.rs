@@ -19,7 +19,12 @@ const GLOBAL_KEYS: &[(&str, &str)] = &[
     ("Enter", "detail of the selected webhook"),
     ("y", "copy the webhook id to the clipboard (OSC 52)"),
     ("Ctrl-r", "refresh now"),
+    ("e", "full text of the current errors and notice"),
     ("Esc", "back: detail, error, then filter"),
+    (
+        "Tab S-Tab ↓ ↑",
+        "in a dialog: next or previous field; PgUp PgDn scroll",
+    ),
     ("q Ctrl-c", "quit at once"),
 ];
 
@@ -66,11 +71,15 @@ pub fn view_keys(state: &State) -> Vec<(&'static str, &'static str)> {
     keys
 }
 
-pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+/// Draws the key reference over the tab's view `body`, or over the whole `screen` when the
+/// view is too short for it.
+pub fn render(state: &State, body: Rect, screen: Rect, buf: &mut Buffer) {
     let view_keys = view_keys(state);
+    let rows = view_keys.len() + GLOBAL_KEYS.len() + 5;
+    let rows = u16::try_from(rows).unwrap_or(u16::MAX);
+    let area = if rows <= body.height { body } else { screen };
     let width = 72.min(area.width);
-    let rows = view_keys.len() + GLOBAL_KEYS.len() + 6;
-    let height = u16::try_from(rows).unwrap_or(u16::MAX).min(area.height);
+    let height = rows.min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,

@@ -5,11 +5,12 @@
 //! Lists build table rows only for the window that fits on screen, so a list of 100,000
 //! webhooks costs about as much to draw as a list of twenty.
 
-mod active;
+pub mod active;
 mod audit;
 mod deleted;
 mod detail;
 pub mod help;
+mod messages;
 mod queue;
 
 use std::cell::Cell;
@@ -25,7 +26,7 @@ use crate::dashboard::app::lists::{visible_start, ListRow, ListState};
 use crate::dashboard::app::{LoadState, Prompt, Rows, State, Tab, View};
 use crate::dashboard::theme;
 use crate::dashboard::widgets::status_bar::{self, STALE};
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::text::{clean, visible};
 
 /// Smallest screen that gets the full layout; anything smaller shows a short notice.
 pub const MIN_WIDTH: u16 = 40;
@@ -65,23 +66,10 @@ fn render_screen(state: &State, area: Rect, buf: &mut Buffer) {
         return;
     }
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let notice = format!(
-            "hookgrace needs {MIN_WIDTH}x{MIN_HEIGHT}; this is {}x{}. q quits.",
-            area.width, area.height
-        );
-        Paragraph::new(notice)
-            .wrap(Wrap { trim: true })
-            .render(area, buf);
+        too_small_notice(state, area).render(area, buf);
         return;
     }
-    let [header, tabs, body, status, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(2),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, tabs, body, status, hints] = screen_areas(area);
 
     header_line(state).render(header, buf);
     tab_line(state).render(tabs, buf);
@@ -93,16 +81,52 @@ fn render_screen(state: &State, area: Rect, buf: &mut Buffer) {
         (None, Tab::Audit) => audit::render(state, body, buf),
     }
     status_bar::render(state, status, buf);
-    match &state.prompt {
-        Some(prompt) => prompt_line(state, prompt).render(hints, buf),
-        None => hint_line(state).render(hints, buf),
+    match (&state.prompt, &state.dialog) {
+        (Some(prompt), _) => prompt_line(state, prompt).render(hints, buf),
+        // The screen's keys do not apply under a dialog, which takes every key.
+        (None, Some(dialog)) => dialog.screen_hint(hints.width).render(hints, buf),
+        (None, None) => hint_line(state, hints.width).render(hints, buf),
     }
 
     if let Some(dialog) = &state.dialog {
-        dialog.render(state, body, buf);
+        crate::dashboard::dialogs::layout::render(dialog, state, area, buf);
     } else if state.show_help {
-        help::render(state, body, buf);
+        help::render(state, body, area, buf);
+    } else if state.show_messages {
+        messages::render(state, body, buf);
     }
+}
+
+/// Splits the screen into header, tabs, the view, the two status rows and the hint row.
+fn screen_areas(area: Rect) -> [Rect; 5] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(2),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// Returns the area of the tab's view on a screen of `area`, where dialogs sit when they fit.
+pub fn body_area(area: Rect) -> Rect {
+    screen_areas(area)[2]
+}
+
+/// Builds the notice drawn in place of everything on a screen below the minimum size. It
+/// names the keys that still work there.
+fn too_small_notice(state: &State, area: Rect) -> Paragraph<'static> {
+    let keys = if state.dialog.is_some() {
+        "q quits, Esc closes the dialog."
+    } else {
+        "q quits."
+    };
+    Paragraph::new(format!(
+        "Enlarge the terminal to at least {MIN_WIDTH}x{MIN_HEIGHT} (it is {}x{}). {keys}",
+        area.width, area.height
+    ))
+    .wrap(Wrap { trim: true })
 }
 
 /// Returns how many rows of `tab`'s table fit on a screen of `size` (width, height).
@@ -272,7 +296,7 @@ fn tab_line(state: &State) -> Line<'static> {
     }
     if let Some(detail) = &state.detail {
         spans.push(Span::styled(
-            format!(" webhook {} ", clean(&detail.id)),
+            format!(" webhook {} ", visible(&detail.id)),
             Style::new()
                 .fg(Color::Black)
                 .bg(Color::White)
@@ -293,7 +317,12 @@ fn count_label<T: Rows>(view: &View<T>) -> Option<String> {
     }
 }
 
-fn hint_line(state: &State) -> Line<'static> {
+/// Hints that give way first, in this order, when the hint row is too narrow for all.
+const DROPPABLE_HINTS: [&str; 4] = ["s", "/", "Enter", "space"];
+
+/// Builds the hint row of `width` columns: the keys of this screen, then `?` and `q`. When
+/// the row is too narrow, the hints in [`DROPPABLE_HINTS`] are left out first.
+fn hint_line(state: &State, width: u16) -> Line<'static> {
     let writes = !state.options.read_only;
     let mut hints: Vec<(&str, &str)> = Vec::new();
     if state.detail.is_some() {
@@ -322,15 +351,37 @@ fn hint_line(state: &State) -> Line<'static> {
     if writes && state.undo.is_some() {
         hints.push(("u", "undo"));
     }
+    if state.error.is_some() || state.poll.last_error.is_some() {
+        hints.push(("e", "errors"));
+    }
     hints.push(("?", "keys"));
     hints.push(("q", "quit"));
-    let mut spans = Vec::new();
     let marks = match state.tab {
         Tab::Deleted => state.deleted.list.marks.len(),
         Tab::Queue => state.queue.list.marks.len(),
         Tab::Active | Tab::Audit => 0,
     };
-    if marks > 0 && state.detail.is_none() {
+    let show_marks = marks > 0 && state.detail.is_none();
+    let marks_width = if show_marks {
+        format!(" {marks} marked ").len()
+    } else {
+        0
+    };
+    let hints_width = |hints: &[(&str, &str)]| -> usize {
+        hints
+            .iter()
+            .map(|(key, action)| key.chars().count() + action.chars().count() + 3)
+            .sum()
+    };
+    for droppable in DROPPABLE_HINTS {
+        if marks_width + hints_width(&hints) <= usize::from(width) {
+            break;
+        }
+        hints.retain(|(key, _)| *key != droppable);
+    }
+
+    let mut spans = Vec::new();
+    if show_marks {
         spans.push(Span::styled(
             format!(" {marks} marked "),
             Style::new()
@@ -388,7 +439,10 @@ fn prompt_line(state: &State, prompt: &Prompt) -> Line<'static> {
             )
         }
     };
-    let width = usize::from(state.size.0.max(MIN_WIDTH)).saturating_sub(note.len() + 2);
+    let screen_width = state
+        .size
+        .map_or(MIN_WIDTH, |(width, _)| width.max(MIN_WIDTH));
+    let width = usize::from(screen_width).saturating_sub(note.len() + 2);
     let mut line = crate::dashboard::dialogs::form::input_line(
         input,
         u16::try_from(width.clamp(10, 60)).unwrap_or(60),
@@ -478,6 +532,25 @@ fn render_placeholder_text(text: &str, block: Block<'_>, area: Rect, buf: &mut B
     .wrap(Wrap { trim: true })
     .block(block)
     .render(area, buf);
+}
+
+/// Builds the text of a tab that needs to know the server's extensions before the first
+/// successful `GET /health`: still checking, or the server is unreachable and when the next
+/// try is.
+fn capabilities_pending(state: &State) -> String {
+    if state.poll.failures == 0 {
+        return "Checking what this server provides…".to_owned();
+    }
+    let wait = state.now.until(state.poll.next_at).num_seconds().max(0);
+    let next = if wait == 0 {
+        "trying again now".to_owned()
+    } else {
+        format!("next try in {wait}s")
+    };
+    format!(
+        "The server is unreachable, so this tab cannot show its data yet: {next}. The \
+         status bar shows the error."
+    )
 }
 
 /// Builds the text drawn when a filter hides every row.

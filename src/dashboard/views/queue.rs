@@ -9,14 +9,15 @@ use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, 
 
 use super::deleted::job_style;
 use super::{
-    changed_style, filtered_out, header_row, header_style, highlight, render_placeholder,
-    render_placeholder_text, row_marker, view_block, window,
+    capabilities_pending, changed_style, filtered_out, header_row, header_style, highlight,
+    render_placeholder, render_placeholder_text, row_marker, view_block, window,
 };
 use crate::api::{JobRecord, JobState, Timestamp};
 use crate::dashboard::app::lists::{job_columns, job_due_at, ListState};
 use crate::dashboard::app::{RowResult, State};
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::columns::{allocate, kept_widths, name_min, pick, widest, Column};
+use crate::dashboard::widgets::text::{clean, visible};
 
 /// Text drawn when the server lacks the queue extension.
 pub const NOT_PROVIDED: &str = "This server does not provide the queue extension, so job \
@@ -31,7 +32,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let view = &state.queue;
     let block = view_block("Deletion queue".to_owned(), view, state);
     if state.capabilities.is_none() && view.data.is_none() {
-        render_placeholder_text("Checking what this server provides…", block, area, buf);
+        render_placeholder_text(&capabilities_pending(state), block, area, buf);
         return;
     }
     if render_placeholder(view, NOT_PROVIDED, block.clone(), area, buf) {
@@ -105,27 +106,34 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         return;
     }
     let shown = window(view, usize::from(jobs_area.height.saturating_sub(1)));
-    let rows = shown
+    let lines: Vec<[Line<'static>; 6]> = shown
         .rows
         .iter()
-        .map(|(_, job)| row(&view.list, job, state.row_results.get(&job.id), server_now));
+        .map(|(_, job)| row(&view.list, job, state.row_results.get(&job.id), server_now))
+        .collect();
     let titles = ["", "State", "Webhook", "Tries", "Due", "Last error"];
+    let wide = |column: usize| widest(titles[column], &lines, |cells| cells[column].width());
+    let specs = [
+        Column::kept(4, 4),
+        Column::optional(1, wide(1), wide(1)),
+        Column::kept(name_min(8, wide(2)), wide(2)).growing(),
+        Column::optional(3, wide(3), wide(3)),
+        Column::optional(2, wide(4), wide(4)),
+        Column::optional(4, 8, wide(5)).growing(),
+    ];
+    // The highlight symbol takes one column left of the table.
+    let widths = allocate(&specs, jobs_area.width.saturating_sub(1), 1);
+    let rows = lines
+        .into_iter()
+        .map(|cells| Row::new(pick(cells.map(Cell::from), &widths)));
     let sorts = [None, Some(1), Some(2), Some(3), Some(0), None];
-    let header = Row::new(header_row(&titles, &sorts, &view.list)).style(header_style());
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(4),
-            Constraint::Length(11),
-            Constraint::Fill(1),
-            Constraint::Length(5),
-            Constraint::Length(14),
-            Constraint::Fill(2),
-        ],
-    )
-    .header(header)
-    .row_highlight_style(highlight())
-    .highlight_symbol(">");
+    let header =
+        Row::new(pick(header_row(&titles, &sorts, &view.list), &widths)).style(header_style());
+    let constraints = kept_widths(&widths).into_iter().map(Constraint::Length);
+    let table = Table::new(rows, constraints)
+        .header(header)
+        .row_highlight_style(highlight())
+        .highlight_symbol(">");
     let mut table_state = TableState::default().with_selected(shown.cursor);
     StatefulWidget::render(table, jobs_area, buf, &mut table_state);
 }
@@ -135,7 +143,7 @@ fn row(
     job: &JobRecord,
     result: Option<&RowResult>,
     server_now: Timestamp,
-) -> Row<'static> {
+) -> [Line<'static>; 6] {
     let id = job.id.as_str();
     let due = job_due_at(job);
     let overdue = job.state.is_live() && server_now.until(due) <= chrono::Duration::zero();
@@ -164,26 +172,26 @@ fn row(
         Some(result) => result.message.clone(),
         None => job.last_error.as_deref().map(clean).unwrap_or_default(),
     };
-    Row::new(vec![
-        Cell::from(Line::from(vec![
+    [
+        Line::from(vec![
             marker,
             Span::styled(mark, Style::new().fg(Color::Yellow)),
-        ])),
-        Cell::from(Span::styled(
+        ]),
+        Line::styled(
             job.state.to_string(),
             job_style(job.state).patch(changed_style(list, id, job_columns::STATE)),
-        )),
-        Cell::from(clean(&job.webhook_name)),
-        Cell::from(Span::styled(
+        ),
+        Line::raw(visible(&job.webhook_name)),
+        Line::styled(
             format!("{}/{}", job.attempts, job.max_attempts),
             changed_style(list, id, job_columns::ATTEMPTS),
-        )),
-        Cell::from(due_cell.patch_style(changed_style(list, id, job_columns::DUE))),
-        Cell::from(Span::styled(
+        ),
+        Line::from(due_cell.patch_style(changed_style(list, id, job_columns::DUE))),
+        Line::styled(
             error,
             Style::new()
                 .fg(Color::Red)
                 .patch(changed_style(list, id, job_columns::ERROR)),
-        )),
-    ])
+        ),
+    ]
 }

@@ -118,17 +118,18 @@ impl PurgeClock {
     }
 
     /// Builds a line of exactly `width` columns or fewer: a bar, then the text. The bar is
-    /// dropped first when space is short, so the time stays readable.
+    /// dropped first when space is short, so the time stays readable; the text alone is
+    /// right-aligned, like the text after a bar.
     pub fn line(&self, width: u16) -> Line<'static> {
         let text = self.text();
         let text_width = text.chars().count();
         let width = usize::from(width);
         let bar_width = width.saturating_sub(text_width + 1);
         if bar_width < 3 {
-            return Line::from(Span::styled(
-                text,
-                self.style().add_modifier(Modifier::BOLD),
-            ));
+            return Line::from(vec![
+                Span::raw(" ".repeat(width.saturating_sub(text_width))),
+                Span::styled(text, self.style().add_modifier(Modifier::BOLD)),
+            ]);
         }
         let filled = (self.fraction_left() * bar_width as f64).ceil() as usize;
         let filled = filled.min(bar_width);
@@ -203,7 +204,9 @@ mod tests {
         assert!(line.to_string().ends_with("12:00:00"));
         assert_eq!(line.to_string().matches('█').count(), 6);
         let narrow = clock.line(9);
-        assert_eq!(narrow.to_string(), "12:00:00");
+        assert_eq!(narrow.to_string(), " 12:00:00");
+        let tight = clock.line(6);
+        assert_eq!(tight.to_string(), "12:00:00", "the text is never cut");
     }
 
     #[test]

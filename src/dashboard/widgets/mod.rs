@@ -1,6 +1,8 @@
-//! Drawing pieces shared by the views: the purge countdown, the status bar and text
-//! sanitising.
+//! Drawing pieces shared by the views: table column widths, the purge countdown, the status
+//! bar, text sanitising and word wrapping.
 
+pub mod columns;
 pub mod countdown;
 pub mod status_bar;
 pub mod text;
+pub mod wrap;

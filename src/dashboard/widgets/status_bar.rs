@@ -1,15 +1,17 @@
 //! The status bar: the server, time since the last successful poll, and the latest error or
-//! notice.
+//! notice, with `e` to read every current message in full.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
+use unicode_width::UnicodeWidthStr;
 
+use crate::api::Timestamp;
 use crate::dashboard::app::State;
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::text::{clean, fit_width, visible};
 
 /// Marker drawn while the data on screen comes from before a failed poll.
 pub const STALE: &str = "STALE";
@@ -27,10 +29,110 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             height: 1,
             ..area
         };
-        if let Some((text, style)) = message(state) {
-            Line::styled(format!(" {text}"), style).render(second, buf);
+        message_line(state, area.width).render(second, buf);
+    }
+}
+
+/// Kind of a message in the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    /// An operator's action failed. Esc dismisses it.
+    ActionError,
+    /// The latest poll failed.
+    PollError,
+    Notice,
+}
+
+/// One current message, with the local time it appeared when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub kind: MessageKind,
+    pub text: String,
+    pub since: Option<Timestamp>,
+}
+
+/// Lists the current messages, the one the status bar shows first. Errors come before the
+/// notice, and of two errors the newer one comes first, so an old failed action never hides
+/// a server that stopped responding since. The server URL is cut from the texts, because the
+/// bar already shows it.
+pub fn messages(state: &State) -> Vec<Message> {
+    let base = state.server_url.trim_end_matches('/');
+    let shorten = |text: &str| clean(&text.replace(base, ""));
+    let mut errors = Vec::new();
+    if let Some(error) = &state.error {
+        errors.push(Message {
+            kind: MessageKind::ActionError,
+            text: shorten(error),
+            since: state.error_at,
+        });
+    }
+    if let Some(error) = &state.poll.last_error {
+        errors.push(Message {
+            kind: MessageKind::PollError,
+            text: shorten(error),
+            since: state.poll.error_since,
+        });
+    }
+    errors.sort_by_key(|error| std::cmp::Reverse(error.since));
+    let notice = state.notice.as_ref().map(|notice| Message {
+        kind: MessageKind::Notice,
+        text: shorten(&notice.text),
+        since: None,
+    });
+    match (errors.first().map(|error| error.kind), notice) {
+        // A fresh notice, such as a success, shows ahead of the poll error it may outlive.
+        (Some(MessageKind::PollError), Some(notice)) if state.error.is_none() => {
+            let mut all = vec![notice];
+            all.extend(errors);
+            all
+        }
+        (_, notice) => {
+            errors.extend(notice);
+            errors
         }
     }
+}
+
+/// Builds the message row in `width` columns: the first message, cut with a pointer to `e`
+/// when it is too long or when more errors wait behind it.
+fn message_line(state: &State, width: u16) -> Line<'static> {
+    let all = messages(state);
+    let Some(first) = all.first() else {
+        return Line::default();
+    };
+    let style = match first.kind {
+        MessageKind::Notice => Style::new().fg(Color::Green),
+        MessageKind::ActionError | MessageKind::PollError => Style::new().fg(Color::Red),
+    };
+    let mut text = first.text.clone();
+    if first.kind == MessageKind::ActionError {
+        text.push_str(" (Esc)");
+    }
+
+    let others = all
+        .iter()
+        .skip(1)
+        .filter(|message| message.kind != MessageKind::Notice)
+        .count();
+    let available = usize::from(width).saturating_sub(1);
+    let pointer = match others {
+        0 => " … e: full text".to_owned(),
+        count => format!(" · +{count} more: e"),
+    };
+    if others == 0 && text.width() <= available {
+        return Line::styled(format!(" {text}"), style);
+    }
+
+    let room = available.saturating_sub(pointer.width());
+    let shown = if text.width() > room {
+        fit_width(&text, room)
+    } else {
+        text
+    };
+    Line::from(vec![
+        Span::styled(format!(" {shown}"), style),
+        Span::styled(pointer, Style::new().fg(Color::Yellow)),
+    ])
 }
 
 /// Builds the connection line: `host ● updated 2s ago · 1 running`.
@@ -49,7 +151,11 @@ pub fn connection_line(state: &State) -> Line<'static> {
     if let Some(undo) = &state.undo {
         let left = state.now.until(undo.expires_at).num_seconds().max(0);
         spans.push(Span::styled(
-            format!(" · u undoes: {} {} ({left}s)", undo.done, clean(&undo.name)),
+            format!(
+                " · u undoes: {} {} ({left}s)",
+                undo.done,
+                visible(&undo.name)
+            ),
             Style::new().fg(Color::Yellow),
         ));
     }
@@ -83,25 +189,6 @@ fn connection_spans(state: &State) -> Vec<Span<'static>> {
             poll.failures + 1
         )),
     ]
-}
-
-/// Picks the operator's own error first, then a notice, then the latest poll error. The server URL
-/// is cut from messages, because the bar already shows it and space is short.
-fn message(state: &State) -> Option<(String, Style)> {
-    let base = state.server_url.trim_end_matches('/');
-    let shorten = |text: &str| clean(&text.replace(base, ""));
-    let red = Style::new().fg(Color::Red);
-    if let Some(error) = &state.error {
-        return Some((format!("{} (Esc)", shorten(error)), red));
-    }
-    if let Some(notice) = &state.notice {
-        return Some((shorten(&notice.text), Style::new().fg(Color::Green)));
-    }
-    state
-        .poll
-        .last_error
-        .as_ref()
-        .map(|error| (shorten(error), red))
 }
 
 /// Extracts the host and port of a URL, for the narrow status bar.

@@ -2,10 +2,14 @@
 //!
 //! A webhook name, reason or error message comes from any client of the API. Drawn raw, an
 //! escape sequence in it could move the cursor, retitle the window or hide rows, so every
-//! server string passes through [`clean`] first.
+//! server string passes through [`clean`] or [`visible`] first. Free text, such as a reason,
+//! is cleaned; a name or id, which identifies a webhook, is drawn with [`visible`], so two
+//! different names never look the same.
+
+use std::fmt::Write;
 
 use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Removes control characters and terminal escape sequences, and replaces line breaks and
 /// tabs with spaces so the text stays on its row.
@@ -28,6 +32,72 @@ pub fn clean(text: &str) -> String {
         }
     }
     cleaned
+}
+
+/// Draws a name or id so that every character in it shows. A character that would be
+/// invisible, or would reorder the text, becomes a `\u{hex}` escape, and a backslash becomes
+/// `\\`, so the result decodes back to exactly one string. The force delete dialog asks for
+/// this form to be typed, so the operator confirms the webhook drawn and no look-alike.
+///
+/// Escaped:
+/// - control characters, and whitespace other than the ASCII space;
+/// - bidirectional marks, embeddings, overrides and isolates;
+/// - format characters that draw nothing, such as the zero-width space, the word joiner, the
+///   byte order mark, the soft hyphen and tag characters, and blank letters such as the
+///   Hangul fillers;
+/// - a zero-width character (a combining mark, joiner or variation selector) at the start or
+///   right after an ASCII character. The accent of a decomposed `e\u{301}` would otherwise
+///   look like the single character `é`.
+// NOTE: a zero-width character after a non-ASCII one is kept, because emoji sequences and
+// scripts such as Devanagari and Arabic need joiners and marks there. Such a name can still
+// look like one without the mark, and look-alike letters from other scripts are drawn as is.
+pub fn visible(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        let after_ascii = previous.is_none_or(|previous| previous.is_ascii());
+        let zero_width = c.width() == Some(0);
+        if c == '\\' {
+            shown.push_str("\\\\");
+        } else if c.is_control()
+            || is_hidden_format(c)
+            || (c.is_whitespace() && c != ' ')
+            || (zero_width && after_ascii)
+        {
+            // Writing to a String cannot fail.
+            let _ = write!(shown, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            shown.push(c);
+        }
+        previous = Some(c);
+    }
+    shown
+}
+
+/// Checks for characters that draw nothing or change the order of the text around them,
+/// wherever they stand.
+fn is_hidden_format(c: char) -> bool {
+    is_bidi_control(c)
+        || matches!(
+            c,
+            '\u{00ad}'
+                | '\u{034f}'
+                | '\u{061c}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{17b4}'
+                | '\u{17b5}'
+                | '\u{180e}'
+                | '\u{200b}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{206a}'..='\u{206f}'
+                | '\u{2800}'
+                | '\u{3164}'
+                | '\u{feff}'
+                | '\u{ffa0}'
+                | '\u{fff9}'..='\u{fffb}'
+                | '\u{e0000}'..='\u{e007f}'
+        )
 }
 
 /// Cuts `text` to at most `max_width` terminal columns, ending it with `…` when cut. Cuts fall
@@ -176,6 +246,52 @@ mod tests {
         for text in ["Solar", "東京ソーラー株式会社", "🚀 launch", "cafe\u{301}"] {
             assert_eq!(pad_width(text, 8).width(), 8, "{text}");
         }
+    }
+
+    #[test]
+    fn visible_escapes_invisible_characters() {
+        assert_eq!(visible("zw\u{200b}test"), "zw\\u{200b}test");
+        assert_eq!(visible("abc\u{202e}fed"), "abc\\u{202e}fed");
+        assert_eq!(visible("\u{1b}[31mHVAC"), "\\u{1b}[31mHVAC");
+        assert_eq!(visible("tab\there"), "tab\\u{9}here");
+        assert_eq!(visible("no\u{a0}break"), "no\\u{a0}break");
+        assert_eq!(visible("\u{feff}bom"), "\\u{feff}bom");
+        assert_eq!(visible("a\u{200d}b"), "a\\u{200d}b");
+        assert_eq!(visible("\u{3164}"), "\\u{3164}");
+    }
+
+    #[test]
+    fn visible_shows_decomposed_accents() {
+        assert_eq!(visible("cafe\u{301}"), "cafe\\u{301}");
+        assert_eq!(visible("caf\u{e9}"), "caf\u{e9}");
+        assert_eq!(visible("\u{301}x"), "\\u{301}x");
+    }
+
+    #[test]
+    fn visible_keeps_printable_text() {
+        for text in [
+            "Solar CA – Ünïcode 001",
+            "東京ソーラー株式会社",
+            "👩\u{200d}🚒 crew",
+            "❤\u{fe0f}",
+            "नमस्ते",
+        ] {
+            assert_eq!(visible(text), text, "{text}");
+        }
+    }
+
+    #[test]
+    fn visible_escapes_backslash_so_forms_differ() {
+        assert_eq!(visible("C:\\temp"), "C:\\\\temp");
+        let typed_escape = visible("zw\\u{200b}test");
+        let real_character = visible("zw\u{200b}test");
+        assert_ne!(typed_escape, real_character);
+    }
+
+    #[test]
+    fn visible_draws_no_control_characters() {
+        let hostile = "\u{1b}]0;title\u{7}\u{9b}2J\u{202e}\r\n\u{85}";
+        assert!(!visible(hostile).chars().any(char::is_control));
     }
 
     #[test]
