@@ -3,6 +3,8 @@
 //! into a `TestBackend` buffer and read back as text.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,14 +39,17 @@ impl Live {
             db_path: dir.path().join("live.db"),
             grace_period: Duration::from_secs(24 * 3600),
             max_attempts: 3,
+            tls: None,
+            trust_user_header: true,
         };
         let options = ServerOptions {
             consumer: ConsumerMode::Manual,
+            session_tokens: vec![common::admin_session()],
             ..ServerOptions::default()
         };
         let running = server::start(config, shared, options).await.unwrap();
         let url = format!("http://{}", running.addr());
-        let client = ApiClient::new(&url, "alice").unwrap();
+        let client = common::admin_api_client(&url, "alice");
         let state = State::new(&url, "alice", Duration::from_secs(2), poller::local_now());
         Self {
             running,
@@ -66,17 +71,15 @@ impl Live {
             id: None,
             prefix: Some("acme".to_owned()),
         };
-        let id = self
-            .client
-            .create_webhook(&request)
-            .await
-            .unwrap()
-            .body
-            .webhook
-            .id;
+        let created = self.client.create_webhook(&request).await.unwrap().body;
+        let id = created.webhook.id;
+        let secret = created.signing_secret.unwrap();
         for n in 0..leads {
             let lead = serde_json::json!({"first_name": "Lead", "n": n});
-            self.client.send_lead(&id, &lead).await.unwrap();
+            self.client
+                .send_signed_lead(&id, &secret, &lead)
+                .await
+                .unwrap();
         }
         id
     }
