@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hookgrace::api::{CreateWebhookRequest, JobState};
 use hookgrace::client::ApiClient;
 use hookgrace::client::Conditional;
-use hookgrace::clock::{ManualClock, SharedClock};
+use hookgrace::clock::{Clock, ManualClock, SharedClock};
 use hookgrace::dashboard::app::{Command, FetchedData, Msg, Resource, State, Tab};
 use hookgrace::dashboard::{poller, views};
 use hookgrace::server::{self, ConsumerMode, RunningServer, ServerConfig, ServerOptions};
@@ -443,4 +443,48 @@ async fn poll_while_marking_keeps_the_cursor() {
     );
 
     live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn operator_token_hides_force_delete() {
+    let mut live = Live::start().await;
+    live.create("Sunny Solar", "solar", "cal", 0).await;
+    let token = hookgrace::server::generate_token();
+    let new = hookgrace::store::NewToken {
+        name: "olga".to_owned(),
+        role: hookgrace::api::Role::Operator,
+        token_sha256: hookgrace::server::hash_token(&token),
+    };
+    live.running
+        .store()
+        .create_token(new, "test", live.clock.now())
+        .await
+        .unwrap();
+    let url = format!("http://{}", live.running.addr());
+    let auth = hookgrace::client::ClientAuth {
+        token: Some(token),
+        ca_cert_pem: None,
+    };
+    let client = ApiClient::with_auth(&url, "olga", &auth).unwrap();
+    live.fetcher = poller::Fetcher::new(client);
+    live.state = State::new(&url, "olga", Duration::from_secs(2), poller::local_now());
+    live.refresh().await;
+    // The first poll learns the capabilities, the second the token's role.
+    live.refresh().await;
+    let identity = live.state.identity.clone().unwrap();
+    assert_eq!(identity.role, hookgrace::api::Role::Operator);
+
+    live.press(KeyCode::Char('D')).await;
+    assert!(live.state.dialog.is_none());
+    let error = live.state.error.clone().unwrap();
+    assert!(error.contains("needs the admin role"), "{error}");
+    assert!(error.contains("operator role"), "{error}");
+
+    // A soft delete is within the operator's role, so its dialog opens.
+    live.press(KeyCode::Char('d')).await;
+    assert!(live.state.dialog.is_some());
+    live.press(KeyCode::Esc).await;
+    live.press(KeyCode::Char('?')).await;
+    let screen = live.screen();
+    assert!(screen.contains("force delete needs the admin"), "{screen}");
 }

@@ -7,7 +7,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
+use crate::api::Role;
 use crate::dashboard::app::{State, Tab};
+use crate::dashboard::widgets::text::clean;
 
 /// Keys of every view.
 const GLOBAL_KEYS: &[(&str, &str)] = &[
@@ -69,7 +71,7 @@ pub fn view_keys(state: &State) -> Vec<(&'static str, &'static str)> {
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let view_keys = view_keys(state);
     let width = 72.min(area.width);
-    let rows = view_keys.len() + GLOBAL_KEYS.len() + 6;
+    let rows = view_keys.len() + GLOBAL_KEYS.len() + 6 + usize::from(state.identity.is_some());
     let height = u16::try_from(rows).unwrap_or(u16::MAX).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
@@ -98,6 +100,9 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         "Times are UTC and count down on the server's clock."
     };
     lines.push(Line::styled(note, Style::new().fg(Color::DarkGray)));
+    if let Some(line) = role_note(state) {
+        lines.push(Line::styled(line, Style::new().fg(Color::DarkGray)));
+    }
     Paragraph::new(lines)
         .block(
             Block::bordered()
@@ -105,6 +110,23 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
                 .title(" Keys (Esc closes) "),
         )
         .render(popup, buf);
+}
+
+/// Names the token's role and the writes it may not perform, which the dashboard refuses.
+fn role_note(state: &State) -> Option<String> {
+    let identity = state.identity.as_ref()?;
+    let name = clean(&identity.name);
+    let role = identity.role;
+    Some(match role {
+        Role::Admin => format!("Token '{name}' has the admin role: every key works."),
+        Role::Operator => {
+            format!("Token '{name}' has the operator role: force delete needs the admin role.")
+        }
+        Role::Viewer => format!(
+            "Token '{name}' has the viewer role: deletes, restores and retries need the \
+             operator role, force delete the admin role."
+        ),
+    })
 }
 
 fn key_line(entry: &(&'static str, &'static str)) -> Line<'static> {
