@@ -472,7 +472,7 @@ async fn run_dashboard(args: DashboardArgs) -> anyhow::Result<()> {
                 Some(_) => demo::server_options(),
                 None => server::ServerOptions::default(),
             };
-            // The in-process server accepts a token that only this process knows, so the
+            // The in-process server accepts a token generated in this process and never stored, so the
             // database gets no token and nothing is printed.
             let session = server::SessionToken {
                 token: server::generate_token(),

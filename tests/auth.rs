@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 const ID: &str = "acme_ws_cal_solar_001";
 const NAME: &str = "Solar CA";
 
-/// A well-formed token that no server knows.
+/// A well-formed token that no server issued.
 const UNKNOWN_TOKEN: &str = "hg_ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
 
 async fn start() -> TestServer {
@@ -354,7 +354,8 @@ async fn tokens_are_managed_over_http() {
     let (status, created) = common::read_json(response, "create token").await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let dora = created["token"].as_str().unwrap().to_owned();
-    assert!(dora.starts_with("hg_") && dora.len() == 67, "{dora}");
+    assert!(dora.starts_with("hg_"), "{dora}");
+    assert_eq!(dora.len(), 67, "{dora}");
 
     let response = send(
         &test,

@@ -18,7 +18,7 @@ pub const TOKEN_PREFIX: &str = "hg_";
 /// Prefix of every lead signing secret.
 pub const SIGNING_SECRET_PREFIX: &str = "whsec_";
 
-/// What a token may do. Each role may do everything the roles before it may.
+/// Permission level of a token. Each role may do everything the roles before it may.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {

@@ -11,7 +11,7 @@ use crate::api::{
     extension, paths, sign_lead, LeadAccepted, SigningSecretResponse, WhoAmI, SIGNATURE_HEADER,
 };
 
-/// Environment variable that holds the dashboard's API token.
+/// Environment variable that contains the dashboard's API token.
 pub const TOKEN_ENV: &str = "HOOKGRACE_TOKEN";
 
 /// Credentials of an [`ApiClient`].

@@ -94,7 +94,7 @@ fn api_error(error: impl Into<ApiError>) -> Response {
     error.into().into_response()
 }
 
-/// Why a lead's signature was rejected.
+/// Reason a lead's signature was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SignatureProblem {
     NoSecret,
@@ -174,12 +174,12 @@ async fn not_found(state: &AppState, id: String) -> Response {
     let Some(event) = removal else {
         return api_error(ApiError::WebhookNotFound { id });
     };
-    let how = if event.event_type == AuditEventType::Purged {
+    let cause = if event.event_type == AuditEventType::Purged {
         "purged at the end of its grace period".to_owned()
     } else {
         format!("force-deleted by {}", event.actor)
     };
-    gone(state.now(), &id, event.created_at, event.event_type, &how)
+    gone(state.now(), &id, event.created_at, event.event_type, &cause)
 }
 
 fn gone(
@@ -187,13 +187,13 @@ fn gone(
     id: &str,
     deleted_at: Timestamp,
     event_type: AuditEventType,
-    how: &str,
+    cause: &str,
 ) -> Response {
     error_response(
         StatusCode::GONE,
         "Webhook deleted",
         format!(
-            "webhook '{id}' was permanently deleted at {deleted_at} ({how}) and accepts no \
+            "webhook '{id}' was permanently deleted at {deleted_at} ({cause}) and accepts no \
              leads; send them to another webhook"
         ),
         json!({
@@ -281,11 +281,11 @@ fn revenue(lead: &Map<String, Value>) -> Result<Option<f64>, ApiError> {
 }
 
 fn invalid_revenue(value: &str) -> ApiError {
-    let shown: String = value.chars().take(50).collect();
+    let truncated: String = value.chars().take(50).collect();
     ApiError::invalid(
         "Invalid field",
         format!(
-            "invalid revenue {shown}: use a number from 0 to 1000000000 (1e9), or leave the \
+            "invalid revenue {truncated}: use a number from 0 to 1000000000 (1e9), or leave the \
              field out"
         ),
     )

@@ -24,7 +24,7 @@ use tokio_rustls::TlsAcceptor;
 use tokio_util::either::Either;
 use tokio_util::sync::CancellationToken;
 
-/// Longest time a client may take to complete its TLS handshake.
+/// Maximum time a client may take to complete its TLS handshake.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Maximum number of TLS handshakes in progress at once.
@@ -173,7 +173,7 @@ fn log_handshake_failure(failures: &AtomicU64, address: SocketAddr, error: &str)
 ///
 /// # Errors
 ///
-/// A message naming the file when either file is missing, unreadable or holds no PEM item of
+/// A message naming the file when either file is missing, unreadable or contains no PEM item of
 /// its kind, or when the key does not belong to the certificate.
 pub fn load_config(files: &TlsFiles) -> anyhow::Result<Arc<ServerConfig>> {
     let cert_pem = read_file(&files.cert, "TLS certificate")?;

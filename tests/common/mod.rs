@@ -27,7 +27,7 @@ pub const ADMIN_TOKEN: &str = "hg_0123456789abcdef0123456789abcdef0123456789abcd
 /// Name of [`ADMIN_TOKEN`].
 pub const ADMIN_NAME: &str = "test-admin";
 
-/// The session token of [`ADMIN_TOKEN`].
+/// Returns the session token of [`ADMIN_TOKEN`].
 pub fn admin_session() -> SessionToken {
     SessionToken {
         token: ADMIN_TOKEN.to_owned(),

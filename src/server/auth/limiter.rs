@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 pub struct FailureLimits {
     /// Failures an address may make before the first lockout.
     pub free_failures: u32,
-    /// Length of the first lockout; each later failure doubles it.
+    /// Length of the first lockout. Each later failure doubles it.
     pub base_delay: Duration,
     /// Longest lockout.
     pub max_delay: Duration,

@@ -95,7 +95,7 @@ pub struct Caller {
     pub trust_user_header: bool,
 }
 
-/// What a route needs from its caller.
+/// Requirement of a route on its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// No token: `GET /health` and lead intake.
@@ -104,8 +104,8 @@ pub enum Access {
     Role(Role),
 }
 
-/// Decides what `method` on the route template `route` needs. `force_requested` is whether
-/// the query asks for a force delete.
+/// Decides the access that `method` on the route template `route` needs. `force_requested`
+/// tells whether the query requests a force delete.
 pub fn required_access(method: &Method, route: &str, force_requested: bool) -> Access {
     let webhook = paths::webhook("{id}");
     let read = *method == Method::GET || *method == Method::HEAD;
@@ -121,6 +121,7 @@ pub fn required_access(method: &Method, route: &str, force_requested: bool) -> A
     if route == paths::signing_secret("{id}") {
         return Access::Role(Role::Admin);
     }
+
     if read {
         return Access::Role(Role::Viewer);
     }
@@ -132,6 +133,7 @@ pub fn required_access(method: &Method, route: &str, force_requested: bool) -> A
         };
         return Access::Role(role);
     }
+
     let operator_writes = [
         (Method::POST, paths::WEBHOOKS.to_owned()),
         (Method::POST, paths::restore("{id}")),
@@ -149,7 +151,7 @@ pub fn required_access(method: &Method, route: &str, force_requested: bool) -> A
     Access::Role(Role::Admin)
 }
 
-/// Returns whether a query string asks for a force delete: any `force` value but `false`.
+/// Returns whether a query string requests a force delete: any `force` value but `false`.
 /// A value the route rejects as invalid still needs the admin role, so that a malformed flag
 /// never lowers the bar.
 fn force_requested(request: &Request) -> bool {
@@ -188,7 +190,7 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Why a request failed to authenticate. Every variant is a 401.
+/// Reason a request failed to authenticate. Every variant is a 401.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Failure {
     Missing,
@@ -344,13 +346,15 @@ async fn find_caller(state: &AppState, token: &str) -> Result<Result<Caller, Fai
         }));
     }
     // The lookup compares hashes, whose preimages the caller cannot choose, so its timing
-    // tells nothing about a stored token.
+    // reveals nothing about a stored token.
+
     let Some(record) = state.store.find_token(&hash).await? else {
         return Ok(Err(Failure::Unknown));
     };
     if record.revoked_at.is_some() {
         return Ok(Err(Failure::Revoked));
     }
+
     let now = state.now();
     let stale = record
         .last_used_at
@@ -395,6 +399,7 @@ pub(crate) async fn authenticate(
         Access::Public => return next.run(request).await,
         Access::Role(role) => role,
     };
+
     let now = state.now();
     let address = source_address(&request);
     let limiter = &state.auth.limiter;
@@ -411,6 +416,7 @@ pub(crate) async fn authenticate(
             return too_many(seconds.max(1), now);
         }
     }
+
     let outcome = match bearer_token(&request) {
         Ok(token) => match find_caller(&state, token).await {
             Ok(outcome) => outcome,
@@ -421,7 +427,8 @@ pub(crate) async fn authenticate(
     let caller = match outcome {
         Ok(caller) => caller,
         Err(failure) => {
-            let shown = address.map_or_else(|| "unknown".to_owned(), |address| address.to_string());
+            let address_text =
+                address.map_or_else(|| "unknown".to_owned(), |address| address.to_string());
             // A missing token is a client without configuration, not a guess, so only
             // presented tokens count towards a lockout.
             let lockout = match (failure, address) {
@@ -429,7 +436,7 @@ pub(crate) async fn authenticate(
                 (_, Some(address)) => limiter.record_failure(address, Instant::now()),
             };
             tracing::warn!(
-                address = %shown,
+                address = %address_text,
                 %method,
                 route = %route,
                 reason = failure.reason(),
@@ -439,6 +446,7 @@ pub(crate) async fn authenticate(
             return unauthorized(failure, now);
         }
     };
+
     if !caller.role.allows(needed) {
         tracing::info!(
             user = %caller.name,

@@ -160,12 +160,12 @@ pub async fn revoke_token(
             now,
         )),
         RevokeTokenOutcome::NotFound => {
-            let shown: String = key.chars().take(100).collect();
+            let truncated_key: String = key.chars().take(100).collect();
             Ok(error_response(
                 StatusCode::NOT_FOUND,
                 "Token not found",
                 format!(
-                    "no token has the id '{shown}' and no unrevoked token has that name; GET \
+                    "no token has the id '{truncated_key}' and no unrevoked token has that name; GET \
                      /tokens lists them"
                 ),
                 json!({}),
