@@ -103,7 +103,7 @@ impl ApiClient {
     }
 
     /// Builds a client as [`ApiClient::new`] does that also sends `auth.token` as
-    /// `Authorization: Bearer` and trusts `auth.ca_cert_pem` besides the system's roots.
+    /// `Authorization: Bearer` and trusts `auth.ca_cert_pem` besides the bundled web PKI roots.
     ///
     /// # Errors
     ///
