@@ -96,6 +96,7 @@ fn deleted(now: Timestamp) -> DeletedList {
                 stats: DeletedStats {
                     total_leads: 10,
                     rejected_leads_since_deletion: Some(0),
+                    rejected_signatures: None,
                 },
             }
         })

@@ -14,11 +14,11 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Deserialize;
 
-use crate::api::CreateWebhookRequest;
-use crate::client::ApiClient;
+use crate::api::{CreateWebhookRequest, Role};
+use crate::client::{ApiClient, ClientAuth};
 use crate::clock::ShiftedClock;
 use crate::queue::{ConsumerSettings, PurgeFault, RetryPolicy};
-use crate::server::ServerOptions;
+use crate::server::{generate_token, ServerOptions, SessionToken};
 
 /// Grace period of the demo server: short enough to watch a countdown reach the purge.
 pub const GRACE_PERIOD: Duration = Duration::from_secs(600);
@@ -289,16 +289,50 @@ pub fn server_options() -> ServerOptions {
     }
 }
 
-/// Loads the bundled data set into the server at `api_url`, then returns `clock` to now.
-pub async fn seed(api_url: &str, clock: &ShiftedClock) -> anyhow::Result<()> {
+/// Generates an admin session token for the loader and for each user named in the bundled
+/// data set, so that the audit trail shows each scripted action under its user. The server
+/// must be started with these tokens in [`ServerOptions::session_tokens`].
+pub fn session_tokens() -> anyhow::Result<Vec<SessionToken>> {
     let data = DemoData::bundled()?;
-    let outcome = load(&data, api_url, clock).await;
+    let mut users: Vec<&str> = data
+        .actions
+        .iter()
+        .filter_map(|action| action.by.as_deref())
+        .collect();
+    users.push(DEMO_USER);
+    users.sort_unstable();
+    users.dedup();
+    Ok(users
+        .into_iter()
+        .map(|user| SessionToken {
+            token: generate_token(),
+            name: user.to_owned(),
+            role: Role::Admin,
+        })
+        .collect())
+}
+
+/// Loads the bundled data set into the server at `api_url`, then returns `clock` to now. Each
+/// request uses the session token of its user from `tokens`.
+pub async fn seed(
+    api_url: &str,
+    clock: &ShiftedClock,
+    tokens: &[SessionToken],
+) -> anyhow::Result<()> {
+    let data = DemoData::bundled()?;
+    let outcome = load(&data, api_url, clock, tokens).await;
     clock.set_offset(chrono::Duration::zero());
     outcome
 }
 
-async fn load(data: &DemoData, api_url: &str, clock: &ShiftedClock) -> anyhow::Result<()> {
+async fn load(
+    data: &DemoData,
+    api_url: &str,
+    clock: &ShiftedClock,
+    tokens: &[SessionToken],
+) -> anyhow::Result<()> {
     let mut clients: HashMap<String, ApiClient> = HashMap::new();
+    let mut secrets: HashMap<String, String> = HashMap::new();
     let mut rejected_leads = 0;
     for (minutes_ago, step) in data.timeline(LEAD_SEED) {
         clock.set_offset(-chrono::Duration::milliseconds(
@@ -309,20 +343,34 @@ async fn load(data: &DemoData, api_url: &str, clock: &ShiftedClock) -> anyhow::R
             _ => DEMO_USER,
         };
         if !clients.contains_key(user) {
-            clients.insert(user.to_owned(), ApiClient::new(api_url, user)?);
+            let token = tokens
+                .iter()
+                .find(|token| token.name == user)
+                .with_context(|| format!("no demo session token for user '{user}'"))?;
+            let auth = ClientAuth {
+                token: Some(token.token.clone()),
+                ca_cert_pem: None,
+            };
+            clients.insert(user.to_owned(), ApiClient::with_auth(api_url, user, &auth)?);
         }
         let client = &clients[user];
         match step {
-            Step::Create { webhook } => create(client, &data.webhooks[webhook]).await?,
+            Step::Create { webhook } => {
+                let webhook = &data.webhooks[webhook];
+                let secret = create(client, webhook).await?;
+                secrets.insert(webhook.id.clone(), secret);
+            }
             Step::Lead { webhook, payload } => {
                 let id = &data.webhooks[webhook].id;
                 client
-                    .send_lead(id, &payload)
+                    .send_signed_lead(id, secret_of(&secrets, id), &payload)
                     .await
                     .with_context(|| format!("demo lead to '{id}' failed"))?;
             }
             Step::Action { action } => {
-                rejected_leads += act(client, data, &data.actions[action]).await?;
+                let action = &data.actions[action];
+                let secret = secret_of(&secrets, &action.webhook);
+                rejected_leads += act(client, data, action, secret).await?;
             }
         }
     }
@@ -341,7 +389,14 @@ const DEMO_USER: &str = "demo-loader";
 /// Seed of the lead payloads, fixed so that every demo run shows the same leads.
 const LEAD_SEED: u64 = 7;
 
-async fn create(client: &ApiClient, webhook: &DemoWebhook) -> anyhow::Result<()> {
+/// Returns the signing secret of a webhook the loader created; an empty secret, which the
+/// server rejects, for any other id.
+fn secret_of<'a>(secrets: &'a HashMap<String, String>, id: &str) -> &'a str {
+    secrets.get(id).map_or("", String::as_str)
+}
+
+/// Creates a webhook and returns its signing secret.
+async fn create(client: &ApiClient, webhook: &DemoWebhook) -> anyhow::Result<String> {
     let parts = crate::api::parse_webhook_id(&webhook.id)?;
     let request = CreateWebhookRequest {
         name: webhook.name.clone(),
@@ -352,15 +407,25 @@ async fn create(client: &ApiClient, webhook: &DemoWebhook) -> anyhow::Result<()>
         id: Some(webhook.id.clone()),
         prefix: parts.prefix.map(str::to_owned),
     };
-    client
+    let created = client
         .create_webhook(&request)
         .await
         .with_context(|| format!("demo webhook '{}' could not be created", webhook.id))?;
-    Ok(())
+    created.body.signing_secret.with_context(|| {
+        format!(
+            "the server returned no signing secret for demo webhook '{}'",
+            webhook.id
+        )
+    })
 }
 
 /// Performs one scripted action; returns the number of leads the server rejected.
-async fn act(client: &ApiClient, data: &DemoData, action: &DemoAction) -> anyhow::Result<u32> {
+async fn act(
+    client: &ApiClient,
+    data: &DemoData,
+    action: &DemoAction,
+    secret: &str,
+) -> anyhow::Result<u32> {
     let id = action.webhook.as_str();
     let reason = action.reason.as_deref().unwrap_or_default();
     let failed = || format!("demo action {:?} on '{id}' failed", action.action);
@@ -394,7 +459,7 @@ async fn act(client: &ApiClient, data: &DemoData, action: &DemoAction) -> anyhow
                 .unwrap_or_default();
             for _ in 0..action.count.unwrap_or(1) {
                 if client
-                    .send_lead(id, &lead_payload(kind, &mut rng))
+                    .send_signed_lead(id, secret, &lead_payload(kind, &mut rng))
                     .await
                     .is_err()
                 {

@@ -9,11 +9,16 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+use hookgrace::api::Role;
 use hookgrace::cli::{check_user, parse_api_url, parse_duration, parse_listen, parse_refresh};
-use hookgrace::clock::{FileClock, SharedClock, ShiftedClock, SystemClock};
+use hookgrace::client::{read_token_file, token_file_path, ClientAuth, TOKEN_ENV};
+use hookgrace::clock::{Clock, FileClock, SharedClock, ShiftedClock, SystemClock};
 use hookgrace::dashboard::signals::QuitSignals;
-use hookgrace::server::{self, ServerConfig};
-use hookgrace::store::{IntegrityIssue, OpenOptions, SqliteStore, Store};
+use hookgrace::server::{self, ServerConfig, TlsFiles};
+use hookgrace::store::{
+    CreateTokenOutcome, IntegrityIssue, NewToken, OpenOptions, RevokeTokenOutcome, SqliteStore,
+    Store,
+};
 use hookgrace::{dashboard, demo};
 
 /// Webhook soft deletion with a grace period: the terminal dashboard (default) and its server.
@@ -32,10 +37,61 @@ enum Command {
     /// Run the webhook API server.
     Serve(ServeArgs),
 
+    /// Create, list and revoke API tokens in the server's database. Works while the server
+    /// runs; a revoked token fails from its next request on.
+    #[command(subcommand)]
+    Token(TokenCommand),
+
     /// Check a database for orphaned jobs, webhooks whose state disagrees with their jobs, and
     /// state changes without an audit event. Opens the file read-only. Exit code 0 when
     /// clean, 1 when issues were found, 2 on error.
     Check(CheckArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create a token and print it once on stdout.
+    Create(TokenCreateArgs),
+    /// List every token, revoked ones included, without their text.
+    List(TokenDbArgs),
+    /// Revoke a token by id (tok_...) or by the name of an unrevoked token.
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+struct TokenDbArgs {
+    /// SQLite database file of the server [default: hookgrace.db in the user's data directory].
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct TokenCreateArgs {
+    /// The user the token stands for: the acting user of its requests in the audit trail.
+    #[arg(long, value_name = "NAME")]
+    name: String,
+
+    /// viewer reads; operator also creates, soft deletes, restores and retries; admin also
+    /// force deletes, rotates signing secrets and manages tokens.
+    #[arg(long, value_name = "ROLE", value_parser = parse_role)]
+    role: Role,
+
+    #[command(flatten)]
+    db: TokenDbArgs,
+}
+
+#[derive(Debug, Args)]
+struct TokenRevokeArgs {
+    /// Token id (tok_...) or the name of an unrevoked token.
+    #[arg(value_name = "ID|NAME")]
+    key: String,
+
+    #[command(flatten)]
+    db: TokenDbArgs,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| format!("invalid role '{text}': use viewer, operator or admin"))
 }
 
 #[derive(Debug, Args)]
@@ -69,8 +125,15 @@ struct DashboardArgs {
     #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_refresh)]
     refresh: Duration,
 
-    /// Name recorded as the acting user in the audit trail (sent as X-User-ID): printable
-    /// characters, at most 100 [default: $USER].
+    /// Extra CA certificate (PEM) to trust for an https:// --api URL, such as the server's
+    /// self-signed certificate.
+    #[arg(long, value_name = "PATH", requires = "api")]
+    ca_cert: Option<PathBuf>,
+
+    /// Sent as X-User-ID: printable characters, at most 100 [default: $USER]. A server records
+    /// it as the acting user only with --trust-user-header; otherwise the API token's name is.
+    /// Also names the in-process server's token. The API token itself comes from HOOKGRACE_TOKEN or the file `token`
+    /// in the hookgrace config directory, never from an argument.
     #[arg(long, env = "HOOKGRACE_USER", value_name = "NAME")]
     user: Option<String>,
 
@@ -102,6 +165,20 @@ struct ServeArgs {
     #[arg(long, default_value = "24h", value_name = "DURATION", value_parser = parse_duration)]
     grace_period: Duration,
 
+    /// PEM certificate chain: serve HTTPS instead of HTTP. Needs --tls-key.
+    #[arg(long, value_name = "PATH", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+
+    /// PEM private key of --tls-cert.
+    #[arg(long, value_name = "PATH", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+
+    /// Record X-User-ID, when a request sends it, as the acting user instead of the token's
+    /// name. Only for a server behind a proxy that authenticates users and sets X-User-ID:
+    /// otherwise any token holder can act in another user's name.
+    #[arg(long)]
+    trust_user_header: bool,
+
     /// Purge attempts before a deletion job moves to dead letter.
     #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
     max_attempts: u32,
@@ -119,6 +196,7 @@ async fn main() -> ExitCode {
     let outcome = match cli.command {
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Check(args)) => return check(args).await,
+        Some(Command::Token(command)) => token(command).await,
         None => run_dashboard(cli.dashboard).await,
     };
     match outcome {
@@ -141,11 +219,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Some(path) => path,
         None => server::default_db_path()?,
     };
+    let tls = match (args.tls_cert, args.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+        _ => None,
+    };
     let config = ServerConfig {
         listen: args.listen,
         db_path,
         grace_period: args.grace_period,
         max_attempts: args.max_attempts,
+        tls,
+        trust_user_header: args.trust_user_header,
     };
     let clock: SharedClock = match args.clock_file {
         Some(path) => {
@@ -208,6 +292,114 @@ async fn check_database(db: Option<PathBuf>) -> anyhow::Result<Vec<IntegrityIssu
         .with_context(|| format!("failed to check database {}", db_path.display()))
 }
 
+/// Runs `hookgrace token ...` on the database file directly, so that it works before the
+/// first token exists and while the server runs.
+async fn token(command: TokenCommand) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let db = match &command {
+        TokenCommand::Create(args) => &args.db,
+        TokenCommand::List(args) => args,
+        TokenCommand::Revoke(args) => &args.db,
+    };
+    let db_path = match &db.db {
+        Some(path) => path.clone(),
+        None => server::default_db_path()?,
+    };
+    let read_only = matches!(command, TokenCommand::List(_));
+    if read_only && !db_path.exists() {
+        anyhow::bail!(
+            "database {} does not exist: pass --db PATH",
+            db_path.display()
+        );
+    }
+    let options = OpenOptions {
+        read_only,
+        ..OpenOptions::default()
+    };
+    let store = SqliteStore::open_with(&db_path, options)
+        .await
+        .with_context(|| format!("failed to open database {}", db_path.display()))?;
+    let actor = format!("cli:{}", default_user());
+    let now = SystemClock.now();
+    match command {
+        TokenCommand::Create(args) => {
+            let name = server::auth::validate_token_name(&args.name).map_err(anyhow::Error::msg)?;
+            let token = server::generate_token();
+            let new = NewToken {
+                name,
+                role: args.role,
+                token_sha256: server::hash_token(&token),
+            };
+            match store.create_token(new, &actor, now).await? {
+                CreateTokenOutcome::Created(record) => {
+                    eprintln!(
+                        "created token {} named '{}' with the {} role; it is shown only now:",
+                        record.id, record.name, record.role
+                    );
+                    println!("{token}");
+                }
+                CreateTokenOutcome::NameTaken { name } => anyhow::bail!(
+                    "an unrevoked token is already named '{name}': revoke it first with \
+                     hookgrace token revoke '{name}', or choose another name"
+                ),
+            }
+        }
+        TokenCommand::List(_) => {
+            let tokens = store.list_tokens().await?;
+            if tokens.is_empty() {
+                println!(
+                    "no tokens; create one with hookgrace token create --name NAME --role ROLE"
+                );
+            }
+            for token in tokens {
+                let last_used = token
+                    .last_used_at
+                    .map_or("never".to_owned(), |at| at.to_string());
+                let state = token
+                    .revoked_at
+                    .map_or("active".to_owned(), |at| format!("revoked at {at}"));
+                println!(
+                    "{}  {}  {}  created {} by {}  last used {}  {}",
+                    token.id,
+                    token.name,
+                    token.role,
+                    token.created_at,
+                    token.created_by,
+                    last_used,
+                    state
+                );
+            }
+        }
+        TokenCommand::Revoke(args) => match store.revoke_token(&args.key, &actor, now).await? {
+            RevokeTokenOutcome::Revoked(record) => {
+                println!("revoked token {} named '{}'", record.id, record.name);
+            }
+            RevokeTokenOutcome::AlreadyRevoked(record) => {
+                println!(
+                    "token {} named '{}' was already revoked at {}",
+                    record.id,
+                    record.name,
+                    record
+                        .revoked_at
+                        .map(|at| at.to_string())
+                        .unwrap_or_default()
+                );
+            }
+            RevokeTokenOutcome::NotFound => anyhow::bail!(
+                "no token has the id '{}' and no unrevoked token has that name; hookgrace \
+                 token list shows them",
+                args.key
+            ),
+        },
+    }
+    Ok(())
+}
+
 async fn run_dashboard(args: DashboardArgs) -> anyhow::Result<()> {
     let user = dashboard_user(args.user.clone())?;
     if let Some(env) = &args.confirm_env {
@@ -223,12 +415,26 @@ async fn run_dashboard(args: DashboardArgs) -> anyhow::Result<()> {
     };
     let _log_guard = init_file_logging(&log_file)?;
     eprintln!("hookgrace: logging to {}", log_file.display());
+
+    let mut auth = ClientAuth {
+        token: None,
+        ca_cert_pem: match &args.ca_cert {
+            Some(path) => Some(std::fs::read(path).with_context(|| {
+                format!("failed to read CA certificate file {}", path.display())
+            })?),
+            None => None,
+        },
+    };
+    if args.api.is_some() {
+        auth.token = dashboard_token()?;
+    }
+
     // From here on SIGTERM, SIGHUP and SIGINT quit through the code below, which restores the
     // terminal, stops the embedded server and removes the demo database.
     let mut signals = QuitSignals::install().context("failed to install signal handlers")?;
 
     let mut demo_dir = None;
-    let outcome = run_with_server(&args, user, log_file, &mut signals, &mut demo_dir).await;
+    let outcome = run_with_server(&args, user, auth, log_file, &mut signals, &mut demo_dir).await;
     if let Some(dir) = demo_dir {
         let path = dir.path().display().to_string();
         match dir.close() {
@@ -244,6 +450,7 @@ async fn run_dashboard(args: DashboardArgs) -> anyhow::Result<()> {
 async fn run_with_server(
     args: &DashboardArgs,
     user: String,
+    mut auth: ClientAuth,
     log_file: PathBuf,
     signals: &mut QuitSignals,
     demo_dir: &mut Option<tempfile::TempDir>,
@@ -261,6 +468,8 @@ async fn run_with_server(
                     db_path: dir.path().join("demo.db"),
                     grace_period: args.grace_period.unwrap_or(demo::GRACE_PERIOD),
                     max_attempts: demo::MAX_ATTEMPTS,
+                    tls: None,
+                    trust_user_header: false,
                 };
                 *demo_dir = Some(dir);
                 let shifted = Arc::new(ShiftedClock::default());
@@ -276,20 +485,35 @@ async fn run_with_server(
                     db_path,
                     grace_period: args.grace_period.unwrap_or(server::DEFAULT_GRACE_PERIOD),
                     max_attempts: server::DEFAULT_MAX_ATTEMPTS,
+                    tls: None,
+                    trust_user_header: false,
                 };
                 let clock: SharedClock = Arc::new(SystemClock);
                 (config, clock, None)
             };
-            let options = match &shifted {
+            let mut options = match &shifted {
                 Some(_) => demo::server_options(),
                 None => server::ServerOptions::default(),
             };
+            // The in-process server accepts a token generated in this process and never
+            // stored, so the database gets no token and nothing is printed.
+            let session = server::SessionToken {
+                token: server::generate_token(),
+                name: user.clone(),
+                role: Role::Admin,
+            };
+            options.session_tokens.push(session.clone());
+            let demo_tokens = match &shifted {
+                Some(_) => demo::session_tokens()?,
+                None => Vec::new(),
+            };
+            options.session_tokens.extend(demo_tokens.iter().cloned());
             let running = server::start(config, clock, options).await?;
-            let url = format!("http://{}", running.addr());
+            let url = running.base_url();
             if let Some(shifted) = shifted {
                 eprintln!("hookgrace: loading demo data into {url}");
                 let seeded = tokio::select! {
-                    seeded = demo::seed(&url, &shifted) => seeded,
+                    seeded = demo::seed(&url, &shifted, &demo_tokens) => seeded,
                     name = signals.recv() => {
                         tracing::info!(signal = name, "stopped while loading the demo data");
                         running.shutdown().await?;
@@ -301,6 +525,7 @@ async fn run_with_server(
                     return Err(error);
                 }
             }
+            auth.token = Some(session.token);
             embedded = Some(running);
             url
         }
@@ -314,6 +539,7 @@ async fn run_with_server(
         read_only: args.read_only,
         confirm_env: args.confirm_env.clone(),
         color: dashboard::theme::ColorMode::from_env(),
+        auth,
     };
     let outcome = dashboard::run(config, signals).await;
     if let Some(running) = embedded {
@@ -333,6 +559,37 @@ fn dashboard_user(from_args: Option<String>) -> anyhow::Result<String> {
         anyhow::bail!("invalid {source} '{}': {problem}", name.escape_debug());
     }
     Ok(name)
+}
+
+/// Finds the dashboard's API token: `HOOKGRACE_TOKEN`, else the file `token` in the
+/// hookgrace config directory. `None` when neither exists, which suits a server that needs
+/// no token.
+fn dashboard_token() -> anyhow::Result<Option<String>> {
+    if let Ok(token) = std::env::var(TOKEN_ENV) {
+        let token = token.trim().to_owned();
+        if token.is_empty() {
+            anyhow::bail!("{TOKEN_ENV} is set but empty: set it to the API token or unset it");
+        }
+        tracing::info!("using the API token from {TOKEN_ENV}");
+        return Ok(Some(token));
+    }
+    let Some(path) = token_file_path() else {
+        tracing::info!("no config directory and no {TOKEN_ENV}: sending no API token");
+        return Ok(None);
+    };
+    match read_token_file(&path).map_err(anyhow::Error::msg)? {
+        Some(token) => {
+            tracing::info!(path = %path.display(), "using the API token from the token file");
+            Ok(Some(token))
+        }
+        None => {
+            tracing::info!(
+                path = %path.display(),
+                "no {TOKEN_ENV} and no token file: sending no API token"
+            );
+            Ok(None)
+        }
+    }
 }
 
 fn default_user() -> String {

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{hours, timestamp, TestServer, GRACE_HOURS};
+use hookgrace::api::{sign_lead, SIGNATURE_HEADER};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -79,8 +80,19 @@ async fn responses_carry_server_time() {
 async fn create_returns_contract_fields() {
     let test = TestServer::start().await;
     let body = test.create(ID, NAME).await;
-    assert_eq!(keys(&body), ["message", "status", "timestamp", "webhook"]);
+    assert_eq!(
+        keys(&body),
+        [
+            "message",
+            "signing_secret",
+            "status",
+            "timestamp",
+            "webhook"
+        ]
+    );
     assert_eq!(body["status"], "success");
+    let secret = body["signing_secret"].as_str().unwrap();
+    assert!(secret.starts_with("whsec_"), "{secret}");
     let webhook = &body["webhook"];
     assert_eq!(
         keys(webhook),
@@ -372,11 +384,13 @@ async fn lead_rejects_bad_bodies() {
         ("{\"revenue\": \"12\"}", "invalid revenue"),
         ("{\"revenue\": -1}", "invalid revenue"),
     ];
+    let secret = test.signing_secret(ID).unwrap();
     for (body, expected) in cases {
         let response = test
             .client
             .post(&path)
             .header("content-type", "application/json")
+            .header(SIGNATURE_HEADER, sign_lead(&secret, body.as_bytes()))
             .body(body)
             .send()
             .await
@@ -393,11 +407,14 @@ async fn lead_rejects_bad_bodies() {
 async fn lead_accepts_json_without_json_content_type() {
     let test = TestServer::start().await;
     test.create(ID, NAME).await;
+    let body = "{\"email\": \"a@example.com\"}";
+    let secret = test.signing_secret(ID).unwrap();
     let response = test
         .client
         .post(test.url(&format!("/webhook/{ID}")))
         .header("content-type", "text/plain")
-        .body("{\"email\": \"a@example.com\"}")
+        .header(SIGNATURE_HEADER, sign_lead(&secret, body.as_bytes()))
+        .body(body)
         .send()
         .await
         .unwrap();
@@ -933,9 +950,10 @@ async fn actor_header_is_trimmed_and_validated() {
     let other = json!({"id": "ws_cal_solar_002", "name": NAME, "type": "t", "region": "cal", "category": "solar"});
     let (status, _) = test.call(Method::POST, "/webhook", None, Some(other)).await;
     assert_eq!(status, StatusCode::CREATED);
+    // Without the header, the token's name is the actor.
     assert_eq!(
         test.audit("ws_cal_solar_002").await[0]["actor"],
-        "anonymous"
+        common::ADMIN_NAME
     );
 
     let long = "u".repeat(101);

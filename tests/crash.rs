@@ -16,7 +16,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::Duration as Span;
-use hookgrace::api::Timestamp;
+use hookgrace::api::{sign_lead, Timestamp, SIGNATURE_HEADER};
 use rand::Rng;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -174,6 +174,7 @@ async fn send(
 async fn arrange(
     client: &reqwest::Client,
     base: &str,
+    db: &Path,
     clock_file: &Path,
     start: Timestamp,
     webhooks: u32,
@@ -189,14 +190,17 @@ async fn arrange(
                           "category": "solar"});
         let created = send(client, Method::POST, format!("{base}/webhook"), Some(body)).await;
         assert_eq!(created, StatusCode::CREATED, "{id}");
-        let lead = json!({"n": number});
-        let accepted = send(
-            client,
-            Method::POST,
-            format!("{base}/webhook/{id}"),
-            Some(lead),
-        )
-        .await;
+        let lead = serde_json::to_vec(&json!({"n": number})).expect("lead JSON");
+        let secret = signing_secret(db, &id);
+        let accepted = client
+            .post(format!("{base}/webhook/{id}"))
+            .header("content-type", "application/json")
+            .header(SIGNATURE_HEADER, sign_lead(&secret, &lead))
+            .body(lead)
+            .send()
+            .await
+            .expect("request failed")
+            .status();
         assert_eq!(accepted, StatusCode::CREATED, "{id}");
         let url = format!("{base}/webhook/{id}?reason=crash");
         assert_eq!(
@@ -208,6 +212,38 @@ async fn arrange(
             assert_eq!(send(client, Method::POST, url, None).await, StatusCode::OK);
         }
     }
+}
+
+/// Creates an admin token with `hookgrace token create`, which also creates the database.
+fn create_token(db: &Path) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_hookgrace"))
+        .args([
+            "token", "create", "--name", "crash", "--role", "admin", "--db",
+        ])
+        .arg(db)
+        .output()
+        .expect("failed to run hookgrace token create");
+    assert!(
+        output.status.success(),
+        "token create failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("token is text")
+        .trim()
+        .to_owned()
+}
+
+/// Reads a webhook's lead signing secret from the database file.
+fn signing_secret(db: &Path, id: &str) -> String {
+    let connection = rusqlite::Connection::open(db).expect("open database");
+    connection
+        .query_row(
+            "SELECT signing_secret FROM webhooks WHERE id = ?1",
+            [id],
+            |row| row.get(0),
+        )
+        .expect("read signing secret")
 }
 
 fn run_check(db: &Path) -> (i32, String) {
@@ -288,15 +324,12 @@ async fn killed_server_purges_each_job_once() {
     let clock_file = dir.path().join("clock");
     let mut now = Timestamp::parse(START).expect("start time");
     write_clock(&clock_file, now);
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("HTTP client");
+    let token = create_token(&db);
+    let client = common::http_client(Some(&token));
 
     let server = Server::start(&db, &clock_file);
     let webhooks = WEBHOOKS_PER_ROUND * rounds.max(1);
-    arrange(&client, &server.base, &clock_file, now, webhooks).await;
+    arrange(&client, &server.base, &db, &clock_file, now, webhooks).await;
     let mut logs = vec![server.kill()];
 
     // Each round moves the clock 25 minutes while the server is down, past about 20 deadlines

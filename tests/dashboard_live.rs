@@ -3,6 +3,8 @@
 //! into a `TestBackend` buffer and read back as text.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use hookgrace::api::{CreateWebhookRequest, JobState};
 use hookgrace::client::ApiClient;
 use hookgrace::client::Conditional;
-use hookgrace::clock::{ManualClock, SharedClock};
+use hookgrace::clock::{Clock, ManualClock, SharedClock};
 use hookgrace::dashboard::app::{Command, FetchedData, Msg, Resource, State, Tab};
 use hookgrace::dashboard::{poller, views};
 use hookgrace::server::{self, ConsumerMode, RunningServer, ServerConfig, ServerOptions};
@@ -37,14 +39,17 @@ impl Live {
             db_path: dir.path().join("live.db"),
             grace_period: Duration::from_secs(24 * 3600),
             max_attempts: 3,
+            tls: None,
+            trust_user_header: true,
         };
         let options = ServerOptions {
             consumer: ConsumerMode::Manual,
+            session_tokens: vec![common::admin_session()],
             ..ServerOptions::default()
         };
         let running = server::start(config, shared, options).await.unwrap();
         let url = format!("http://{}", running.addr());
-        let client = ApiClient::new(&url, "alice").unwrap();
+        let client = common::admin_api_client(&url, "alice");
         let state = State::new(&url, "alice", Duration::from_secs(2), poller::local_now());
         Self {
             running,
@@ -66,17 +71,15 @@ impl Live {
             id: None,
             prefix: Some("acme".to_owned()),
         };
-        let id = self
-            .client
-            .create_webhook(&request)
-            .await
-            .unwrap()
-            .body
-            .webhook
-            .id;
+        let created = self.client.create_webhook(&request).await.unwrap().body;
+        let id = created.webhook.id;
+        let secret = created.signing_secret.unwrap();
         for n in 0..leads {
             let lead = serde_json::json!({"first_name": "Lead", "n": n});
-            self.client.send_lead(&id, &lead).await.unwrap();
+            self.client
+                .send_signed_lead(&id, &secret, &lead)
+                .await
+                .unwrap();
         }
         id
     }
@@ -443,23 +446,39 @@ async fn poll_while_marking_keeps_the_cursor() {
 }
 
 #[tokio::test]
-async fn overflowing_revenue_keeps_the_list() {
+async fn overflowing_revenue_is_rejected() {
     let mut live = Live::start().await;
-    let id = live.create("Big Spender", "solar", "cal", 0).await;
-    // Two leads at 1e308 sum past f64::MAX, which serde_json writes as null.
+    let request = CreateWebhookRequest {
+        name: "Big Spender".to_owned(),
+        kind: "solar".to_owned(),
+        region: "cal".to_owned(),
+        category: "solar".to_owned(),
+        description: None,
+        id: None,
+        prefix: Some("acme".to_owned()),
+    };
+    let created = live.client.create_webhook(&request).await.unwrap().body;
+    let id = created.webhook.id;
+    let secret = created.signing_secret.unwrap();
+
+    // Two leads at 1e308 would sum past f64::MAX; the server rejects each one instead.
     for _ in 0..2 {
         let lead = serde_json::json!({"first_name": "Rich", "revenue": 1e308});
-        live.client.send_lead(&id, &lead).await.unwrap();
+        let error = live
+            .client
+            .send_signed_lead(&id, &secret, &lead)
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), Some(400));
     }
 
     live.refresh().await;
-
     assert_eq!(
         live.state.active.load,
         hookgrace::dashboard::app::LoadState::Loaded
     );
     assert!(!live.state.active.is_stale());
-    assert_eq!(live.state.active_rows().len(), 1);
+    assert_eq!(live.state.active_rows()[0].total_leads, 0);
     assert!(live.screen().contains("Big Spender"), "{}", live.screen());
 
     live.running.shutdown().await.unwrap();
@@ -474,9 +493,12 @@ async fn empty_database_hint_creates_a_webhook() {
 
     // The same request as the hint's curl command.
     let url = format!("http://{}/webhook", live.running.addr());
+    let screen_shows_token = screen.contains("$HOOKGRACE_TOKEN");
+    assert!(screen_shows_token, "{screen}");
     let created = reqwest::Client::new()
         .post(&url)
         .header("Content-Type", "application/json")
+        .header("Authorization", format!("Bearer {}", common::ADMIN_TOKEN))
         .body(hookgrace::dashboard::views::active::CREATE_EXAMPLE)
         .send()
         .await
@@ -531,4 +553,48 @@ async fn audit_tab_pages_to_older_events() {
     assert!(live.screen().contains(&title), "{}", live.screen());
 
     live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn operator_token_hides_force_delete() {
+    let mut live = Live::start().await;
+    live.create("Sunny Solar", "solar", "cal", 0).await;
+    let token = hookgrace::server::generate_token();
+    let new = hookgrace::store::NewToken {
+        name: "olga".to_owned(),
+        role: hookgrace::api::Role::Operator,
+        token_sha256: hookgrace::server::hash_token(&token),
+    };
+    live.running
+        .store()
+        .create_token(new, "test", live.clock.now())
+        .await
+        .unwrap();
+    let url = format!("http://{}", live.running.addr());
+    let auth = hookgrace::client::ClientAuth {
+        token: Some(token),
+        ca_cert_pem: None,
+    };
+    let client = ApiClient::with_auth(&url, "olga", &auth).unwrap();
+    live.fetcher = poller::Fetcher::new(client);
+    live.state = State::new(&url, "olga", Duration::from_secs(2), poller::local_now());
+    live.refresh().await;
+    // The first poll learns the capabilities, the second the token's role.
+    live.refresh().await;
+    let identity = live.state.identity.clone().unwrap();
+    assert_eq!(identity.role, hookgrace::api::Role::Operator);
+
+    live.press(KeyCode::Char('D')).await;
+    assert!(live.state.dialog.is_none());
+    let error = live.state.error.clone().unwrap();
+    assert!(error.contains("needs the admin role"), "{error}");
+    assert!(error.contains("operator role"), "{error}");
+
+    // A soft delete is within the operator's role, so its dialog opens.
+    live.press(KeyCode::Char('d')).await;
+    assert!(live.state.dialog.is_some());
+    live.press(KeyCode::Esc).await;
+    live.press(KeyCode::Char('?')).await;
+    let screen = live.screen();
+    assert!(screen.contains("force delete needs the admin"), "{screen}");
 }

@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use common::{hours, manual_options, millis, timestamp, TestServer, GRACE_HOURS, MAX_ATTEMPTS};
 use hookgrace::api::JobState;
-use hookgrace::client::ApiClient;
 use hookgrace::queue::PurgeFault;
 use hookgrace::server::ServerOptions;
 use reqwest::{Method, StatusCode};
@@ -490,7 +489,7 @@ async fn integrity_reports_each_kind_of_issue() {
 #[tokio::test]
 async fn client_calls_the_new_routes() {
     let (test, switch) = start_with_switch().await;
-    let client = ApiClient::new(&test.base, "operator").unwrap();
+    let client = common::admin_api_client(&test.base, "operator");
     let detail = dead_lettered(&test, &switch, ID).await;
     let job_id = detail["deletion_status"]["job_id"].as_str().unwrap();
 

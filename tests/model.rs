@@ -521,7 +521,12 @@ impl Harness {
                     .test
                     .lead(&webhook_id(slot), serde_json::json!({"lead": 1}))
                     .await;
+                // A webhook that was purged or force-deleted is gone, not unknown.
+                let removed = self.model.audit[slot]
+                    .iter()
+                    .any(|(kind, _)| kind == "purged" || kind == "force_deleted");
                 let expected = match &self.model.hooks[slot] {
+                    None if removed => StatusCode::GONE,
                     None => StatusCode::NOT_FOUND,
                     Some(hook) if hook.deletion.is_some() => StatusCode::GONE,
                     Some(hook) if !hook.enabled => StatusCode::NOT_FOUND,

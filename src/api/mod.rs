@@ -5,12 +5,14 @@
 //! hookgrace adds to core responses are optional on deserialisation (`#[serde(default)]`), so
 //! the client also reads responses from a server that lacks them.
 
+mod auth;
 mod error;
 mod extensions;
 pub mod id;
 pub mod time;
 mod webhook;
 
+pub use auth::*;
 pub use error::ErrorBody;
 pub use extensions::*;
 pub use id::{format_webhook_id, parse_webhook_id, InvalidWebhookId};
@@ -43,6 +45,20 @@ pub mod paths {
     pub const RETRY_DEAD_LETTERS: &str = "/queue/dead-letter/retry";
     /// Consistency check of webhooks, jobs and the audit trail (GET).
     pub const INTEGRITY: &str = "/integrity";
+    /// The caller's token name and role (GET).
+    pub const WHOAMI: &str = "/whoami";
+    /// API tokens: list (GET) and create (POST).
+    pub const TOKENS: &str = "/tokens";
+
+    /// Revokes one token (DELETE).
+    pub fn token(id: &str) -> String {
+        format!("/tokens/{id}")
+    }
+
+    /// Replaces a webhook's lead signing secret and returns the new one (POST).
+    pub fn signing_secret(id: &str) -> String {
+        format!("/webhook/{id}/signing-secret")
+    }
 
     /// Config and deletion status (GET), lead intake (POST), delete (DELETE).
     pub fn webhook(id: &str) -> String {
@@ -81,4 +97,8 @@ pub mod extension {
     pub const ETAG: &str = "etag";
     /// `POST /webhook/{id}/restore?enabled=false` brings a webhook back disabled.
     pub const RESTORE_DISABLED: &str = "restore_disabled";
+    /// Bearer tokens with roles, and `GET /whoami`.
+    pub const AUTH: &str = "auth";
+    /// Leads carry an HMAC-SHA256 signature in `X-Webhook-Signature`.
+    pub const SIGNED_LEADS: &str = "signed_leads";
 }

@@ -147,6 +147,9 @@ pub struct CreateWebhookResponse {
     pub message: String,
     pub webhook: CreatedWebhook,
     pub timestamp: Timestamp,
+    /// Key of the lead signatures, shown only in this response (hookgrace only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_secret: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -201,6 +204,9 @@ pub struct WebhookDetail {
     /// The live deletion job (hookgrace only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job: Option<JobStatus>,
+    /// Leads rejected for a missing or invalid signature, ever (hookgrace only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected_signatures: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -323,6 +329,9 @@ pub struct DeletedStats {
     /// Leads rejected since the soft delete (hookgrace only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejected_leads_since_deletion: Option<u64>,
+    /// Leads rejected for a missing or invalid signature, ever (hookgrace only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected_signatures: Option<u64>,
 }
 
 /// One soft-deleted webhook in `GET /webhook/deleted`.

@@ -4,6 +4,7 @@
 //! callers can count down to a purge against the server's time rather than their own. No
 //! terminal code lives here.
 
+mod auth;
 mod capabilities;
 mod error;
 mod lenient;
@@ -27,6 +28,7 @@ use crate::api::{
     StatusUpdateResponse, Timestamp, WebhookDetail, WebhookList,
 };
 
+pub use auth::{read_token_file, token_file_path, ClientAuth, TOKEN_ENV};
 pub use capabilities::Capabilities;
 pub use error::{parse_error_response, ApiError};
 pub use ops::{Conditional, Tagged};
@@ -98,6 +100,17 @@ impl ApiClient {
     /// [`ApiError::InvalidSetting`] when the URL is not http(s) or `user` is not a valid
     /// header value.
     pub fn new(base_url: &str, user: &str) -> Result<Self, ApiError> {
+        Self::with_auth(base_url, user, &ClientAuth::default())
+    }
+
+    /// Builds a client as [`ApiClient::new`] does that also sends `auth.token` as
+    /// `Authorization: Bearer` and trusts `auth.ca_cert_pem` besides the bundled web PKI roots.
+    ///
+    /// # Errors
+    ///
+    /// [`ApiError::InvalidSetting`] as for [`ApiClient::new`], and for a token that is not a
+    /// valid header value or a CA certificate that is not PEM.
+    pub fn with_auth(base_url: &str, user: &str, auth: &ClientAuth) -> Result<Self, ApiError> {
         let base_url = normalize_base_url(base_url)?;
         let user_value = HeaderValue::from_str(user).map_err(|_| ApiError::InvalidSetting {
             value: user.to_owned(),
@@ -105,16 +118,21 @@ impl ApiClient {
         })?;
         let mut headers = HeaderMap::new();
         headers.insert(USER_HEADER, user_value);
-        let http = reqwest::Client::builder()
+        if let Some(token) = &auth.token {
+            headers.insert(reqwest::header::AUTHORIZATION, auth::bearer_value(token)?);
+        }
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
             .default_headers(headers)
-            .user_agent(concat!("hookgrace/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|error| ApiError::InvalidSetting {
-                value: base_url.clone(),
-                detail: error.to_string(),
-            })?;
+            .user_agent(concat!("hookgrace/", env!("CARGO_PKG_VERSION")));
+        if let Some(pem) = &auth.ca_cert_pem {
+            builder = builder.add_root_certificate(auth::ca_certificate(pem)?);
+        }
+        let http = builder.build().map_err(|error| ApiError::InvalidSetting {
+            value: base_url.clone(),
+            detail: error.to_string(),
+        })?;
 
         Ok(Self { http, base_url })
     }

@@ -6,10 +6,14 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::api::{AuditPage, DeletedList, DeletedWebhook, Timestamp, WebhookList, WebhookSummary};
+use crate::api::{
+    extension, AuditPage, DeletedList, DeletedWebhook, Role, Timestamp, WebhookList,
+    WebhookSummary, WhoAmI,
+};
 use crate::client::Capabilities;
 use crate::dashboard::dialogs::Dialog;
 use crate::dashboard::theme::ColorMode;
+use crate::dashboard::widgets::text::clean;
 
 mod actions;
 mod audit;
@@ -86,6 +90,9 @@ pub struct State {
     pub clock: ServerClock,
     /// `None` until `GET /health` was read.
     pub capabilities: Option<Capabilities>,
+    /// The token's name and role; `None` until `GET /whoami` was read, and on a server
+    /// without the `auth` extension.
+    pub identity: Option<WhoAmI>,
     pub active: View<WebhookList>,
     pub deleted: View<DeletedList>,
     pub queue: View<QueueData>,
@@ -128,6 +135,7 @@ impl State {
             now,
             clock: ServerClock::default(),
             capabilities: None,
+            identity: None,
             active: View::default(),
             deleted: View::default(),
             queue: View::default(),
@@ -291,6 +299,9 @@ impl State {
         resources.push(Resource::Active);
         resources.push(Resource::Deleted);
         if let Some(capabilities) = &self.capabilities {
+            if self.identity.is_none() && capabilities.has(extension::AUTH) {
+                resources.push(Resource::Identity);
+            }
             if self.tab == Tab::Queue && capabilities.has_queue() {
                 resources.push(Resource::Queue);
             }
@@ -342,6 +353,21 @@ impl State {
             return Some("still connecting to the server".to_owned());
         }
         None
+    }
+
+    /// Returns why the token's role may not perform `action`, which needs `needed`, or `None`
+    /// when it may or the role is unknown.
+    pub fn role_block_reason(&self, action: &str, needed: Role) -> Option<String> {
+        let identity = self.identity.as_ref()?;
+        if identity.role.allows(needed) {
+            return None;
+        }
+        Some(format!(
+            "{} needs the {needed} role, but token '{}' has the {} role",
+            action.to_lowercase(),
+            clean(&identity.name),
+            identity.role
+        ))
     }
 
     pub fn has_extension(&self, name: &str) -> bool {

@@ -27,7 +27,7 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 use tokio::time::MissedTickBehavior;
 
-use crate::client::ApiClient;
+use crate::client::{ApiClient, ClientAuth};
 use app::{Command, Msg, Options, State};
 use poller::{local_now, Executor};
 use signals::QuitSignals;
@@ -50,6 +50,8 @@ pub struct DashboardConfig {
     /// Environment name that the operator must type before every write.
     pub confirm_env: Option<String>,
     pub color: ColorMode,
+    /// API token and extra CA certificate of the server.
+    pub auth: ClientAuth,
 }
 
 /// `hookgrace.log` in the user's data directory.
@@ -67,7 +69,7 @@ pub fn default_log_path() -> anyhow::Result<PathBuf> {
 /// An invalid server URL or user name, a terminal that cannot enter raw mode, or a failure
 /// to read terminal events or draw.
 pub async fn run(config: DashboardConfig, signals: &mut QuitSignals) -> anyhow::Result<()> {
-    let client = ApiClient::new(&config.api_url, &config.user)
+    let client = ApiClient::with_auth(&config.api_url, &config.user, &config.auth)
         .with_context(|| format!("invalid --api '{}' or --user", config.api_url))?;
     let (sender, mut receiver) = mpsc::channel(256);
     let mut executor = Executor::new(client, sender);

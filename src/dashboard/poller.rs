@@ -209,6 +209,7 @@ impl Fetcher {
         let client = &self.client;
         let data = match resource {
             Resource::Capabilities => FetchedData::Capabilities(client.capabilities().await),
+            Resource::Identity => FetchedData::Identity(client.whoami().await),
             Resource::Active => {
                 FetchedData::Active(fetch_paged(client, paths::WEBHOOKS, &self.active_pages).await)
             }

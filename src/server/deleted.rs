@@ -234,6 +234,7 @@ pub async fn list(
                 stats: DeletedStats {
                     total_leads: record.webhook.total_leads,
                     rejected_leads_since_deletion: Some(deletion.rejected_leads),
+                    rejected_signatures: Some(record.webhook.rejected_signatures),
                 },
             })
         })

@@ -10,6 +10,7 @@ use axum::Json;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::auth::Caller;
 use super::error::ApiError;
 use crate::api::parse_webhook_id;
 
@@ -135,8 +136,10 @@ where
     }
 }
 
-/// The acting user from `X-User-ID`, trimmed, or `anonymous` when the header is absent or blank.
-/// The header is attribution, not authentication.
+/// The acting user: the authenticated token's name. When the server trusts `X-User-ID`
+/// (`serve --trust-user-header`), the header, trimmed, replaces the token's name; when it is
+/// absent or blank the token's name stays. A request without a caller, which only a public
+/// route has, gets `anonymous`.
 pub struct Actor(pub String);
 
 impl<S> FromRequestParts<S> for Actor
@@ -146,8 +149,13 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let caller = parts.extensions.get::<Caller>();
+        let fallback = caller.map_or(ANONYMOUS_ACTOR, |caller| caller.name.as_str());
+        if caller.is_none_or(|caller| !caller.trust_user_header) {
+            return Ok(Actor(fallback.to_owned()));
+        }
         let Some(value) = parts.headers.get(USER_HEADER) else {
-            return Ok(Actor(ANONYMOUS_ACTOR.to_owned()));
+            return Ok(Actor(fallback.to_owned()));
         };
         let invalid = |problem: &str| {
             ApiError::invalid(
@@ -159,7 +167,7 @@ where
             .map_err(|_| invalid("it must be UTF-8 text"))?
             .trim();
         if text.is_empty() {
-            return Ok(Actor(ANONYMOUS_ACTOR.to_owned()));
+            return Ok(Actor(fallback.to_owned()));
         }
         if text.chars().count() > MAX_ACTOR_CHARS {
             return Err(invalid(&format!(

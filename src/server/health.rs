@@ -21,6 +21,8 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
             extension::JOB_RETRY,
             extension::INTEGRITY,
             extension::RESTORE_DISABLED,
+            extension::AUTH,
+            extension::SIGNED_LEADS,
         ]
         .into_iter()
         .map(str::to_owned)

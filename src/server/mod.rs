@@ -2,6 +2,7 @@
 //! validate input, call one [`Store`] operation and shape its outcome into an API type.
 
 mod audit;
+pub mod auth;
 mod bulk;
 mod deleted;
 mod error;
@@ -11,6 +12,7 @@ mod health;
 mod integrity;
 mod leads;
 mod queue;
+pub mod tls;
 mod validate;
 mod webhooks;
 
@@ -21,18 +23,20 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::extract::{DefaultBodyLimit, FromRef};
-use axum::routing::{get, patch, post};
+use axum::routing::{delete, get, patch, post};
 use axum::Router;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{paths, Endpoints, Timestamp};
+use crate::api::{paths, Endpoints, Role, Timestamp};
 use crate::clock::SharedClock;
 use crate::queue::{Consumer, ConsumerSettings, PurgeFault};
 use crate::store::{OpenOptions, SqliteStore, Store};
 
+pub use auth::{generate_token, hash_token, Caller, FailureLimits, SessionToken};
 pub use extract::{ANONYMOUS_ACTOR, MAX_ACTOR_CHARS, USER_HEADER};
+pub use tls::TlsFiles;
 
 pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(24 * 3600);
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
@@ -50,6 +54,11 @@ pub struct ServerConfig {
     pub db_path: PathBuf,
     pub grace_period: Duration,
     pub max_attempts: u32,
+    /// Serve HTTPS with this certificate and key instead of plain HTTP.
+    pub tls: Option<TlsFiles>,
+    /// Record `X-User-ID`, when a request sends it, as the acting user instead of the token's
+    /// name. Only for a server behind a proxy that authenticates users and sets the header.
+    pub trust_user_header: bool,
 }
 
 /// Whether the deletion consumer runs by itself.
@@ -73,6 +82,11 @@ pub struct ServerOptions {
     /// Database options: busy timeout, an optional size cap (tests emulate a full disk with
     /// it) and read-only access.
     pub database: OpenOptions,
+    /// Tokens accepted in addition to the stored ones, held only in memory: the dashboard's
+    /// in-process server and the tests use them.
+    pub session_tokens: Vec<SessionToken>,
+    /// When failed authentications from one address lock it out.
+    pub auth_limits: FailureLimits,
 }
 
 /// Shared state of every route.
@@ -83,6 +97,7 @@ pub(crate) struct AppState {
     grace_period: chrono::Duration,
     max_attempts: u32,
     consumer: Consumer,
+    auth: Arc<auth::AuthSettings>,
 }
 
 impl AppState {
@@ -129,6 +144,18 @@ fn router(state: AppState) -> Router {
         .route(&paths::retry_job(id), post(queue::retry_job))
         .route(paths::RETRY_DEAD_LETTERS, post(queue::retry_dead_letters))
         .route(paths::INTEGRITY, get(integrity::report))
+        .route(paths::WHOAMI, get(auth::whoami))
+        .route(
+            paths::TOKENS,
+            get(auth::list_tokens).post(auth::create_token),
+        )
+        .route(&paths::token(id), delete(auth::revoke_token))
+        .route(&paths::signing_secret(id), post(leads::rotate_secret))
+        // A route layer runs after routing, so the middleware sees the route's template.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .fallback(error::route_not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -147,6 +174,8 @@ fn router(state: AppState) -> Router {
 /// A server started by [`start`]. It stops on [`RunningServer::shutdown`] or when dropped.
 pub struct RunningServer {
     addr: SocketAddr,
+    tls: bool,
+    clock: SharedClock,
     store: Arc<dyn Store>,
     consumer: Consumer,
     cancel: CancellationToken,
@@ -157,6 +186,12 @@ pub struct RunningServer {
 impl RunningServer {
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Returns `http://ADDR`, or `https://ADDR` when the server serves TLS.
+    pub fn base_url(&self) -> String {
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Returns the store that the server uses, for tests that inspect or arrange state directly.
@@ -236,6 +271,8 @@ pub async fn start(
     if let Err(error) = integrity::log_check(store.as_ref()).await {
         tracing::warn!(%error, "integrity check at start failed; serving anyway");
     }
+    // Reading the certificate before binding reports a bad file without a half-started server.
+    let tls_config = config.tls.as_ref().map(tls::load_config).transpose()?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("failed to listen on {}", config.listen))?;
@@ -250,6 +287,11 @@ pub async fn start(
         options.purge_fault.clone(),
     );
     let cancel = CancellationToken::new();
+    let incoming = match tls_config {
+        Some(tls_config) => tls::Incoming::tls(listener, tls_config, cancel.child_token())
+            .context("failed to start the TLS listener")?,
+        None => tls::Incoming::Plain(listener),
+    };
     let consumer_task = match options.consumer {
         // Every claim would fail, once a second, so the consumer does not run at all.
         ConsumerMode::Background if read_only => {
@@ -263,21 +305,37 @@ pub async fn start(
         ConsumerMode::Background => Some(tokio::spawn(consumer.clone().run(cancel.child_token()))),
         ConsumerMode::Manual => None,
     };
+    let state_clock = Arc::clone(&clock);
     let state = AppState {
         store: Arc::clone(&store),
         clock,
         grace_period,
         max_attempts: config.max_attempts,
         consumer: consumer.clone(),
+        auth: Arc::new(auth::AuthSettings::new(
+            &options.session_tokens,
+            config.trust_user_header,
+            options.auth_limits,
+        )),
     };
+    if config.trust_user_header {
+        tracing::warn!(
+            "--trust-user-header is on: audit events record X-User-ID as the acting user when \
+             a request sends it, so any token holder can act in another user's name; use it \
+             only behind a proxy that authenticates users and sets X-User-ID itself"
+        );
+    }
     let shutdown = cancel.clone();
+    let app = router(state).into_make_service_with_connect_info::<tls::PeerAddr>();
     let server_task = tokio::spawn(async move {
-        axum::serve(listener, router(state))
+        axum::serve(incoming, app)
             .with_graceful_shutdown(async move { shutdown.cancelled().await })
             .await
     });
     tracing::info!(
         %addr,
+        tls = config.tls.is_some(),
+        trust_user_header = config.trust_user_header,
         db = %config.db_path.display(),
         grace_period_seconds = grace_period.num_seconds(),
         max_attempts = config.max_attempts,
@@ -286,6 +344,8 @@ pub async fn start(
     );
     Ok(RunningServer {
         addr,
+        tls: config.tls.is_some(),
+        clock: Arc::clone(&state_clock),
         store,
         consumer,
         cancel,
@@ -301,6 +361,9 @@ pub async fn start(
 /// Fails if the server cannot start, the signal handlers cannot be installed, or shutdown fails.
 pub async fn run_until_signal(config: ServerConfig, clock: SharedClock) -> anyhow::Result<()> {
     let running = start(config, clock, ServerOptions::default()).await?;
+    if let Err(error) = bootstrap_admin_token(&running).await {
+        tracing::error!(%error, "failed to create the first admin token; create one with hookgrace token create");
+    }
     let signal = wait_for_signal().await;
     match &signal {
         Ok(name) => tracing::info!(signal = name, "shutting down"),
@@ -308,6 +371,42 @@ pub async fn run_until_signal(config: ServerConfig, clock: SharedClock) -> anyho
     }
     running.shutdown().await?;
     signal.map(|_| ())
+}
+
+/// Creates an admin token named `admin` when the database has never had a token, and prints
+/// it once on stdout with how to use it. The token goes to no log.
+async fn bootstrap_admin_token(running: &RunningServer) -> anyhow::Result<()> {
+    let store = running.store();
+    if store.count_tokens().await? > 0 {
+        return Ok(());
+    }
+    let token = generate_token();
+    let new = crate::store::NewToken {
+        name: "admin".to_owned(),
+        role: Role::Admin,
+        token_sha256: hash_token(&token),
+    };
+    let now = running.clock.now();
+    match store
+        .create_token(new, crate::store::SYSTEM_ACTOR, now)
+        .await?
+    {
+        crate::store::CreateTokenOutcome::Created(record) => {
+            tracing::info!(token_id = %record.id, "created the first admin token; it is printed on stdout once");
+            let scheme = if running.tls { "https" } else { "http" };
+            println!(
+                "\nhookgrace: no API token existed, so this admin token was created. It is shown \
+                 only now:\n\n    {token}\n\nSend it as 'Authorization: Bearer {token}', or run the \
+                 dashboard with\n\n    HOOKGRACE_TOKEN={token} hookgrace --api {scheme}://{}\n\nMake \
+                 tokens with fewer rights with 'hookgrace token create --name NAME --role viewer'.\n",
+                running.addr
+            );
+        }
+        crate::store::CreateTokenOutcome::NameTaken { .. } => {
+            tracing::warn!("no first admin token created: a token named admin already exists");
+        }
+    }
+    Ok(())
 }
 
 async fn wait_for_signal() -> anyhow::Result<&'static str> {

@@ -102,7 +102,9 @@ pub async fn create(
     Actor(actor): Actor,
     JsonBody(request): JsonBody<CreateWebhookRequest>,
 ) -> Result<(StatusCode, Json<CreateWebhookResponse>), ApiError> {
-    let new = validate_new_webhook(&request)?;
+    let mut new = validate_new_webhook(&request)?;
+    let signing_secret = super::leads::new_signing_secret();
+    new.signing_secret = Some(signing_secret.clone());
     let now = state.now();
     let webhook = match state.store.create_webhook(new, &actor, now).await? {
         CreateOutcome::Created(webhook) => webhook,
@@ -124,6 +126,7 @@ pub async fn create(
             endpoints: endpoints(&webhook.id),
         },
         timestamp: now,
+        signing_secret: Some(signing_secret),
     };
     Ok((StatusCode::CREATED, Json(response)))
 }
@@ -192,6 +195,7 @@ fn validate_new_webhook(request: &CreateWebhookRequest) -> Result<NewWebhook, Ap
         kind,
         region,
         category,
+        signing_secret: None,
     })
 }
 
@@ -258,6 +262,7 @@ pub async fn detail(
         timestamp: now,
         rejected_leads_since_deletion: deletion.map(|deletion| deletion.rejected_leads),
         job: job.map(deleted::job_status),
+        rejected_signatures: Some(webhook.rejected_signatures),
     }))
 }
 

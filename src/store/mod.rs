@@ -185,4 +185,54 @@ pub trait Store: Send + Sync + 'static {
         retry_at: Timestamp,
         now: Timestamp,
     ) -> Result<FailureOutcome, StoreError>;
+
+    /// Inserts an API token and writes `token_created`.
+    async fn create_token(
+        &self,
+        new: NewToken,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<CreateTokenOutcome, StoreError>;
+
+    /// Lists every token, revoked ones included, oldest first.
+    async fn list_tokens(&self) -> Result<Vec<TokenRecord>, StoreError>;
+
+    /// Finds the token whose text has this SHA-256 (lowercase hex), revoked or not.
+    async fn find_token(&self, token_sha256: &str) -> Result<Option<TokenRecord>, StoreError>;
+
+    /// Records a use of the token at `now` unless one after `stale_before` is recorded.
+    async fn touch_token(
+        &self,
+        id: &str,
+        now: Timestamp,
+        stale_before: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Revokes the token with id `key`, or else the unrevoked token named `key`, and writes
+    /// `token_revoked`.
+    async fn revoke_token(
+        &self,
+        key: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<RevokeTokenOutcome, StoreError>;
+
+    /// Counts the tokens ever created, revoked ones included.
+    async fn count_tokens(&self) -> Result<u64, StoreError>;
+
+    /// Reads the lead signing secret of a webhook, active or soft-deleted.
+    async fn lead_key(&self, webhook_id: &str) -> Result<LeadKey, StoreError>;
+
+    /// Replaces a webhook's signing secret and writes `signing_secret_rotated`. Returns
+    /// `false` when no webhook has this id.
+    async fn set_signing_secret(
+        &self,
+        webhook_id: &str,
+        secret: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Counts one lead rejected for a missing or invalid signature.
+    async fn count_signature_rejection(&self, webhook_id: &str) -> Result<(), StoreError>;
 }

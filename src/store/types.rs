@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::api::{JobState, Timestamp};
+use crate::api::{JobState, Role, Timestamp};
 
 /// A webhook row, active or soft-deleted.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +22,8 @@ pub struct Webhook {
     /// Leads that carried a revenue above zero.
     pub converted_leads: u64,
     pub total_revenue: f64,
+    /// Leads rejected for a missing or invalid `X-Webhook-Signature`, over the webhook's life.
+    pub rejected_signatures: u64,
     /// Set while the webhook is soft-deleted.
     pub deletion: Option<Deletion>,
 }
@@ -107,6 +109,9 @@ pub struct NewWebhook {
     pub kind: String,
     pub region: String,
     pub category: String,
+    /// HMAC-SHA256 key of the webhook's lead signatures; `None` leaves the webhook without
+    /// one, so that it rejects every lead until a secret is set.
+    pub signing_secret: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -345,10 +350,13 @@ pub enum AuditEventType {
     JobRetried,
     Enabled,
     Disabled,
+    TokenCreated,
+    TokenRevoked,
+    SigningSecretRotated,
 }
 
 impl AuditEventType {
-    pub const ALL: [AuditEventType; 11] = [
+    pub const ALL: [AuditEventType; 14] = [
         AuditEventType::Created,
         AuditEventType::SoftDeleted,
         AuditEventType::Restored,
@@ -360,6 +368,9 @@ impl AuditEventType {
         AuditEventType::JobRetried,
         AuditEventType::Enabled,
         AuditEventType::Disabled,
+        AuditEventType::TokenCreated,
+        AuditEventType::TokenRevoked,
+        AuditEventType::SigningSecretRotated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -375,6 +386,9 @@ impl AuditEventType {
             AuditEventType::JobRetried => "job_retried",
             AuditEventType::Enabled => "enabled",
             AuditEventType::Disabled => "disabled",
+            AuditEventType::TokenCreated => "token_created",
+            AuditEventType::TokenRevoked => "token_revoked",
+            AuditEventType::SigningSecretRotated => "signing_secret_rotated",
         }
     }
 
@@ -430,4 +444,50 @@ pub struct QueueStats {
     /// Pending or failed jobs whose due time has passed, and processing jobs whose lease has
     /// expired.
     pub overdue: u64,
+}
+
+/// An API token as stored: everything but its text, of which only the SHA-256 is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRecord {
+    pub id: String,
+    /// The user the token stands for, recorded as the actor of its requests.
+    pub name: String,
+    pub role: Role,
+    pub created_at: Timestamp,
+    pub created_by: String,
+    pub last_used_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A token to insert. `token_sha256` is the lowercase hex SHA-256 of the token's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewToken {
+    pub name: String,
+    pub role: Role,
+    pub token_sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateTokenOutcome {
+    Created(TokenRecord),
+    /// An unrevoked token already has this name.
+    NameTaken {
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RevokeTokenOutcome {
+    Revoked(TokenRecord),
+    AlreadyRevoked(TokenRecord),
+    NotFound,
+}
+
+/// What lead intake needs to know about a webhook before it reads the lead.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LeadKey {
+    /// No webhook has this id.
+    NotFound,
+    /// The webhook exists, active or soft-deleted; `None` when no secret was ever set.
+    Found { signing_secret: Option<String> },
 }

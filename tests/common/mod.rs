@@ -7,15 +7,58 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Duration as Span;
-use hookgrace::api::Timestamp;
+use hookgrace::api::{sign_lead, Role, Timestamp, SIGNATURE_HEADER};
+use hookgrace::client::{ApiClient, ClientAuth};
 use hookgrace::clock::{Clock, ManualClock, SharedClock};
 use hookgrace::queue::{ConsumerSettings, RetryPolicy};
-use hookgrace::server::{self, ConsumerMode, RunningServer, ServerConfig, ServerOptions};
+use hookgrace::server::{
+    self, ConsumerMode, RunningServer, ServerConfig, ServerOptions, SessionToken,
+};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 pub const GRACE_HOURS: i64 = 24;
 pub const MAX_ATTEMPTS: u32 = 3;
+
+/// Admin token that every test server accepts, held in memory as a session token.
+pub const ADMIN_TOKEN: &str = "hg_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/// Name of [`ADMIN_TOKEN`].
+pub const ADMIN_NAME: &str = "test-admin";
+
+/// Returns the session token of [`ADMIN_TOKEN`].
+pub fn admin_session() -> SessionToken {
+    SessionToken {
+        token: ADMIN_TOKEN.to_owned(),
+        name: ADMIN_NAME.to_owned(),
+        role: Role::Admin,
+    }
+}
+
+/// Builds a reqwest client that sends `token`, if any, as `Authorization: Bearer`.
+pub fn http_client(token: Option<&str>) -> reqwest::Client {
+    let mut headers = HeaderMap::new();
+    if let Some(token) = token {
+        let value = HeaderValue::from_str(&format!("Bearer {token}")).expect("token header");
+        headers.insert(AUTHORIZATION, value);
+    }
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(10))
+        .default_headers(headers)
+        .build()
+        .expect("failed to build the HTTP client")
+}
+
+/// Builds an API client for `base` that sends [`ADMIN_TOKEN`] and `user` as `X-User-ID`.
+pub fn admin_api_client(base: &str, user: &str) -> ApiClient {
+    let auth = ClientAuth {
+        token: Some(ADMIN_TOKEN.to_owned()),
+        ca_cert_pem: None,
+    };
+    ApiClient::with_auth(base, user, &auth).expect("API client")
+}
 
 pub struct TestServer {
     server: Option<RunningServer>,
@@ -23,7 +66,11 @@ pub struct TestServer {
     pub client: reqwest::Client,
     pub base: String,
     /// Options of the next start; a change takes effect at [`TestServer::start_again`].
+    /// [`ADMIN_TOKEN`] is added to its session tokens at each start.
     pub options: ServerOptions,
+    /// Whether the server records `X-User-ID` as the acting user. On by default, so that
+    /// tests name the actor of each request; the authentication tests turn it off.
+    pub trust_user_header: bool,
     dir: tempfile::TempDir,
 }
 
@@ -61,18 +108,24 @@ impl TestServer {
 
     /// Starts a server on `clock`, which the test may also hand to a purge fault.
     pub async fn start_with_clock(options: ServerOptions, clock: ManualClock) -> Self {
+        Self::start_configured(options, clock, true).await
+    }
+
+    /// Starts a server that records `X-User-ID` as the acting user only if
+    /// `trust_user_header` is set.
+    pub async fn start_configured(
+        options: ServerOptions,
+        clock: ManualClock,
+        trust_user_header: bool,
+    ) -> Self {
         let dir = scratch_dir();
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("failed to build the HTTP client");
         let mut test = Self {
             server: None,
             clock,
-            client,
+            client: http_client(Some(ADMIN_TOKEN)),
             base: String::new(),
             options,
+            trust_user_header,
             dir,
         };
         test.boot().await;
@@ -96,9 +149,13 @@ impl TestServer {
             db_path: self.db_path(),
             grace_period: Duration::from_secs(GRACE_HOURS as u64 * 3600),
             max_attempts: MAX_ATTEMPTS,
+            tls: None,
+            trust_user_header: self.trust_user_header,
         };
         let clock: SharedClock = Arc::new(self.clock.clone());
-        let server = server::start(config, clock, self.options.clone())
+        let mut options = self.options.clone();
+        options.session_tokens.push(admin_session());
+        let server = server::start(config, clock, options)
             .await
             .expect("server failed to start");
         self.base = format!("http://{}", server.addr());
@@ -231,8 +288,32 @@ impl TestServer {
         .await
     }
 
+    /// Sends a lead signed with the webhook's signing secret, read from the database, or
+    /// unsigned when the webhook has no row or no secret.
     pub async fn lead(&self, id: &str, lead: Value) -> (StatusCode, Value) {
-        self.post(&format!("/webhook/{id}"), lead).await
+        let body = serde_json::to_vec(&lead).expect("lead serialises");
+        let mut request = self
+            .client
+            .post(self.url(&format!("/webhook/{id}")))
+            .header("content-type", "application/json");
+        if let Some(secret) = self.signing_secret(id) {
+            request = request.header(SIGNATURE_HEADER, sign_lead(&secret, &body));
+        }
+        let response = request.body(body).send().await.expect("request failed");
+        read_json(response, &format!("lead to {id}")).await
+    }
+
+    /// Reads a webhook's signing secret from the database file.
+    pub fn signing_secret(&self, id: &str) -> Option<String> {
+        let connection = rusqlite::Connection::open(self.db_path()).expect("open database");
+        connection
+            .query_row(
+                "SELECT signing_secret FROM webhooks WHERE id = ?1",
+                [id],
+                |row| row.get::<_, Option<String>>(0),
+            )
+            .ok()
+            .flatten()
     }
 
     /// Returns the per-webhook audit events, newest first.

@@ -8,7 +8,7 @@ use super::{
     EXPIRING_SOON, UNDO_WINDOW,
 };
 use crate::api::{
-    extension, BulkRestoreResponse, DeletedWebhook, JobState, Timestamp, WebhookSummary,
+    extension, BulkRestoreResponse, DeletedWebhook, JobState, Role, Timestamp, WebhookSummary,
 };
 use crate::client::{ApiError, ApiResponse};
 use crate::dashboard::dialogs::{
@@ -53,9 +53,13 @@ impl State {
         vec![command]
     }
 
-    /// Refuses a write with the reason, or returns `true` when writes may proceed.
-    fn may_write(&mut self, action: &str) -> bool {
-        match self.write_block_reason() {
+    /// Refuses a write with the reason, or returns `true` when writes may proceed. `needed`
+    /// is the role the server requires for the action.
+    fn may_write(&mut self, action: &str, needed: Role) -> bool {
+        let reason = self
+            .write_block_reason()
+            .or_else(|| self.role_block_reason(action, needed));
+        match reason {
             Some(reason) => {
                 self.error = Some(format!("{action} unavailable: {reason}"));
                 false
@@ -108,7 +112,7 @@ impl State {
     }
 
     pub(super) fn open_soft_delete(&mut self) {
-        if !self.may_write("Delete") {
+        if !self.may_write("Delete", Role::Operator) {
             return;
         }
         let Some(row) = self.target_active() else {
@@ -123,7 +127,7 @@ impl State {
     }
 
     pub(super) fn open_force_delete(&mut self) {
-        if !self.may_write("Force delete") {
+        if !self.may_write("Force delete", Role::Admin) {
             return;
         }
         let env = self.options.confirm_env.clone();
@@ -146,7 +150,7 @@ impl State {
     }
 
     pub(super) fn open_restore(&mut self) {
-        if !self.may_write("Restore") {
+        if !self.may_write("Restore", Role::Operator) {
             return;
         }
         if self.detail.is_none() && !self.deleted.list.marks.is_empty() {
@@ -194,7 +198,7 @@ impl State {
     }
 
     pub(super) fn open_retry_selected(&mut self) {
-        if !self.may_write("Retry") || !self.has_retry() {
+        if !self.may_write("Retry", Role::Operator) || !self.has_retry() {
             return;
         }
         let marks = &self.queue.list.marks;
@@ -228,7 +232,7 @@ impl State {
     }
 
     pub(super) fn open_retry_all(&mut self) {
-        if !self.may_write("Retry") || !self.has_retry() {
+        if !self.may_write("Retry", Role::Operator) || !self.has_retry() {
             return;
         }
         let count = self
@@ -264,7 +268,7 @@ impl State {
             ));
             return Vec::new();
         };
-        if !self.may_write("Undo") {
+        if !self.may_write("Undo", Role::Operator) {
             return Vec::new();
         }
         self.undo = None;

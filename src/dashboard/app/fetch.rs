@@ -83,6 +83,13 @@ impl State {
                 self.capabilities = Some(response.body);
                 None
             }
+            FetchedData::Identity(Ok(response)) => {
+                observe(&mut self.clock, response.server_time);
+                tracing::info!(name = %response.body.name, role = %response.body.role, "authenticated");
+                self.identity = Some(response.body);
+                None
+            }
+            FetchedData::Identity(Err(error)) => Some(error),
             FetchedData::Active(Ok(response)) => {
                 observe(&mut self.clock, response.server_time);
                 let keep = self.keeps_identity(false);

@@ -6,7 +6,7 @@ use super::QueueData;
 use crate::api::{
     AuditPage, BulkRestoreResponse, DeadLetterRetryResponse, DeletedList, ForceDeleteResponse,
     JobRecord, JobRetryResponse, RestoreResponse, SoftDeleteResponse, Timestamp, WebhookDetail,
-    WebhookList,
+    WebhookList, WhoAmI,
 };
 use crate::client::{ApiError, ApiResponse, Capabilities, Conditional};
 
@@ -14,6 +14,8 @@ use crate::client::{ApiError, ApiResponse, Capabilities, Conditional};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resource {
     Capabilities,
+    /// The token's name and role, from `GET /whoami`.
+    Identity,
     Active,
     Deleted,
     Queue,
@@ -37,6 +39,7 @@ pub struct DetailFetch {
 #[derive(Debug, Clone)]
 pub enum FetchedData {
     Capabilities(Result<ApiResponse<Capabilities>, ApiError>),
+    Identity(Result<ApiResponse<WhoAmI>, ApiError>),
     Active(Result<ApiResponse<Conditional<WebhookList>>, ApiError>),
     Deleted(Result<ApiResponse<Conditional<DeletedList>>, ApiError>),
     Queue(Result<ApiResponse<QueueData>, ApiError>),

@@ -133,9 +133,21 @@ fn empty_text(state: &State) -> String {
     let deleted_known = state.deleted.data.is_some();
     if deleted_known && deleted == 0 {
         let url = state.server_url.trim_end_matches('/');
+        let needs_token = state
+            .capabilities
+            .as_ref()
+            .is_some_and(|capabilities| capabilities.has(crate::api::extension::AUTH));
+        let (lead_in, auth_header) = if needs_token {
+            (
+                "With an operator token in HOOKGRACE_TOKEN, create",
+                " -H \"Authorization: Bearer $HOOKGRACE_TOKEN\"",
+            )
+        } else {
+            ("Create", "")
+        };
         return format!(
-            "No webhooks yet. Create one with: curl -X POST {}/webhook -H \
-             'Content-Type: application/json' -d '{CREATE_EXAMPLE}'",
+            "No webhooks yet. {lead_in} one with: curl -X POST {}/webhook -H \
+             'Content-Type: application/json'{auth_header} -d '{CREATE_EXAMPLE}'",
             clean(url)
         );
     }

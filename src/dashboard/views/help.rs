@@ -7,7 +7,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
+use crate::api::Role;
 use crate::dashboard::app::{State, Tab};
+use crate::dashboard::widgets::text::clean;
 
 /// Keys of every view.
 const GLOBAL_KEYS: &[(&str, &str)] = &[
@@ -75,7 +77,7 @@ pub fn view_keys(state: &State) -> Vec<(&'static str, &'static str)> {
 /// view is too short for it.
 pub fn render(state: &State, body: Rect, screen: Rect, buf: &mut Buffer) {
     let view_keys = view_keys(state);
-    let rows = view_keys.len() + GLOBAL_KEYS.len() + 5;
+    let rows = view_keys.len() + GLOBAL_KEYS.len() + 5 + usize::from(state.identity.is_some());
     let rows = u16::try_from(rows).unwrap_or(u16::MAX);
     let area = if rows <= body.height { body } else { screen };
     let width = 72.min(area.width);
@@ -107,6 +109,9 @@ pub fn render(state: &State, body: Rect, screen: Rect, buf: &mut Buffer) {
         "Times are UTC and count down on the server's clock."
     };
     lines.push(Line::styled(note, Style::new().fg(Color::DarkGray)));
+    if let Some(line) = role_note(state) {
+        lines.push(Line::styled(line, Style::new().fg(Color::DarkGray)));
+    }
     Paragraph::new(lines)
         .block(
             Block::bordered()
@@ -114,6 +119,23 @@ pub fn render(state: &State, body: Rect, screen: Rect, buf: &mut Buffer) {
                 .title(" Keys (Esc closes) "),
         )
         .render(popup, buf);
+}
+
+/// Names the token's role and the writes it may not perform, which the dashboard refuses.
+fn role_note(state: &State) -> Option<String> {
+    let identity = state.identity.as_ref()?;
+    let name = clean(&identity.name);
+    let role = identity.role;
+    Some(match role {
+        Role::Admin => format!("Token '{name}' has the admin role: every key works."),
+        Role::Operator => {
+            format!("Token '{name}' has the operator role: force delete needs the admin role.")
+        }
+        Role::Viewer => format!(
+            "Token '{name}' has the viewer role: deletes, restores and retries need the \
+             operator role, force delete the admin role."
+        ),
+    })
 }
 
 fn key_line(entry: &(&'static str, &'static str)) -> Line<'static> {

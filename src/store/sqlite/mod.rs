@@ -10,6 +10,8 @@ mod audit;
 mod integrity;
 mod jobs;
 mod rows;
+mod signing;
+mod tokens;
 mod webhooks;
 
 use std::path::Path;
@@ -21,10 +23,11 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::api::{JobState, Timestamp};
 use crate::store::{
-    ActivePage, AuditQuery, AuditRows, ClaimedJob, CreateOutcome, FailureOutcome,
-    ForceDeleteOutcome, ForceDeleteRequest, IntegrityIssue, Job, LeadOutcome, NewLead, NewWebhook,
-    PageRequest, PurgeOutcome, QueueStats, RestoreOutcome, RestoreRequest, RetryOutcome,
-    SoftDeleteOutcome, SoftDeleteRequest, StatusOutcome, Store, StoreError, WebhookRecord,
+    ActivePage, AuditQuery, AuditRows, ClaimedJob, CreateOutcome, CreateTokenOutcome,
+    FailureOutcome, ForceDeleteOutcome, ForceDeleteRequest, IntegrityIssue, Job, LeadKey,
+    LeadOutcome, NewLead, NewToken, NewWebhook, PageRequest, PurgeOutcome, QueueStats,
+    RestoreOutcome, RestoreRequest, RetryOutcome, RevokeTokenOutcome, SoftDeleteOutcome,
+    SoftDeleteRequest, StatusOutcome, Store, StoreError, TokenRecord, WebhookRecord,
 };
 
 /// Migrations in order. Migration `n` (1-based) brings the schema to version `n`, which is
@@ -32,6 +35,7 @@ use crate::store::{
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_job_retried.sql"),
+    include_str!("../migrations/0003_auth.sql"),
 ];
 
 /// The schema version this binary creates and understands.
@@ -415,6 +419,77 @@ impl Store for SqliteStore {
     ) -> Result<FailureOutcome, StoreError> {
         let (claim, error) = (claim.clone(), error.to_owned());
         self.write(move |tx| jobs::fail(tx, &claim, &error, retry_at, now))
+            .await
+    }
+
+    async fn create_token(
+        &self,
+        new: NewToken,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<CreateTokenOutcome, StoreError> {
+        let actor = actor.to_owned();
+        self.write(move |tx| tokens::create(tx, &new, &actor, now))
+            .await
+    }
+
+    async fn list_tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
+        self.read(|tx| tokens::list(tx)).await
+    }
+
+    async fn find_token(&self, token_sha256: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let token_sha256 = token_sha256.to_owned();
+        self.read(move |tx| tokens::find(tx, &token_sha256)).await
+    }
+
+    async fn touch_token(
+        &self,
+        id: &str,
+        now: Timestamp,
+        stale_before: Timestamp,
+    ) -> Result<(), StoreError> {
+        let id = id.to_owned();
+        self.write(move |tx| tokens::touch(tx, &id, now, stale_before))
+            .await
+    }
+
+    async fn revoke_token(
+        &self,
+        key: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<RevokeTokenOutcome, StoreError> {
+        let (key, actor) = (key.to_owned(), actor.to_owned());
+        self.write(move |tx| tokens::revoke(tx, &key, &actor, now))
+            .await
+    }
+
+    async fn count_tokens(&self) -> Result<u64, StoreError> {
+        self.read(|tx| tokens::count(tx)).await
+    }
+
+    async fn lead_key(&self, webhook_id: &str) -> Result<LeadKey, StoreError> {
+        let webhook_id = webhook_id.to_owned();
+        self.read(move |tx| signing::lead_key(tx, &webhook_id))
+            .await
+    }
+
+    async fn set_signing_secret(
+        &self,
+        webhook_id: &str,
+        secret: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let (webhook_id, secret, actor) =
+            (webhook_id.to_owned(), secret.to_owned(), actor.to_owned());
+        self.write(move |tx| signing::set_secret(tx, &webhook_id, &secret, &actor, now))
+            .await
+    }
+
+    async fn count_signature_rejection(&self, webhook_id: &str) -> Result<(), StoreError> {
+        let webhook_id = webhook_id.to_owned();
+        self.write(move |tx| signing::count_rejection(tx, &webhook_id))
             .await
     }
 }

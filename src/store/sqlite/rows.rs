@@ -73,7 +73,7 @@ impl FromSql for AuditEventType {
     }
 }
 
-const WEBHOOK_COLUMN_NAMES: [&str; 20] = [
+const WEBHOOK_COLUMN_NAMES: [&str; 21] = [
     "id",
     "name",
     "description",
@@ -94,6 +94,7 @@ const WEBHOOK_COLUMN_NAMES: [&str; 20] = [
     "deletion_job_id",
     "enabled_before_deletion",
     "rejected_leads_since_deletion",
+    "rejected_signatures",
 ];
 
 const JOB_COLUMN_NAMES: [&str; 13] = [
@@ -166,9 +167,21 @@ pub(super) fn webhook_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<Web
         last_lead_at: row.get(at + 9)?,
         total_leads: row.get(at + 10)?,
         converted_leads: row.get(at + 11)?,
-        total_revenue: row.get(at + 12)?,
+        total_revenue: finite_total(row.get(at + 12)?),
+        rejected_signatures: row.get(at + 20)?,
         deletion,
     })
+}
+
+/// Caps a stored revenue total at the largest finite `f64`. Lead intake rejects revenues above
+/// 1e9, but a database written before that check may hold an infinite total, which JSON
+/// cannot carry.
+fn finite_total(total: f64) -> f64 {
+    if total.is_nan() {
+        0.0
+    } else {
+        total.clamp(f64::MIN, f64::MAX)
+    }
 }
 
 /// Reads the columns of [`job_columns`] starting at column `at`.

@@ -28,6 +28,7 @@ fn new_webhook(id: &str, name: &str) -> NewWebhook {
         kind: "solar".to_owned(),
         region: "cal".to_owned(),
         category: "solar".to_owned(),
+        signing_secret: None,
     }
 }
 

@@ -130,8 +130,9 @@ pub(super) fn create(
         })?;
     conn.prepare_cached(
         "INSERT INTO webhooks (id, name, description, type, region, category, enabled,
-             created_at, updated_at, last_lead_at, total_leads, converted_leads, total_revenue)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7, ?8, ?9, ?10, ?11)",
+             created_at, updated_at, last_lead_at, total_leads, converted_leads, total_revenue,
+             signing_secret)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         id,
@@ -145,6 +146,7 @@ pub(super) fn create(
         total_leads,
         converted_leads,
         total_revenue,
+        new.signing_secret,
     ])?;
     audit::append(
         conn,
@@ -226,10 +228,12 @@ pub(super) fn record_lead(
     let lead_id = conn.last_insert_rowid();
     let revenue = lead.revenue.unwrap_or(0.0);
     let converted = i64::from(revenue > 0.0);
+    // MIN keeps the total finite: SQLite would store an overflowing sum as infinity, which
+    // JSON cannot carry.
     conn.prepare_cached(
         "UPDATE webhooks SET total_leads = total_leads + 1,
              converted_leads = converted_leads + ?2,
-             total_revenue = total_revenue + ?3,
+             total_revenue = MIN(total_revenue + ?3, 1.7976931348623157e308),
              last_lead_at = ?4
          WHERE id = ?1",
     )?
