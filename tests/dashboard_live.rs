@@ -13,7 +13,9 @@ use hookgrace::api::{CreateWebhookRequest, JobState};
 use hookgrace::client::ApiClient;
 use hookgrace::client::Conditional;
 use hookgrace::clock::{Clock, ManualClock, SharedClock};
-use hookgrace::dashboard::app::{Command, FetchedData, Msg, Resource, State, Tab};
+use hookgrace::dashboard::app::{
+    Command, FetchedData, Msg, Resource, State, Tab, INTEGRITY_INTERVAL,
+};
 use hookgrace::dashboard::{poller, views};
 use hookgrace::server::{self, ConsumerMode, RunningServer, ServerConfig, ServerOptions};
 use ratatui::buffer::Buffer;
@@ -31,6 +33,19 @@ struct Live {
 
 impl Live {
     async fn start() -> Self {
+        Self::start_with_options(ServerOptions::default()).await
+    }
+
+    /// Starts a server whose purges fail while `fault` says so.
+    async fn start_with_fault(fault: Arc<dyn hookgrace::queue::PurgeFault>) -> Self {
+        Self::start_with_options(ServerOptions {
+            purge_fault: Some(fault),
+            ..ServerOptions::default()
+        })
+        .await
+    }
+
+    async fn start_with_options(options: ServerOptions) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let clock = ManualClock::at_fixed_start();
         let shared: SharedClock = Arc::new(clock.clone());
@@ -45,7 +60,7 @@ impl Live {
         let options = ServerOptions {
             consumer: ConsumerMode::Manual,
             session_tokens: vec![common::admin_session()],
-            ..ServerOptions::default()
+            ..options
         };
         let running = server::start(config, shared, options).await.unwrap();
         let url = format!("http://{}", running.addr());
@@ -597,4 +612,120 @@ async fn operator_token_hides_force_delete() {
     live.press(KeyCode::Char('?')).await;
     let screen = live.screen();
     assert!(screen.contains("force delete needs the admin"), "{screen}");
+}
+
+/// Fails every purge while switched on, as a storage outage would.
+#[derive(Default)]
+struct PurgeOutage {
+    on: std::sync::atomic::AtomicBool,
+}
+
+impl hookgrace::queue::PurgeFault for PurgeOutage {
+    fn before_purge(&self, webhook_id: &str, attempt: u32) -> Option<String> {
+        self.on
+            .load(std::sync::atomic::Ordering::SeqCst)
+            .then(|| format!("storage offline while purging {webhook_id}, attempt {attempt}"))
+    }
+}
+
+#[tokio::test]
+async fn queue_tab_retries_dead_letter() {
+    let outage = Arc::new(PurgeOutage::default());
+    let mut live = Live::start_with_fault(outage.clone()).await;
+    let id = live.create("Flaky Purge", "hvac", "tx", 2).await;
+    live.client.soft_delete(&id, "campaign over").await.unwrap();
+
+    // Every attempt fails until the job is dead-lettered.
+    outage.on.store(true, std::sync::atomic::Ordering::SeqCst);
+    for _ in 0..3 {
+        live.clock.advance(chrono::Duration::hours(25));
+        live.running.run_queue_once().await.unwrap();
+    }
+    live.refresh().await;
+    live.press(KeyCode::Char('3')).await;
+    let screen = live.screen();
+    assert!(screen.contains("dead_letter 1"), "{screen}");
+    assert!(screen.contains("storage offline"), "{screen}");
+
+    // The outage is over: retry the selected dead letter from the Queue tab.
+    outage.on.store(false, std::sync::atomic::Ordering::SeqCst);
+    live.press(KeyCode::Char('R')).await;
+    let screen = live.screen();
+    assert!(screen.contains("Retry"), "{screen}");
+    live.press(KeyCode::Tab).await;
+    live.press(KeyCode::Enter).await;
+    let screen = live.screen();
+    assert!(screen.contains("is pending again"), "{screen}");
+    live.press(KeyCode::Esc).await;
+    live.refresh().await;
+    let jobs = live
+        .client
+        .jobs(JobState::Pending, Some(10))
+        .await
+        .unwrap()
+        .body
+        .jobs;
+    assert_eq!(jobs.len(), 1, "the retried job is pending again");
+    assert_eq!(live.running.run_queue_once().await.unwrap(), 1);
+    let gone = live.client.get_webhook(&id).await.unwrap_err();
+    assert_eq!(gone.status(), Some(404));
+
+    live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn restore_can_bring_webhook_back_disabled() {
+    let mut live = Live::start().await;
+    let id = live.create("Check First", "solar", "az", 1).await;
+    live.client
+        .soft_delete(&id, "endpoint moved")
+        .await
+        .unwrap();
+    live.refresh().await;
+    live.press(KeyCode::Char('2')).await;
+
+    live.press(KeyCode::Char('r')).await;
+    let screen = live.screen();
+    assert!(screen.contains("bring it back disabled"), "{screen}");
+    live.press(KeyCode::BackTab).await;
+    live.press(KeyCode::Char(' ')).await;
+    let screen = live.screen();
+    assert!(screen.contains("Restore disabled"), "{screen}");
+    live.press(KeyCode::Tab).await;
+    live.press(KeyCode::Enter).await;
+
+    let detail = live.client.get_webhook(&id).await.unwrap().body;
+    assert_eq!(detail.status, "healthy");
+    assert_eq!(detail.config.enabled, Some(false));
+
+    live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn status_bar_counts_integrity_issues() {
+    let mut live = Live::start().await;
+    let id = live.create("Orphan Maker", "solar", "nv", 0).await;
+    live.client.soft_delete(&id, "cleanup").await.unwrap();
+    // The first poll learns the server's extensions; the second runs the integrity check.
+    live.refresh().await;
+    live.refresh().await;
+    assert!(live.screen().contains("integrity ok"), "{}", live.screen());
+
+    // Cancel the job behind the server's back: a soft-deleted webhook without a live job.
+    let db = rusqlite::Connection::open(live._dir.path().join("live.db")).unwrap();
+    db.execute("UPDATE deletion_jobs SET state = 'cancelled'", [])
+        .unwrap();
+    drop(db);
+    let later = poller::local_now()
+        .checked_add(chrono::Duration::from_std(INTEGRITY_INTERVAL).unwrap())
+        .unwrap();
+    let commands = live.state.update(later, Msg::Tick);
+    live.run(commands).await;
+    let issues = live.client.integrity().await.unwrap().body.issues;
+    assert!(!issues.is_empty());
+    let screen = live.screen();
+    let expected = format!("{} integrity issue", issues.len());
+    assert!(screen.contains(&expected), "{screen}");
+
+    live.running.shutdown().await.unwrap();
 }

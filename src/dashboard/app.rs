@@ -32,7 +32,9 @@ pub use messages::{
     RetryOutcome,
 };
 pub use prompt::Prompt;
-pub use view::{LoadState, Notice, PollSchedule, QueueData, Rows, ServerClock, Tab, View};
+pub use view::{
+    IntegrityStatus, LoadState, Notice, PollSchedule, QueueData, Rows, ServerClock, Tab, View,
+};
 
 /// Maximum wait between polls while the server keeps failing, unless `refresh` is longer.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
@@ -48,6 +50,10 @@ pub const AUDIT_PAGE_SIZE: u32 = 200;
 /// Jobs fetched per state on the Queue tab.
 pub const QUEUE_JOBS_LIMIT: u32 = 100;
 /// A marked webhook whose purge is closer than this is called out before a bulk restore.
+/// Interval between integrity checks, which scan every webhook and job on the server, so they
+/// run far less often than polls.
+pub const INTEGRITY_INTERVAL: Duration = Duration::from_secs(60);
+/// Time window in which a job purges soon enough to be flagged before a bulk restore.
 pub const EXPIRING_SOON: Duration = Duration::from_secs(5 * 60);
 
 /// Settings fixed for the whole session.
@@ -93,6 +99,9 @@ pub struct State {
     /// The token's name and role; `None` until `GET /whoami` was read, and on a server
     /// without the `auth` extension.
     pub identity: Option<WhoAmI>,
+    /// The latest integrity report; `None` until one was read, and on a server without the
+    /// `integrity` extension.
+    pub integrity: Option<IntegrityStatus>,
     pub active: View<WebhookList>,
     pub deleted: View<DeletedList>,
     pub queue: View<QueueData>,
@@ -136,6 +145,7 @@ impl State {
             clock: ServerClock::default(),
             capabilities: None,
             identity: None,
+            integrity: None,
             active: View::default(),
             deleted: View::default(),
             queue: View::default(),
@@ -154,6 +164,7 @@ impl State {
                 last_success: None,
                 last_error: None,
                 error_since: None,
+                integrity_next_at: now,
             },
             error: None,
             error_at: None,
@@ -276,7 +287,11 @@ impl State {
     fn start_poll(&mut self) -> Command {
         self.poll.in_flight = true;
         self.poll.next_at = self.after(self.poll.refresh);
-        Command::Poll(self.resources_to_poll())
+        let resources = self.resources_to_poll();
+        if resources.contains(&Resource::Integrity) {
+            self.poll.integrity_next_at = self.after(INTEGRITY_INTERVAL);
+        }
+        Command::Poll(resources)
     }
 
     /// Polls now, or right after the running poll ends.
@@ -311,6 +326,15 @@ impl State {
         }
         if let Some(detail) = &self.detail {
             resources.push(Resource::Detail(detail.id.clone()));
+        }
+        let integrity_due = self.now >= self.poll.integrity_next_at;
+        if integrity_due
+            && self
+                .capabilities
+                .as_ref()
+                .is_some_and(|c| c.has(extension::INTEGRITY))
+        {
+            resources.push(Resource::Integrity);
         }
         resources
     }

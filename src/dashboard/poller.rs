@@ -225,6 +225,7 @@ impl Fetcher {
                 FetchedData::Audit(client.audit(&query).await)
             }
             Resource::Detail(id) => FetchedData::Detail(Box::new(fetch_detail(client, id).await)),
+            Resource::Integrity => FetchedData::Integrity(client.integrity().await),
         };
         Fetched {
             received_at: local_now(),

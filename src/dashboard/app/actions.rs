@@ -435,8 +435,8 @@ impl State {
                     self.row_results.insert(id.clone(), row);
                 }
                 let summary = format!(
-                    "Retry: {} jobs back in the queue, {failed} failed",
-                    results.len() - failed
+                    "Retry: {} back in the queue, {failed} failed",
+                    format::count_of(results.len() - failed, "job")
                 );
                 tracing::info!(sent = results.len(), failed, "job retry done");
                 if failed > 0 {
@@ -449,8 +449,11 @@ impl State {
                 self.clock.observe(response.server_time, received_at);
                 tracing::info!(retried = response.body.retried, "dead letters retried");
                 self.notify(format!(
-                    "Retried {} dead-lettered jobs",
-                    response.body.retried
+                    "Retried {}",
+                    format::count_of(
+                        usize::try_from(response.body.retried).unwrap_or(usize::MAX),
+                        "dead-lettered job",
+                    )
                 ));
             }
             RetryOutcome::AllDeadLetters(Err(error)) => {

@@ -1,6 +1,6 @@
 //! Storing poll results: new rows, the server clock, and the schedule of the next poll.
 
-use super::{Fetched, FetchedData, LoadState, ServerClock, State, Tab};
+use super::{Fetched, FetchedData, IntegrityStatus, LoadState, ServerClock, State, Tab};
 use crate::api::Timestamp;
 use crate::client::{ApiError, Conditional};
 use crate::dashboard::app::{Command, DetailFetch};
@@ -90,6 +90,20 @@ impl State {
                 None
             }
             FetchedData::Identity(Err(error)) => Some(error),
+            FetchedData::Integrity(Ok(response)) => {
+                observe(&mut self.clock, response.server_time);
+                let issues = response.body.issues;
+                if !issues.is_empty() {
+                    tracing::warn!(issues = issues.len(), first = %issues[0].message, "server integrity check found issues");
+                }
+                self.integrity = Some(IntegrityStatus {
+                    issues: issues.len(),
+                    first: issues.first().map(|issue| clean(&issue.message)),
+                    checked_at: self.now,
+                });
+                None
+            }
+            FetchedData::Integrity(Err(error)) => Some(error),
             FetchedData::Active(Ok(response)) => {
                 observe(&mut self.clock, response.server_time);
                 let keep = self.keeps_identity(false);

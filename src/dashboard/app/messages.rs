@@ -5,8 +5,8 @@ use crossterm::event::KeyEvent;
 use super::QueueData;
 use crate::api::{
     AuditPage, BulkRestoreResponse, DeadLetterRetryResponse, DeletedList, ForceDeleteResponse,
-    JobRecord, JobRetryResponse, RestoreResponse, SoftDeleteResponse, Timestamp, WebhookDetail,
-    WebhookList, WhoAmI,
+    IntegrityReport, JobRecord, JobRetryResponse, RestoreResponse, SoftDeleteResponse, Timestamp,
+    WebhookDetail, WebhookList, WhoAmI,
 };
 use crate::client::{ApiError, ApiResponse, Capabilities, Conditional};
 
@@ -22,6 +22,8 @@ pub enum Resource {
     Audit,
     /// The detail view of one webhook: its config, job and audit timeline.
     Detail(String),
+    /// The server's consistency check of webhooks, jobs and the audit trail.
+    Integrity,
 }
 
 /// Everything the detail view of one webhook fetches.
@@ -45,6 +47,7 @@ pub enum FetchedData {
     Queue(Result<ApiResponse<QueueData>, ApiError>),
     Audit(Result<ApiResponse<AuditPage>, ApiError>),
     Detail(Box<DetailFetch>),
+    Integrity(Result<ApiResponse<IntegrityReport>, ApiError>),
 }
 
 /// One fetch result and the local time it arrived, for the server clock offset.

@@ -279,6 +279,18 @@ pub struct PollSchedule {
     pub last_error: Option<String>,
     /// Local time of the first of the polls that failed since the last full success.
     pub error_since: Option<Timestamp>,
+    /// Local time at which the next poll also runs the integrity check.
+    pub integrity_next_at: Timestamp,
+}
+
+/// What the latest integrity check of the server found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegrityStatus {
+    pub issues: usize,
+    /// The first issue's message, cleaned for drawing.
+    pub first: Option<String>,
+    /// Local time of the check.
+    pub checked_at: Timestamp,
 }
 
 impl PollSchedule {

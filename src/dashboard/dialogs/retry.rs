@@ -10,6 +10,7 @@ use super::form::{FieldKey, Form, FormEvent};
 use super::{close_hint, disabled_note, environment_lines, key_hint, Content, DialogAction};
 use crate::api::{JobRecord, JobState};
 use crate::dashboard::app::{Command, RetryOutcome};
+use crate::dashboard::format;
 use crate::dashboard::widgets::text::{clean, clean_or_dash, fit_width, visible};
 
 /// One job chosen for retry.
@@ -184,8 +185,17 @@ impl RetryDialog {
     /// wait, or the results.
     pub fn content(&self, width: u16, compact: bool) -> Content {
         let title = match self.scope {
-            RetryScope::Jobs => format!("Retry {} dead-lettered jobs", self.ids().len()),
-            RetryScope::AllDeadLetters(count) => format!("Retry all {count} dead-lettered jobs"),
+            RetryScope::Jobs => format!(
+                "Retry {}",
+                format::count_of(self.ids().len(), "dead-lettered job")
+            ),
+            RetryScope::AllDeadLetters(count) => format!(
+                "Retry all {}",
+                format::count_of(
+                    usize::try_from(count).unwrap_or(usize::MAX),
+                    "dead-lettered job"
+                )
+            ),
         };
         let mut content = Content {
             title,

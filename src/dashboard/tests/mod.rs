@@ -5,6 +5,7 @@ mod audit;
 mod columns;
 mod dialogs;
 mod flows;
+mod integrity;
 mod keys;
 mod names;
 mod render;

@@ -148,6 +148,20 @@ pub fn connection_line(state: &State) -> Line<'static> {
             Style::new().fg(Color::Cyan),
         ));
     }
+    if let Some(integrity) = &state.integrity {
+        let span = match integrity.issues {
+            0 => Span::styled(" · integrity ok", Style::new().fg(Color::DarkGray)),
+            1 => Span::styled(
+                " · ⚠ 1 integrity issue (hookgrace check)",
+                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+            count => Span::styled(
+                format!(" · ⚠ {count} integrity issues (hookgrace check)"),
+                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+        };
+        spans.push(span);
+    }
     if let Some(undo) = &state.undo {
         let left = state.now.until(undo.expires_at).num_seconds().max(0);
         spans.push(Span::styled(
