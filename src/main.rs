@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use hookgrace::cli::parse_duration;
+use hookgrace::cli::{parse_duration, parse_grace_period};
 use hookgrace::clock::{FileClock, SharedClock, ShiftedClock, SystemClock};
 use hookgrace::server::{self, ServerConfig};
 use hookgrace::store::{IntegrityIssue, OpenOptions, SqliteStore, Store};
@@ -58,8 +58,8 @@ struct DashboardArgs {
     #[arg(long, value_name = "PATH", conflicts_with = "api")]
     db: Option<PathBuf>,
 
-    /// Grace period of the in-process server [default: 24h, or 10m with --demo].
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "api")]
+    /// Grace period of the in-process server, at least 60s [default: 24h, or 10m with --demo].
+    #[arg(long, value_name = "DURATION", value_parser = parse_grace_period, conflicts_with = "api")]
     grace_period: Option<Duration>,
 
     /// Poll interval, at least 1s.
@@ -94,8 +94,8 @@ struct ServeArgs {
     #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
 
-    /// Time between a soft delete and the permanent purge: 90s, 15m, 24h, 7d.
-    #[arg(long, default_value = "24h", value_name = "DURATION", value_parser = parse_duration)]
+    /// Time between a soft delete and the permanent purge, at least 60s: 90s, 15m, 24h, 7d.
+    #[arg(long, default_value = "24h", value_name = "DURATION", value_parser = parse_grace_period)]
     grace_period: Duration,
 
     /// Purge attempts before a deletion job moves to dead letter.

@@ -81,4 +81,5 @@ pub mod extension {
     pub const ETAG: &str = "etag";
     /// `POST /webhook/{id}/restore?enabled=false` brings a webhook back disabled.
     pub const RESTORE_DISABLED: &str = "restore_disabled";
+    pub const OPENAPI: &str = "openapi";
 }

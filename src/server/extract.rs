@@ -5,13 +5,15 @@ use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::ApiError;
+use super::validate;
 use crate::api::parse_webhook_id;
+use crate::store::SYSTEM_ACTOR;
 
 /// Header that names the acting user for the audit trail.
 pub const USER_HEADER: &str = "x-user-id";
@@ -21,6 +23,10 @@ pub const ANONYMOUS_ACTOR: &str = "anonymous";
 
 /// Maximum length of `X-User-ID`, in characters.
 pub const MAX_ACTOR_CHARS: usize = 100;
+
+/// Maximum nesting depth of a JSON request body on the routes that take a JSON object. Their
+/// valid bodies nest at most two levels, and serde_json stops at 128 levels in any case.
+pub const MAX_JSON_DEPTH: usize = 32;
 
 /// A JSON request body.
 pub struct JsonBody<T>(pub T);
@@ -33,8 +39,17 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let content_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
         let value = match Json::<Value>::from_request(request, state).await {
             Ok(Json(value)) => value,
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                return Err(ApiError::UnsupportedContentType {
+                    found: content_type,
+                })
+            }
             Err(rejection) => return Err(json_rejection(&rejection)),
         };
         // serde would also read a struct from an array of its fields in order, so only an
@@ -42,10 +57,26 @@ where
         if !value.is_object() {
             return Err(invalid_json("the body must be a JSON object"));
         }
+        let depth = json_depth(&value);
+        if depth > MAX_JSON_DEPTH {
+            return Err(invalid_json(&format!(
+                "it nests {depth} levels deep; the maximum is {MAX_JSON_DEPTH}"
+            )));
+        }
         serde_json::from_value(value)
             .map(JsonBody)
             .map_err(|error| invalid_json(&error.to_string()))
     }
+}
+
+/// Returns the nesting depth of a JSON value: 1 for a scalar or an empty container.
+fn json_depth(value: &Value) -> usize {
+    let children = match value {
+        Value::Array(items) => items.iter().map(json_depth).max(),
+        Value::Object(map) => map.values().map(json_depth).max(),
+        _ => None,
+    };
+    1 + children.unwrap_or(0)
 }
 
 fn invalid_json(problem: &str) -> ApiError {
@@ -59,11 +90,16 @@ fn invalid_json(problem: &str) -> ApiError {
 
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return ApiError::PayloadTooLarge {
-            message: format!("request body rejected: {}", rejection.body_text()),
-        };
+        return ApiError::PayloadTooLarge;
     }
-    invalid_json(&rejection.body_text())
+    let text = rejection.body_text();
+    // serde_json stops at 128 nested arrays or objects with this message.
+    if text.contains("recursion limit exceeded") {
+        return invalid_json(&format!(
+            "it nests more than 128 levels deep; the maximum is {MAX_JSON_DEPTH}"
+        ));
+    }
+    invalid_json(&text)
 }
 
 /// The raw request body, for routes that parse it themselves.
@@ -79,9 +115,7 @@ where
         match Bytes::from_request(request, state).await {
             Ok(bytes) => Ok(RawBody(bytes)),
             Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::PayloadTooLarge {
-                    message: format!("request body rejected: {}", rejection.body_text()),
-                })
+                Err(ApiError::PayloadTooLarge)
             }
             Err(rejection) => Err(ApiError::invalid(
                 "Invalid body",
@@ -135,6 +169,10 @@ where
     }
 }
 
+/// Actor names that clients may not send, compared without regard to ASCII case: the queue
+/// records its own events as `system`.
+pub const RESERVED_ACTORS: [&str; 1] = [SYSTEM_ACTOR];
+
 /// The acting user from `X-User-ID`, trimmed, or `anonymous` when the header is absent or blank.
 /// The header is attribution, not authentication.
 pub struct Actor(pub String);
@@ -149,26 +187,42 @@ where
         let Some(value) = parts.headers.get(USER_HEADER) else {
             return Ok(Actor(ANONYMOUS_ACTOR.to_owned()));
         };
-        let invalid = |problem: &str| {
-            ApiError::invalid(
-                "Invalid X-User-ID",
-                format!("invalid X-User-ID header: {problem}"),
-            )
-        };
-        let text = std::str::from_utf8(value.as_bytes())
-            .map_err(|_| invalid("it must be UTF-8 text"))?
-            .trim();
-        if text.is_empty() {
-            return Ok(Actor(ANONYMOUS_ACTOR.to_owned()));
-        }
-        if text.chars().count() > MAX_ACTOR_CHARS {
-            return Err(invalid(&format!(
-                "it is longer than {MAX_ACTOR_CHARS} characters"
-            )));
-        }
-        if text.chars().any(char::is_control) {
-            return Err(invalid("it contains control characters"));
-        }
-        Ok(Actor(text.to_owned()))
+        actor_from_header(value.as_bytes()).map(Actor)
     }
+}
+
+/// Validates the bytes of an `X-User-ID` header value. hyper already rejects header values
+/// with control characters other than tab, with an empty 400 that no handler sees.
+fn actor_from_header(bytes: &[u8]) -> Result<String, ApiError> {
+    let invalid = |problem: &str| {
+        ApiError::invalid(
+            "Invalid X-User-ID",
+            format!("invalid X-User-ID header: {problem}"),
+        )
+    };
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| invalid("it must be UTF-8 text"))?
+        .trim();
+    if text.is_empty() {
+        return Ok(ANONYMOUS_ACTOR.to_owned());
+    }
+    let length = text.chars().count();
+    if length > MAX_ACTOR_CHARS {
+        return Err(invalid(&format!(
+            "it is {length} characters long; the maximum is {MAX_ACTOR_CHARS}"
+        )));
+    }
+    if let Some(found) = validate::forbidden_character(text) {
+        return Err(invalid(&format!("it contains a {found}")));
+    }
+    if RESERVED_ACTORS
+        .iter()
+        .any(|reserved| reserved.eq_ignore_ascii_case(text))
+    {
+        return Err(invalid(&format!(
+            "'{text}' is reserved for the deletion queue's own audit events; send your own \
+             user name"
+        )));
+    }
+    Ok(text.to_owned())
 }

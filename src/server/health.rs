@@ -21,6 +21,7 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
             extension::JOB_RETRY,
             extension::INTEGRITY,
             extension::RESTORE_DISABLED,
+            extension::OPENAPI,
         ]
         .into_iter()
         .map(str::to_owned)

@@ -10,7 +10,9 @@ mod extract;
 mod health;
 mod integrity;
 mod leads;
+mod openapi;
 mod queue;
+mod routes;
 mod validate;
 mod webhooks;
 
@@ -33,8 +35,12 @@ use crate::queue::{Consumer, ConsumerSettings, PurgeFault};
 use crate::store::{OpenOptions, SqliteStore, Store};
 
 pub use extract::{ANONYMOUS_ACTOR, MAX_ACTOR_CHARS, USER_HEADER};
+pub use openapi::OPENAPI_JSON;
+pub use routes::{QueryRule, RouteSpec, ROUTES};
 
 pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(24 * 3600);
+/// Shortest grace period accepted: a shorter one would purge before anyone could restore.
+pub const MIN_GRACE_PERIOD: Duration = Duration::from_secs(60);
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
 
 /// Maximum request body size, in bytes.
@@ -105,8 +111,9 @@ fn endpoints(id: &str) -> Endpoints {
     }
 }
 
-/// Assembles every route. `/webhook/deleted` is a static segment, so axum matches it before
-/// the `/webhook/{id}` capture whatever the registration order. It is listed first anyway.
+/// Assembles every route, which [`ROUTES`] lists with their query parameters.
+/// `/webhook/deleted` is a static segment, so axum matches it before the `/webhook/{id}`
+/// capture whatever the registration order. It is listed first anyway.
 fn router(state: AppState) -> Router {
     let id = "{id}";
     Router::new()
@@ -129,6 +136,8 @@ fn router(state: AppState) -> Router {
         .route(&paths::retry_job(id), post(queue::retry_job))
         .route(paths::RETRY_DEAD_LETTERS, post(queue::retry_dead_letters))
         .route(paths::INTEGRITY, get(integrity::report))
+        .route(openapi::PATH, get(openapi::document))
+        .route_layer(axum::middleware::from_fn(routes::check_query))
         .fallback(error::route_not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
@@ -225,6 +234,13 @@ pub async fn start(
             config.grace_period
         )
     })?;
+    if config.grace_period < MIN_GRACE_PERIOD {
+        anyhow::bail!(
+            "invalid grace period {:?}: the minimum is {}s",
+            config.grace_period,
+            MIN_GRACE_PERIOD.as_secs()
+        );
+    }
     if config.max_attempts == 0 {
         anyhow::bail!("invalid max attempts 0: a deletion job needs at least 1 attempt");
     }
