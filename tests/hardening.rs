@@ -352,7 +352,7 @@ async fn header_bytes_outside_http_are_400() {
     let test = TestServer::start().await;
     let addr = test.base.trim_start_matches("http://").to_owned();
     // hyper rejects a control byte in a header value before any handler runs, so this 400 has
-    // no JSON body; a tab and non-UTF-8 bytes reach the handler and get JSON.
+    // no JSON body. A tab and non-UTF-8 bytes reach the handler and get JSON.
     let control =
         b"GET /health HTTP/1.1\r\nHost: x\r\nX-User-ID: a\x01b\r\nConnection: close\r\n\r\n";
     let head = tokio::task::spawn_blocking({

@@ -47,7 +47,7 @@ const fn route(
     }
 }
 
-/// Every route of [`super::router`]. GET routes also answer HEAD, as axum's `get` does.
+/// Every route of [`super::router`]. GET routes also serve HEAD, as axum's `get` does.
 pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/health", NONE),
     route("GET", "/openapi.json", NONE),
