@@ -57,8 +57,8 @@ pub enum ApiError {
         leads_preserved: u64,
     },
 
-    /// A purged or force-deleted webhook. `gone` selects 410 (restore) over 404 (the routes
-    /// that answered 404 before the audit trail was consulted).
+    /// A purged or force-deleted webhook. `gone` selects 410 Gone, which restore returns. The
+    /// other routes keep the 404 they returned before the audit trail was read.
     #[error("webhook '{id}' was permanently deleted at {}: {}; {}", .deletion.deleted_at, permanent_deletion_cause(.deletion), permanent_deletion_hint(.id, .deletion, *.gone))]
     PermanentlyDeleted {
         id: String,

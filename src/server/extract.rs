@@ -192,7 +192,7 @@ where
 }
 
 /// Validates the bytes of an `X-User-ID` header value. hyper already rejects header values
-/// with control characters other than tab, with an empty 400 that no handler sees.
+/// with control characters other than tab, with an empty 400 that never reaches a handler.
 fn actor_from_header(bytes: &[u8]) -> Result<String, ApiError> {
     let invalid = |problem: &str| {
         ApiError::invalid(

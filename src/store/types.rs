@@ -207,7 +207,7 @@ pub enum ForceDeleteOutcome {
     NameMismatch,
 }
 
-/// How a webhook row was removed for good.
+/// Kind of permanent removal of a webhook row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PermanentDeletionKind {
     /// The deletion job removed it at the end of its grace period.
