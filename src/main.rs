@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use hookgrace::api::Role;
-use hookgrace::cli::{check_user, parse_api_url, parse_duration, parse_listen, parse_refresh};
+use hookgrace::cli::{check_user, parse_api_url, parse_grace_period, parse_listen, parse_refresh};
 use hookgrace::client::{read_token_file, token_file_path, ClientAuth, TOKEN_ENV};
 use hookgrace::clock::{Clock, FileClock, SharedClock, ShiftedClock, SystemClock};
 use hookgrace::dashboard::signals::QuitSignals;
@@ -117,8 +117,8 @@ struct DashboardArgs {
     #[arg(long, value_name = "PATH", conflicts_with_all = ["api", "demo"])]
     db: Option<PathBuf>,
 
-    /// Grace period of the in-process server [default: 24h, or 10m with --demo].
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "api")]
+    /// Grace period of the in-process server, at least 60s [default: 24h, or 10m with --demo].
+    #[arg(long, value_name = "DURATION", value_parser = parse_grace_period, conflicts_with = "api")]
     grace_period: Option<Duration>,
 
     /// Poll interval, at least 1s.
@@ -161,8 +161,8 @@ struct ServeArgs {
     #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
 
-    /// Time between a soft delete and the permanent purge: 90s, 15m, 24h, 7d.
-    #[arg(long, default_value = "24h", value_name = "DURATION", value_parser = parse_duration)]
+    /// Time between a soft delete and the permanent purge, at least 60s: 90s, 15m, 24h, 7d.
+    #[arg(long, default_value = "24h", value_name = "DURATION", value_parser = parse_grace_period)]
     grace_period: Duration,
 
     /// PEM certificate chain: serve HTTPS instead of HTTP. Needs --tls-key.

@@ -138,7 +138,10 @@ async fn create_rejects_invalid_fields() {
         (with("region", json!("")), "'region'"),
         (with("category", json!("")), "'category'"),
         (with("name", json!("x".repeat(201))), "200"),
-        (with("name", json!("line\nbreak")), "control characters"),
+        (
+            with("name", json!("line\nbreak")),
+            "control character U+000A",
+        ),
         (with("region", json!("CAL")), "'CAL'"),
         (with("category", json!("so-lar")), "'so-lar'"),
         (with("prefix", json!("Bad Prefix")), "'Bad Prefix'"),
@@ -523,7 +526,10 @@ async fn soft_delete_requires_valid_reason() {
         (format!("/webhook/{ID}?reason="), "blank"),
         (format!("/webhook/{ID}?reason=%20%20%20"), "blank"),
         (format!("/webhook/{ID}?reason={too_long}"), "501 characters"),
-        (format!("/webhook/{ID}?reason=a%0Ab"), "control characters"),
+        (
+            format!("/webhook/{ID}?reason=a%0Ab"),
+            "control character U+000A",
+        ),
     ];
     for (path, expected) in cases {
         let (status, error) = test.delete(&path).await;

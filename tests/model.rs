@@ -9,7 +9,11 @@
 //! 3. every state change has exactly one audit event, in order;
 //! 4. no lead ever disappears;
 //! 5. a soft-deleted webhook has exactly one unfinished job linked to it, an active one none;
-//! 6. every response (status and key fields) agrees with the model.
+//! 6. every response (status and key fields) agrees with the model;
+//! 7. the id of a purged or force-deleted webhook is never reused: creating it again is 409
+//!    and restoring it is 410.
+//!
+//! A slot whose webhook is gone for good moves on to a new id at its next create.
 //!
 //! `HOOKGRACE_MODEL_CASES` sets the number of random sequences (default 200) and
 //! `HOOKGRACE_MODEL_STEPS` the maximum length of one sequence (default 40).
@@ -35,8 +39,8 @@ const SLOTS: usize = 2;
 
 /// Counts of interesting transitions over all cases, printed at the end so that a run shows
 /// which paths it covered.
-static COVERAGE: [AtomicUsize; 8] = [const { AtomicUsize::new(0) }; 8];
-const COVERAGE_NAMES: [&str; 8] = [
+static COVERAGE: [AtomicUsize; 9] = [const { AtomicUsize::new(0) }; 9];
+const COVERAGE_NAMES: [&str; 9] = [
     "purged",
     "restored",
     "dead_lettered",
@@ -45,6 +49,7 @@ const COVERAGE_NAMES: [&str; 8] = [
     "crash_claims",
     "restore_rejected_409_or_410",
     "restarts",
+    "removed_id_created_again",
 ];
 
 fn covered(index: usize) {
@@ -54,8 +59,13 @@ const LEASE_SECONDS: i64 = 300;
 const RETRY_BASE_SECONDS: u64 = 30;
 const RETRY_MAX_SECONDS: u64 = 3600;
 
-fn webhook_id(slot: usize) -> String {
-    format!("model_ws_cal_solar_{:03}", slot + 1)
+/// Returns the id of `slot` in its `generation`-th life: a slot moves to a new id when its
+/// webhook was purged or force deleted, because ids are never reused.
+fn webhook_id(slot: usize, generation: u32) -> String {
+    format!(
+        "model_ws_cal_solar_{:03}",
+        generation as usize * SLOTS + slot + 1
+    )
 }
 
 fn webhook_name(slot: usize) -> String {
@@ -155,6 +165,8 @@ fn op_strategy() -> impl Strategy<Value = Op> {
 struct ModelJob {
     id: String,
     slot: usize,
+    /// The webhook id the job belongs to, which outlives the slot's move to a new id.
+    webhook: String,
     state: JobState,
     attempts: u32,
     execute_at: Timestamp,
@@ -204,6 +216,13 @@ struct ModelHook {
     deletion: Option<ModelDeletion>,
 }
 
+/// The permanent removal of a slot's current id.
+#[derive(Debug, Clone)]
+struct ModelRemoval {
+    /// The end of the grace period of the deletion it ended, if it was soft-deleted first.
+    deadline: Option<Timestamp>,
+}
+
 /// One expected audit event: its type and job id.
 type Event = (String, Option<String>);
 
@@ -211,6 +230,10 @@ type Event = (String, Option<String>);
 struct Model {
     now: Timestamp,
     hooks: [Option<ModelHook>; SLOTS],
+    /// Set when the slot's current id was purged or force deleted.
+    removed: [Option<ModelRemoval>; SLOTS],
+    /// How many times each slot moved to a new id.
+    generations: [u32; SLOTS],
     jobs: Vec<ModelJob>,
     leads: [u64; SLOTS],
     audit: [Vec<Event>; SLOTS],
@@ -232,11 +255,26 @@ impl Model {
         Self {
             now,
             hooks: [None, None],
+            removed: [None, None],
+            generations: [0; SLOTS],
             jobs: Vec::new(),
             leads: [0; SLOTS],
             audit: [Vec::new(), Vec::new()],
             fail_next: 0,
         }
+    }
+
+    /// Returns the current id of `slot`.
+    fn id(&self, slot: usize) -> String {
+        webhook_id(slot, self.generations[slot])
+    }
+
+    /// Moves a slot whose id was removed for good to a fresh id, with no leads or events.
+    fn next_generation(&mut self, slot: usize) {
+        self.generations[slot] += 1;
+        self.removed[slot] = None;
+        self.leads[slot] = 0;
+        self.audit[slot].clear();
     }
 
     fn event(&mut self, slot: usize, kind: &str, job: Option<&str>) {
@@ -257,6 +295,10 @@ impl Model {
     /// Applies a restore of `slot` and returns the status the server must send.
     fn restore(&mut self, slot: usize, enabled: Option<bool>) -> StatusCode {
         let Some(hook) = self.hooks[slot].clone() else {
+            if self.removed[slot].is_some() {
+                covered(6);
+                return StatusCode::GONE;
+            }
             return StatusCode::NOT_FOUND;
         };
         let Some(deletion) = hook.deletion else {
@@ -410,8 +452,11 @@ impl Model {
         job.state = JobState::Completed;
         job.lease_expires_at = None;
         job.next_attempt_at = None;
-        let id = job.id.clone();
+        let (id, deadline) = (job.id.clone(), job.execute_at);
         self.hooks[slot] = None;
+        self.removed[slot] = Some(ModelRemoval {
+            deadline: Some(deadline),
+        });
         self.event(slot, "purged", Some(&id));
         covered(0);
     }
@@ -494,8 +539,14 @@ impl Harness {
         let now = self.model.now;
         match *op {
             Op::Create(slot) => {
+                if self.model.hooks[slot].is_none() && self.model.removed[slot].is_some() {
+                    self.create_removed_id(op, slot).await?;
+                    covered(8);
+                    self.model.next_generation(slot);
+                    self.previous_leads[slot] = 0;
+                }
                 let body = serde_json::json!({
-                    "id": webhook_id(slot),
+                    "id": self.model.id(slot),
                     "name": webhook_name(slot),
                     "type": "solar",
                     "region": "cal",
@@ -519,7 +570,7 @@ impl Harness {
             Op::Lead(slot) => {
                 let (status, body) = self
                     .test
-                    .lead(&webhook_id(slot), serde_json::json!({"lead": 1}))
+                    .lead(&self.model.id(slot), serde_json::json!({"lead": 1}))
                     .await;
                 // A webhook that was purged or force-deleted is gone, not unknown.
                 let removed = self.model.audit[slot]
@@ -538,7 +589,7 @@ impl Harness {
                 }
             }
             Op::SoftDelete(slot) => {
-                let path = format!("/webhook/{}?reason=model", webhook_id(slot));
+                let path = format!("/webhook/{}?reason=model", self.model.id(slot));
                 let (status, body) = self.call(Method::DELETE, &path).await;
                 match &self.model.hooks[slot] {
                     None => expect_status(op, status, StatusCode::NOT_FOUND, &body)?,
@@ -561,9 +612,11 @@ impl Harness {
                             || format!("{op:?}: job id {job_id:?} is empty or reused"),
                         )?;
                         let enabled_before = hook.enabled;
+                        let webhook = self.model.id(slot);
                         self.model.jobs.push(ModelJob {
                             id: job_id.clone(),
                             slot,
+                            webhook,
                             state: JobState::Pending,
                             attempts: 0,
                             execute_at: deadline,
@@ -583,7 +636,7 @@ impl Harness {
                 }
             }
             Op::Restore(slot, enabled) => {
-                let mut path = format!("/webhook/{}/restore", webhook_id(slot));
+                let mut path = format!("/webhook/{}/restore", self.model.id(slot));
                 if let Some(enabled) = enabled {
                     path.push_str(&format!("?enabled={enabled}"));
                 }
@@ -596,17 +649,18 @@ impl Harness {
                     })?;
                 }
                 if expected == StatusCode::GONE {
-                    let deadline = self.model.hooks[slot]
-                        .as_ref()
-                        .and_then(|hook| hook.deletion.as_ref())
-                        .map(|deletion| deletion.deadline);
+                    let deadline = match (&self.model.hooks[slot], &self.model.removed[slot]) {
+                        (Some(hook), _) => hook.deletion.as_ref().map(|deletion| deletion.deadline),
+                        (None, Some(removal)) => removal.deadline,
+                        (None, None) => None,
+                    };
                     check(time_of(&body["scheduled_deletion_at"]) == deadline, || {
                         format!("{op:?}: 410 names the wrong deadline: {body}")
                     })?;
                 }
             }
             Op::BulkRestore(ref slots) => {
-                let ids: Vec<String> = slots.iter().map(|&slot| webhook_id(slot)).collect();
+                let ids: Vec<String> = slots.iter().map(|&slot| self.model.id(slot)).collect();
                 let (status, body) = self
                     .test
                     .call(
@@ -631,7 +685,7 @@ impl Harness {
                     check(result["status"] == expected.as_u16(), || {
                         format!(
                             "{op:?}: {} got {result}, model expects {expected}",
-                            webhook_id(slot)
+                            self.model.id(slot)
                         )
                     })?;
                 }
@@ -644,7 +698,7 @@ impl Harness {
                 };
                 let path = format!(
                     "/webhook/{}?force=true&reason=model&confirm={confirm}",
-                    webhook_id(slot)
+                    self.model.id(slot)
                 );
                 let (status, body) = self.call(Method::DELETE, &path).await;
                 let Some(hook) = self.model.hooks[slot].clone() else {
@@ -660,6 +714,9 @@ impl Harness {
                 let job = hook.deletion.as_ref().map(|deletion| deletion.job);
                 let job_id = job.map(|job| self.model.jobs[job].id.clone());
                 self.model.hooks[slot] = None;
+                self.model.removed[slot] = Some(ModelRemoval {
+                    deadline: hook.deletion.as_ref().map(|deletion| deletion.deadline),
+                });
                 self.model.event(slot, "force_deleted", job_id.as_deref());
                 if let Some(job) = job {
                     self.model.cancel(job);
@@ -667,7 +724,7 @@ impl Harness {
                 }
             }
             Op::SetEnabled(slot, enabled) => {
-                let path = format!("/webhook/{}/status", webhook_id(slot));
+                let path = format!("/webhook/{}/status", self.model.id(slot));
                 let body = serde_json::json!({ "enabled": enabled });
                 let (status, body) = self
                     .test
@@ -809,6 +866,29 @@ impl Harness {
         Ok(())
     }
 
+    /// Creates the removed id of `slot` again and checks the 409 that names its history.
+    async fn create_removed_id(&self, op: &Op, slot: usize) -> Result<(), String> {
+        let id = self.model.id(slot);
+        let body = serde_json::json!({
+            "id": id,
+            "name": webhook_name(slot),
+            "type": "solar",
+            "region": "cal",
+            "category": "solar",
+        });
+        let (status, body) = self
+            .test
+            .call(Method::POST, "/webhook", Some("model"), Some(body))
+            .await;
+        expect_status(op, status, StatusCode::CONFLICT, &body)?;
+        check(body["error"] == "Webhook id already used", || {
+            format!("{op:?}: re-creating {id} gave {body}")
+        })?;
+        check(body["leads_preserved"] == self.model.leads[slot], || {
+            format!("{op:?}: re-creating {id} names the wrong lead count: {body}")
+        })
+    }
+
     /// Compares the server with the model and checks the invariants on the server's own data.
     async fn verify(&mut self, op: &Op) -> Result<(), String> {
         let (status, report) = self.test.get("/integrity").await;
@@ -873,7 +953,7 @@ impl Harness {
             };
             let matches = job["state"] == expected.state.as_str()
                 && job["attempts"] == expected.attempts
-                && job["webhook_id"] == webhook_id(expected.slot)
+                && job["webhook_id"] == expected.webhook.as_str()
                 && time_of(&job["execute_at"]) == Some(expected.execute_at)
                 && time_of(&job["next_attempt_at"]) == expected.next_attempt_at
                 && time_of(&job["lease_expires_at"]) == expected.lease_expires_at;
@@ -890,11 +970,16 @@ impl Harness {
         slot: usize,
         jobs: &BTreeMap<String, Value>,
     ) -> Result<(), String> {
-        let id = webhook_id(slot);
+        let id = self.model.id(slot);
         let (status, detail) = self.test.get(&format!("/webhook/{id}")).await;
         let Some(hook) = &self.model.hooks[slot] else {
-            return check(status == StatusCode::NOT_FOUND, || {
+            check(status == StatusCode::NOT_FOUND, || {
                 format!("after {op:?}: {id} should be gone, got {status} {detail}")
+            })?;
+            let removed = self.model.removed[slot].is_some();
+            let message = detail["message"].as_str().unwrap_or_default();
+            return check(removed == message.contains("permanently deleted"), || {
+                format!("after {op:?}: the 404 of {id} misstates its history: {detail}")
             });
         };
         check(status == StatusCode::OK, || {
@@ -957,7 +1042,7 @@ impl Harness {
         jobs: &BTreeMap<String, Value>,
         purged_jobs: &mut HashMap<String, usize>,
     ) -> Result<(), String> {
-        let id = webhook_id(slot);
+        let id = self.model.id(slot);
         let mut events = self.test.audit(&id).await;
         events.reverse();
         let got: Vec<Event> = events
@@ -1003,7 +1088,7 @@ impl Harness {
 
     fn verify_leads(&mut self, op: &Op) -> Result<(), String> {
         for slot in 0..SLOTS {
-            let stored = self.test.stored_leads(&webhook_id(slot));
+            let stored = self.test.stored_leads(&self.model.id(slot));
             check(stored >= self.previous_leads[slot], || {
                 format!(
                     "after {op:?}: leads of slot {slot} fell from {} to {stored}",

@@ -463,12 +463,16 @@ async fn leads_survive_every_deletion_path() {
         assert_eq!(status_of(&test, id).await, StatusCode::NOT_FOUND, "{id}");
         assert_eq!(test.stored_leads(id), 2, "{id}");
     }
-    // A webhook created again under a purged id takes its preserved leads into its counters.
-    test.create(purged, NAME).await;
+    // Ids are never reused, so the preserved leads never show up under a new webhook.
+    for id in [purged, forced_active, forced_deleted] {
+        let body =
+            json!({"id": id, "name": NAME, "type": "solar", "region": "cal", "category": "solar"});
+        let (status, error) = test.post("/webhook", body).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{id}: {error}");
+        assert_eq!(error["leads_preserved"], 2, "{id}: {error}");
+    }
     let (_, list) = test.get("/webhook").await;
-    let recreated = &list["webhooks"][0];
-    assert_eq!(recreated["total_leads"], 2);
-    assert_eq!(recreated["total_revenue"], 10.0);
+    assert_eq!(list["total_webhooks"], 0, "{list}");
 }
 
 #[tokio::test]

@@ -101,4 +101,5 @@ pub mod extension {
     pub const AUTH: &str = "auth";
     /// Leads carry an HMAC-SHA256 signature in `X-Webhook-Signature`.
     pub const SIGNED_LEADS: &str = "signed_leads";
+    pub const OPENAPI: &str = "openapi";
 }

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::error::ApiError;
 use super::extract::{Actor, QueryParams, WebhookId};
+use super::webhooks::MAX_NAME_CHARS;
 use super::{validate, AppState};
 use crate::api::{
     self, paths, DeletedList, DeletedStats, DeletedWebhook, DeletionInfo, ForceDeleteResponse,
@@ -78,7 +79,7 @@ async fn soft_delete(
             leads_preserved,
             ..
         } => (job, leads_preserved),
-        SoftDeleteOutcome::NotFound => return Err(ApiError::WebhookNotFound { id }),
+        SoftDeleteOutcome::NotFound => return Err(not_found(state, id, false).await),
         SoftDeleteOutcome::AlreadyDeleted(deletion) => {
             return Err(ApiError::AlreadyDeleted {
                 id,
@@ -134,6 +135,16 @@ async fn force_delete(
             ),
         ));
     }
+    let length = confirm.chars().count();
+    if length > MAX_NAME_CHARS {
+        return Err(ApiError::invalid(
+            "Invalid confirmation",
+            format!(
+                "confirm is {length} characters long, but a webhook name has at most \
+                 {MAX_NAME_CHARS}; pass the exact name of webhook '{id}'; nothing was deleted"
+            ),
+        ));
+    }
     let now = state.now();
     let request = ForceDeleteRequest {
         id: id.clone(),
@@ -147,7 +158,7 @@ async fn force_delete(
             cancelled_job_id,
             ..
         } => (leads_preserved, cancelled_job_id),
-        ForceDeleteOutcome::NotFound => return Err(ApiError::WebhookNotFound { id }),
+        ForceDeleteOutcome::NotFound => return Err(not_found(state, id, false).await),
         ForceDeleteOutcome::NameMismatch => {
             return Err(ApiError::ConfirmationMismatch { id, given: confirm })
         }
@@ -300,7 +311,7 @@ pub(super) async fn restore_one(
         RestoreOutcome::Restored {
             enabled, job_id, ..
         } => (enabled, job_id),
-        RestoreOutcome::NotFound => return Err(ApiError::WebhookNotFound { id }),
+        RestoreOutcome::NotFound => return Err(not_found(state, id, true).await),
         RestoreOutcome::NotDeleted => return Err(ApiError::NotDeleted { id }),
         RestoreOutcome::JobProcessing { job_id, job_state } => {
             return Err(ApiError::JobProcessing {
@@ -350,6 +361,28 @@ pub(super) async fn restore_one(
         note: Some(note),
         timestamp: now,
     })
+}
+
+/// Builds the error for a webhook id with no row: [`ApiError::PermanentlyDeleted`] when the
+/// audit trail records its purge or force delete, with 410 if `gone`, and a plain 404
+/// otherwise.
+pub(super) async fn not_found(state: &AppState, id: String, gone: bool) -> ApiError {
+    match state.store.permanent_deletion(&id).await {
+        Ok(Some(deletion)) => ApiError::PermanentlyDeleted {
+            id,
+            deletion: Box::new(deletion),
+            gone,
+        },
+        Ok(None) => ApiError::WebhookNotFound { id },
+        Err(error) => {
+            tracing::error!(
+                webhook_id = %id,
+                %error,
+                "failed to read the deletion history of a missing webhook"
+            );
+            ApiError::Store(error)
+        }
+    }
 }
 
 /// Returns the whole seconds until `deadline`, rounded up, and never negative: 0 means due.

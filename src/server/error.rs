@@ -8,9 +8,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
+use super::MAX_BODY_BYTES;
 use crate::api::{paths, ErrorBody, InvalidWebhookId, JobState, Timestamp};
 use crate::clock::SharedClock;
-use crate::store::{Deletion, StoreError};
+use crate::store::{Deletion, PermanentDeletion, PermanentDeletionKind, StoreError};
 
 /// Maximum length of a request path repeated in an error message, in characters.
 const MAX_ECHOED_PATH_CHARS: usize = 200;
@@ -49,6 +50,22 @@ pub enum ApiError {
     )]
     IdTaken { id: String },
 
+    #[error("webhook id '{id}' was used before: {}; ids are never reused, so choose another id, or omit id to get the next free number", retired_history(.deletion.as_deref(), *.leads_preserved))]
+    IdRetired {
+        id: String,
+        deletion: Option<Box<PermanentDeletion>>,
+        leads_preserved: u64,
+    },
+
+    /// A purged or force-deleted webhook. `gone` selects 410 Gone, which restore returns. The
+    /// other routes keep the 404 they returned before the audit trail was read.
+    #[error("webhook '{id}' was permanently deleted at {}: {}; {}", .deletion.deleted_at, permanent_deletion_cause(.deletion), permanent_deletion_hint(.id, .deletion, *.gone))]
+    PermanentlyDeleted {
+        id: String,
+        deletion: Box<PermanentDeletion>,
+        gone: bool,
+    },
+
     #[error("no free webhook number is left for '{pattern}'; use another prefix or category")]
     NumbersExhausted { pattern: String },
 
@@ -84,8 +101,21 @@ pub enum ApiError {
         restorable: bool,
     },
 
-    #[error("{message}")]
-    PayloadTooLarge { message: String },
+    #[error(
+        "the request body is larger than the limit of {MAX_BODY_BYTES} bytes; send a smaller body"
+    )]
+    PayloadTooLarge,
+
+    #[error("the body must be JSON sent with Content-Type: application/json, but the request has {}", content_type_found(.found.as_deref()))]
+    UnsupportedContentType { found: Option<String> },
+
+    #[error("unknown query parameter '{name}'; {method} {route} accepts {}", accepted_list(.accepted))]
+    UnknownQueryParameter {
+        name: String,
+        method: Method,
+        route: &'static str,
+        accepted: &'static [&'static str],
+    },
 
     #[error("no route matches {method} {path}; GET /health lists what this server provides")]
     RouteNotFound { method: Method, path: String },
@@ -103,6 +133,58 @@ fn window_job_note(job_state: Option<JobState>) -> String {
             format!(" and its deletion job has already tried to purge it (job {state})")
         }
         _ => String::new(),
+    }
+}
+
+fn retired_history(deletion: Option<&PermanentDeletion>, leads_preserved: u64) -> String {
+    let deleted = match deletion {
+        Some(deletion) => format!(
+            "its webhook was permanently deleted at {} ({})",
+            deletion.deleted_at,
+            permanent_deletion_cause(deletion)
+        ),
+        None => {
+            "the audit trail or stored leads name it, but its webhook no longer exists".to_owned()
+        }
+    };
+    format!("{deleted}, and {leads_preserved} lead(s) are preserved under it")
+}
+
+fn permanent_deletion_cause(deletion: &PermanentDeletion) -> String {
+    match deletion.kind {
+        PermanentDeletionKind::Purged => format!(
+            "purged by its deletion job after a soft delete by {}",
+            deletion.deleted_by
+        ),
+        PermanentDeletionKind::ForceDeleted => format!("force deleted by {}", deletion.deleted_by),
+    }
+}
+
+fn permanent_deletion_hint(id: &str, deletion: &PermanentDeletion, gone: bool) -> String {
+    let history = format!(
+        "its {} lead(s) are preserved and its history is at GET {}",
+        deletion.leads_preserved,
+        paths::webhook_audit(id)
+    );
+    if gone {
+        format!("it can no longer be restored; {history}")
+    } else {
+        history
+    }
+}
+
+fn content_type_found(found: Option<&str>) -> String {
+    match found {
+        Some(found) => format!("Content-Type '{}'", super::validate::shown(found)),
+        None => "no Content-Type header".to_owned(),
+    }
+}
+
+fn accepted_list(accepted: &[&str]) -> String {
+    if accepted.is_empty() {
+        "no query parameters".to_owned()
+    } else {
+        format!("only {}", accepted.join(", "))
     }
 }
 
@@ -152,7 +234,11 @@ impl ApiError {
             ApiError::InvalidInput { .. }
             | ApiError::InvalidWebhookId(_)
             | ApiError::NotDeleted { .. }
-            | ApiError::ConfirmationMismatch { .. } => StatusCode::BAD_REQUEST,
+            | ApiError::ConfirmationMismatch { .. }
+            | ApiError::UnsupportedContentType { .. }
+            | ApiError::UnknownQueryParameter { .. } => StatusCode::BAD_REQUEST,
+            ApiError::PermanentlyDeleted { gone: true, .. } => StatusCode::GONE,
+            ApiError::PermanentlyDeleted { gone: false, .. } => StatusCode::NOT_FOUND,
             ApiError::WebhookNotFound { .. }
             | ApiError::WebhookDisabled { .. }
             | ApiError::SoftDeletedWebhook { .. }
@@ -161,13 +247,14 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::AlreadyDeleted { .. }
             | ApiError::IdTaken { .. }
+            | ApiError::IdRetired { .. }
             | ApiError::NumbersExhausted { .. }
             | ApiError::JobProcessing { .. }
             | ApiError::JobNotDeadLettered { .. } => StatusCode::CONFLICT,
             ApiError::RestoreWindowClosed { .. } | ApiError::LeadRejected { .. } => {
                 StatusCode::GONE
             }
-            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Store(error) if error.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -184,12 +271,18 @@ impl ApiError {
             ApiError::AlreadyDeleted { .. } => "Webhook already deleted",
             ApiError::NotDeleted { .. } => "Webhook not deleted",
             ApiError::IdTaken { .. } => "Webhook already exists",
+            ApiError::IdRetired { .. } => "Webhook id already used",
+            ApiError::PermanentlyDeleted { gone: true, .. } => "Webhook permanently deleted",
+            // The 404 keeps the title that clients of the compatible core match on.
+            ApiError::PermanentlyDeleted { gone: false, .. } => "Webhook not found",
+            ApiError::UnsupportedContentType { .. } => "Unsupported content type",
+            ApiError::UnknownQueryParameter { .. } => "Unknown query parameter",
             ApiError::NumbersExhausted { .. } => "No free webhook number",
             ApiError::ConfirmationMismatch { .. } => "Confirmation mismatch",
             ApiError::JobProcessing { .. } => "Deletion in progress",
             ApiError::RestoreWindowClosed { .. } => "Restore window closed",
             ApiError::LeadRejected { .. } => "Webhook deleted",
-            ApiError::PayloadTooLarge { .. } => "Payload too large",
+            ApiError::PayloadTooLarge => "Payload too large",
             ApiError::RouteNotFound { .. } => "Not found",
             ApiError::MethodNotAllowed { .. } => "Method not allowed",
             ApiError::JobNotFound { .. } => "Job not found",
@@ -233,6 +326,33 @@ impl ApiError {
                 "scheduled_deletion_at": scheduled_deletion_at,
                 "job_status": job_state,
             }),
+            ApiError::IdRetired {
+                id,
+                deletion,
+                leads_preserved,
+            } => json!({
+                "webhook_id": id,
+                "deleted_at": deletion.as_ref().map(|deletion| deletion.deleted_at),
+                "deletion_type": deletion.as_ref().map(|deletion| deletion.kind.as_str()),
+                "leads_preserved": leads_preserved,
+            }),
+            ApiError::PermanentlyDeleted { id, deletion, .. } => json!({
+                "webhook_id": id,
+                "deleted_at": deletion.deleted_at,
+                "deleted_by": deletion.deleted_by,
+                "deletion_type": deletion.kind.as_str(),
+                "scheduled_deletion_at": deletion.scheduled_deletion_at,
+                "job_id": deletion.job_id,
+                "leads_preserved": deletion.leads_preserved,
+            }),
+            ApiError::UnsupportedContentType { .. } => {
+                json!({ "expected_content_type": "application/json" })
+            }
+            ApiError::UnknownQueryParameter { name, accepted, .. } => json!({
+                "parameter": name,
+                "accepted_parameters": accepted,
+            }),
+            ApiError::PayloadTooLarge => json!({ "max_body_bytes": MAX_BODY_BYTES }),
             ApiError::JobNotFound { job_id } => json!({ "job_id": job_id }),
             ApiError::JobNotDeadLettered { job_id, state } => {
                 json!({ "job_id": job_id, "job_status": state })
@@ -249,7 +369,6 @@ impl ApiError {
             }
             ApiError::InvalidInput { .. }
             | ApiError::NumbersExhausted { .. }
-            | ApiError::PayloadTooLarge { .. }
             | ApiError::Store(_) => json!({}),
         };
         match context {
@@ -304,9 +423,16 @@ pub async fn stamp_error_bodies(
         return response;
     };
     body.timestamp = Some(clock.now());
-    let (mut parts, _) = response.into_parts();
+    let (mut parts, original) = response.into_parts();
+    let bytes = match serde_json::to_vec(&body) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            // The unstamped body was serialised once already, so this is not expected.
+            tracing::error!(%error, title = %body.error, "failed to serialise an error body");
+            return Response::from_parts(parts, original);
+        }
+    };
     parts.headers.remove(header::CONTENT_LENGTH);
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 

@@ -5,14 +5,16 @@ use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::auth::Caller;
 use super::error::ApiError;
+use super::validate;
 use crate::api::parse_webhook_id;
+use crate::store::SYSTEM_ACTOR;
 
 /// Header that names the acting user for the audit trail.
 pub const USER_HEADER: &str = "x-user-id";
@@ -22,6 +24,10 @@ pub const ANONYMOUS_ACTOR: &str = "anonymous";
 
 /// Maximum length of `X-User-ID`, in characters.
 pub const MAX_ACTOR_CHARS: usize = 100;
+
+/// Maximum nesting depth of a JSON request body on the routes that take a JSON object. Their
+/// valid bodies nest at most two levels, and serde_json stops at 128 levels in any case.
+pub const MAX_JSON_DEPTH: usize = 32;
 
 /// A JSON request body.
 pub struct JsonBody<T>(pub T);
@@ -34,8 +40,17 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let content_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
         let value = match Json::<Value>::from_request(request, state).await {
             Ok(Json(value)) => value,
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                return Err(ApiError::UnsupportedContentType {
+                    found: content_type,
+                })
+            }
             Err(rejection) => return Err(json_rejection(&rejection)),
         };
         // serde would also read a struct from an array of its fields in order, so only an
@@ -43,10 +58,26 @@ where
         if !value.is_object() {
             return Err(invalid_json("the body must be a JSON object"));
         }
+        let depth = json_depth(&value);
+        if depth > MAX_JSON_DEPTH {
+            return Err(invalid_json(&format!(
+                "it nests {depth} levels deep; the maximum is {MAX_JSON_DEPTH}"
+            )));
+        }
         serde_json::from_value(value)
             .map(JsonBody)
             .map_err(|error| invalid_json(&error.to_string()))
     }
+}
+
+/// Returns the nesting depth of a JSON value: 1 for a scalar or an empty container.
+fn json_depth(value: &Value) -> usize {
+    let children = match value {
+        Value::Array(items) => items.iter().map(json_depth).max(),
+        Value::Object(map) => map.values().map(json_depth).max(),
+        _ => None,
+    };
+    1 + children.unwrap_or(0)
 }
 
 fn invalid_json(problem: &str) -> ApiError {
@@ -60,11 +91,16 @@ fn invalid_json(problem: &str) -> ApiError {
 
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return ApiError::PayloadTooLarge {
-            message: format!("request body rejected: {}", rejection.body_text()),
-        };
+        return ApiError::PayloadTooLarge;
     }
-    invalid_json(&rejection.body_text())
+    let text = rejection.body_text();
+    // serde_json stops at 128 nested arrays or objects with this message.
+    if text.contains("recursion limit exceeded") {
+        return invalid_json(&format!(
+            "it nests more than 128 levels deep; the maximum is {MAX_JSON_DEPTH}"
+        ));
+    }
+    invalid_json(&text)
 }
 
 /// The raw request body, for routes that parse it themselves.
@@ -80,9 +116,7 @@ where
         match Bytes::from_request(request, state).await {
             Ok(bytes) => Ok(RawBody(bytes)),
             Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::PayloadTooLarge {
-                    message: format!("request body rejected: {}", rejection.body_text()),
-                })
+                Err(ApiError::PayloadTooLarge)
             }
             Err(rejection) => Err(ApiError::invalid(
                 "Invalid body",
@@ -136,6 +170,10 @@ where
     }
 }
 
+/// Actor names that clients may not send, compared without regard to ASCII case: the queue
+/// records its own events as `system`.
+pub const RESERVED_ACTORS: [&str; 1] = [SYSTEM_ACTOR];
+
 /// The acting user: the authenticated token's name. When the server trusts `X-User-ID`
 /// (`serve --trust-user-header`), the header, trimmed, replaces the token's name; when it is
 /// absent or blank the token's name stays. A request without a caller, which only a public
@@ -157,26 +195,44 @@ where
         let Some(value) = parts.headers.get(USER_HEADER) else {
             return Ok(Actor(fallback.to_owned()));
         };
-        let invalid = |problem: &str| {
-            ApiError::invalid(
-                "Invalid X-User-ID",
-                format!("invalid X-User-ID header: {problem}"),
-            )
-        };
-        let text = std::str::from_utf8(value.as_bytes())
-            .map_err(|_| invalid("it must be UTF-8 text"))?
-            .trim();
-        if text.is_empty() {
-            return Ok(Actor(fallback.to_owned()));
-        }
-        if text.chars().count() > MAX_ACTOR_CHARS {
-            return Err(invalid(&format!(
-                "it is longer than {MAX_ACTOR_CHARS} characters"
-            )));
-        }
-        if text.chars().any(char::is_control) {
-            return Err(invalid("it contains control characters"));
-        }
-        Ok(Actor(text.to_owned()))
+        let from_header = actor_from_header(value.as_bytes())?;
+        Ok(Actor(from_header.unwrap_or_else(|| fallback.to_owned())))
     }
+}
+
+/// Validates the bytes of an `X-User-ID` header value; `None` when it is blank. hyper already
+/// rejects header values with control characters other than tab, with an empty 400 that never
+/// reaches a handler.
+fn actor_from_header(bytes: &[u8]) -> Result<Option<String>, ApiError> {
+    let invalid = |problem: &str| {
+        ApiError::invalid(
+            "Invalid X-User-ID",
+            format!("invalid X-User-ID header: {problem}"),
+        )
+    };
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| invalid("it must be UTF-8 text"))?
+        .trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let length = text.chars().count();
+    if length > MAX_ACTOR_CHARS {
+        return Err(invalid(&format!(
+            "it is {length} characters long; the maximum is {MAX_ACTOR_CHARS}"
+        )));
+    }
+    if let Some(found) = validate::forbidden_character(text) {
+        return Err(invalid(&format!("it contains a {found}")));
+    }
+    if RESERVED_ACTORS
+        .iter()
+        .any(|reserved| reserved.eq_ignore_ascii_case(text))
+    {
+        return Err(invalid(&format!(
+            "'{text}' is reserved for the deletion queue's own audit events; send your own \
+             user name"
+        )));
+    }
+    Ok(Some(text.to_owned()))
 }

@@ -23,6 +23,7 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
             extension::RESTORE_DISABLED,
             extension::AUTH,
             extension::SIGNED_LEADS,
+            extension::OPENAPI,
         ]
         .into_iter()
         .map(str::to_owned)

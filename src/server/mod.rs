@@ -11,7 +11,9 @@ mod extract;
 mod health;
 mod integrity;
 mod leads;
+mod openapi;
 mod queue;
+mod routes;
 pub mod tls;
 mod validate;
 mod webhooks;
@@ -36,9 +38,13 @@ use crate::store::{OpenOptions, SqliteStore, Store};
 
 pub use auth::{generate_token, hash_token, Caller, FailureLimits, SessionToken};
 pub use extract::{ANONYMOUS_ACTOR, MAX_ACTOR_CHARS, USER_HEADER};
+pub use openapi::OPENAPI_JSON;
+pub use routes::{QueryRule, RouteSpec, ROUTES};
 pub use tls::TlsFiles;
 
 pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(24 * 3600);
+/// Shortest grace period accepted: a shorter one would purge before anyone could restore.
+pub const MIN_GRACE_PERIOD: Duration = Duration::from_secs(60);
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
 
 /// Maximum request body size, in bytes.
@@ -120,8 +126,9 @@ fn endpoints(id: &str) -> Endpoints {
     }
 }
 
-/// Assembles every route. `/webhook/deleted` is a static segment, so axum matches it before
-/// the `/webhook/{id}` capture whatever the registration order. It is listed first anyway.
+/// Assembles every route, which [`ROUTES`] lists with their query parameters.
+/// `/webhook/deleted` is a static segment, so axum matches it before the `/webhook/{id}`
+/// capture whatever the registration order. It is listed first anyway.
 fn router(state: AppState) -> Router {
     let id = "{id}";
     Router::new()
@@ -151,7 +158,10 @@ fn router(state: AppState) -> Router {
         )
         .route(&paths::token(id), delete(auth::revoke_token))
         .route(&paths::signing_secret(id), post(leads::rotate_secret))
-        // A route layer runs after routing, so the middleware sees the route's template.
+        .route(openapi::PATH, get(openapi::document))
+        // Route layers run after routing, so the middleware sees the route's template. The
+        // layer added last runs first: authentication, then the query-string check.
+        .route_layer(axum::middleware::from_fn(routes::check_query))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
@@ -260,6 +270,13 @@ pub async fn start(
             config.grace_period
         )
     })?;
+    if config.grace_period < MIN_GRACE_PERIOD {
+        anyhow::bail!(
+            "invalid grace period {:?}: the minimum is {}s",
+            config.grace_period,
+            MIN_GRACE_PERIOD.as_secs()
+        );
+    }
     if config.max_attempts == 0 {
         anyhow::bail!("invalid max attempts 0: a deletion job needs at least 1 attempt");
     }

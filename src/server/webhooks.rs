@@ -10,9 +10,9 @@ use super::error::ApiError;
 use super::extract::{Actor, JsonBody, QueryParams, WebhookId};
 use super::{deleted, endpoints, validate, AppState};
 use crate::api::{
-    self, format_webhook_id, parse_webhook_id, paths, CreateWebhookRequest, CreateWebhookResponse,
-    CreatedWebhook, DeletionStatus, StatusUpdateRequest, StatusUpdateResponse, WebhookConfig,
-    WebhookDetail, WebhookList, WebhookSummary,
+    self, format_webhook_id, id::MAX_ID_LEN, parse_webhook_id, paths, CreateWebhookRequest,
+    CreateWebhookResponse, CreatedWebhook, DeletionStatus, StatusUpdateRequest,
+    StatusUpdateResponse, WebhookConfig, WebhookDetail, WebhookList, WebhookSummary,
 };
 use crate::store::{CreateOutcome, NewWebhook, PageRequest, StatusOutcome, Webhook, WebhookIdSpec};
 
@@ -20,8 +20,10 @@ use crate::store::{CreateOutcome, NewWebhook, PageRequest, StatusOutcome, Webhoo
 pub const MAX_NAME_CHARS: usize = 200;
 /// Maximum length of a description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 1000;
-/// Maximum length of `type` and `category`, in characters.
-pub const MAX_KIND_CHARS: usize = 50;
+/// Maximum length of `type`, in characters.
+pub const MAX_TYPE_CHARS: usize = 40;
+/// Maximum length of `category`, in characters.
+pub const MAX_CATEGORY_CHARS: usize = 50;
 /// Maximum page size of `GET /webhook`.
 pub const MAX_PAGE_SIZE: u32 = 500;
 
@@ -109,6 +111,17 @@ pub async fn create(
     let webhook = match state.store.create_webhook(new, &actor, now).await? {
         CreateOutcome::Created(webhook) => webhook,
         CreateOutcome::IdTaken { id } => return Err(ApiError::IdTaken { id }),
+        CreateOutcome::IdRetired {
+            id,
+            deletion,
+            leads_preserved,
+        } => {
+            return Err(ApiError::IdRetired {
+                id,
+                deletion: deletion.map(Box::new),
+                leads_preserved,
+            })
+        }
         CreateOutcome::NumbersExhausted { pattern } => {
             return Err(ApiError::NumbersExhausted { pattern })
         }
@@ -133,19 +146,25 @@ pub async fn create(
 
 fn validate_new_webhook(request: &CreateWebhookRequest) -> Result<NewWebhook, ApiError> {
     let name = validate::required_text("name", &request.name, MAX_NAME_CHARS)?;
-    let kind = validate::required_text("type", &request.kind, MAX_KIND_CHARS)?;
+    let kind = validate::slug("type", &request.kind, MAX_TYPE_CHARS)?;
     let region = validate::required_text("region", &request.region, 3)?;
     if !(2..=3).contains(&region.len()) || !region.chars().all(|c| c.is_ascii_lowercase()) {
         return Err(ApiError::invalid(
             "Invalid field",
-            format!("invalid region '{region}': use 2 or 3 lowercase letters such as cal"),
+            format!(
+                "invalid region '{}': use 2 or 3 lowercase letters such as cal",
+                validate::shown(&region)
+            ),
         ));
     }
-    let category = validate::required_text("category", &request.category, MAX_KIND_CHARS)?;
+    let category = validate::required_text("category", &request.category, MAX_CATEGORY_CHARS)?;
     if !category.chars().all(|c| c.is_ascii_lowercase()) {
         return Err(ApiError::invalid(
             "Invalid field",
-            format!("invalid category '{category}': use lowercase letters such as solar"),
+            format!(
+                "invalid category '{}': use lowercase letters such as solar",
+                validate::shown(&category)
+            ),
         ));
     }
     let description = match &request.description {
@@ -162,27 +181,18 @@ fn validate_new_webhook(request: &CreateWebhookRequest) -> Result<NewWebhook, Ap
         .as_deref()
         .map(str::trim)
         .filter(|id| !id.is_empty());
+    let prefix = request
+        .prefix
+        .as_deref()
+        .map(str::trim)
+        .filter(|prefix| !prefix.is_empty());
     let id = match given_id {
         Some(id) => {
-            parse_webhook_id(id)?;
+            check_given_id(id, prefix, &region, &category)?;
             WebhookIdSpec::Given(id.to_owned())
         }
         None => {
-            let prefix = request
-                .prefix
-                .as_deref()
-                .map(str::trim)
-                .filter(|prefix| !prefix.is_empty());
-            // The number is a placeholder: this only checks that the parts form a valid id.
-            parse_webhook_id(&format_webhook_id(prefix, &region, &category, 1)).map_err(|_| {
-                ApiError::invalid(
-                    "Invalid field",
-                    format!(
-                        "invalid prefix '{}': use lowercase letters, digits and dashes",
-                        prefix.unwrap_or_default()
-                    ),
-                )
-            })?;
+            check_prefix(prefix, &region, &category)?;
             WebhookIdSpec::Next {
                 prefix: prefix.map(str::to_owned),
             }
@@ -199,13 +209,71 @@ fn validate_new_webhook(request: &CreateWebhookRequest) -> Result<NewWebhook, Ap
     })
 }
 
+/// Checks a client-chosen id against the pattern and against the body's `region`, `category`
+/// and `prefix`, which it repeats.
+fn check_given_id(
+    id: &str,
+    prefix: Option<&str>,
+    region: &str,
+    category: &str,
+) -> Result<(), ApiError> {
+    let parts = parse_webhook_id(id)?;
+    let mismatch = |part: &str, in_id: &str, in_body: &str| {
+        ApiError::invalid(
+            "Invalid field",
+            format!(
+                "id '{id}' has {part} '{in_id}' but the body has {part} '{in_body}'; make them \
+                 agree, or omit id to get the next free number"
+            ),
+        )
+    };
+    if parts.region != region {
+        return Err(mismatch("region", parts.region, region));
+    }
+    if parts.category != category {
+        return Err(mismatch("category", parts.category, category));
+    }
+    if let Some(prefix) = prefix {
+        if parts.prefix != Some(prefix) {
+            return Err(mismatch("prefix", parts.prefix.unwrap_or(""), prefix));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that `prefix`, `region` and `category` form a valid id once a number is added.
+fn check_prefix(prefix: Option<&str>, region: &str, category: &str) -> Result<(), ApiError> {
+    // The number is a placeholder: this only checks that the parts form a valid id.
+    let sample = format_webhook_id(prefix, region, category, 1);
+    if sample.len() > MAX_ID_LEN {
+        return Err(ApiError::invalid(
+            "Invalid field",
+            format!(
+                "prefix, region and category make an id of {} characters; the maximum is \
+                 {MAX_ID_LEN}, so use a shorter prefix",
+                sample.len()
+            ),
+        ));
+    }
+    parse_webhook_id(&sample).map_err(|_| {
+        ApiError::invalid(
+            "Invalid field",
+            format!(
+                "invalid prefix '{}': use lowercase letters, digits and dashes",
+                validate::shown(prefix.unwrap_or_default())
+            ),
+        )
+    })?;
+    Ok(())
+}
+
 /// Shows one webhook, active or soft-deleted, with its deletion status.
 pub async fn detail(
     State(state): State<AppState>,
     WebhookId(id): WebhookId,
 ) -> Result<Json<WebhookDetail>, ApiError> {
     let Some(record) = state.store.get_webhook(&id).await? else {
-        return Err(ApiError::WebhookNotFound { id });
+        return Err(deleted::not_found(&state, id, false).await);
     };
     let now = state.now();
     let webhook = &record.webhook;
@@ -280,7 +348,7 @@ pub async fn set_status(
         .await?
     {
         StatusOutcome::Updated { changed } => changed,
-        StatusOutcome::NotFound => return Err(ApiError::WebhookNotFound { id }),
+        StatusOutcome::NotFound => return Err(deleted::not_found(&state, id, false).await),
         StatusOutcome::SoftDeleted => return Err(ApiError::SoftDeletedWebhook { id }),
     };
     let word = if request.enabled {

@@ -88,6 +88,10 @@ pub trait Store: Send + Sync + 'static {
     /// Reads one webhook, active or soft-deleted, with its live deletion job.
     async fn get_webhook(&self, id: &str) -> Result<Option<WebhookRecord>, StoreError>;
 
+    /// Reads the newest purge or force delete of `id` from the audit trail, with the number of
+    /// leads still stored under it. `None` when the trail records neither.
+    async fn permanent_deletion(&self, id: &str) -> Result<Option<PermanentDeletion>, StoreError>;
+
     /// Stores a lead and updates the webhook's counters, or counts a rejection when the
     /// webhook is soft-deleted.
     async fn record_lead(&self, lead: NewLead, now: Timestamp) -> Result<LeadOutcome, StoreError>;

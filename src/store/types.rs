@@ -95,8 +95,8 @@ pub struct ClaimedJob {
 pub enum WebhookIdSpec {
     /// An id given by the client, already validated.
     Given(String),
-    /// The next number after every id ever created with this prefix, region and category,
-    /// purged ones included, so a new webhook never inherits an old webhook's leads.
+    /// The lowest number from 001 to 999 that no webhook, audit event or lead has ever used
+    /// with this prefix, region and category, so ids of deleted webhooks are never reused.
     Next { prefix: Option<String> },
 }
 
@@ -119,6 +119,16 @@ pub enum CreateOutcome {
     Created(Box<Webhook>),
     IdTaken {
         id: String,
+    },
+    /// The id belonged to a webhook that no longer exists: the audit trail or stored leads
+    /// mention it. Ids are never reused, so that a new webhook never shows an old one's leads
+    /// or history.
+    IdRetired {
+        id: String,
+        /// The purge or force delete that removed it, when the audit trail records one.
+        deletion: Option<PermanentDeletion>,
+        /// Leads stored under the id, which no operation deletes.
+        leads_preserved: u64,
     },
     /// Every number from 001 to 999 is used for this prefix, region and category.
     NumbersExhausted {
@@ -200,6 +210,44 @@ pub enum ForceDeleteOutcome {
     },
     NotFound,
     NameMismatch,
+}
+
+/// Kind of permanent removal of a webhook row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PermanentDeletionKind {
+    /// The deletion job removed it at the end of its grace period.
+    Purged,
+    /// A force delete removed it at once.
+    ForceDeleted,
+}
+
+impl PermanentDeletionKind {
+    /// Returns the name used in the API, which is also the audit event type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PermanentDeletionKind::Purged => "purged",
+            PermanentDeletionKind::ForceDeleted => "force_deleted",
+        }
+    }
+}
+
+/// The newest purge or force delete of a webhook id, read from the audit trail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PermanentDeletion {
+    pub kind: PermanentDeletionKind,
+    /// When the row was removed: the time of the `purged` or `force_deleted` event.
+    pub deleted_at: Timestamp,
+    /// The user who deleted it: the force delete's actor, or the soft delete's actor for a
+    /// purge.
+    pub deleted_by: String,
+    /// The reason given with the delete, if the event records one.
+    pub reason: Option<String>,
+    /// The deletion job that purged it, or the job that a force delete cancelled.
+    pub job_id: Option<String>,
+    /// The end of the grace period, when the webhook was soft-deleted before its removal.
+    pub scheduled_deletion_at: Option<Timestamp>,
+    /// Leads stored under the id, which no operation deletes.
+    pub leads_preserved: u64,
 }
 
 /// A restore of a soft-deleted webhook.

@@ -289,14 +289,15 @@ impl TestServer {
     }
 
     /// Sends a lead signed with the webhook's signing secret, read from the database, or
-    /// unsigned when the webhook has no row or no secret.
+    /// unsigned when the webhook has no row or no secret. `id` may carry a query string.
     pub async fn lead(&self, id: &str, lead: Value) -> (StatusCode, Value) {
         let body = serde_json::to_vec(&lead).expect("lead serialises");
         let mut request = self
             .client
             .post(self.url(&format!("/webhook/{id}")))
             .header("content-type", "application/json");
-        if let Some(secret) = self.signing_secret(id) {
+        let webhook_id = id.split('?').next().unwrap_or(id);
+        if let Some(secret) = self.signing_secret(webhook_id) {
             request = request.header(SIGNATURE_HEADER, sign_lead(&secret, &body));
         }
         let response = request.body(body).send().await.expect("request failed");

@@ -98,7 +98,7 @@ pub struct Caller {
 /// Requirement of a route on its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// No token: `GET /health` and lead intake.
+    /// No token: `GET /health`, `GET /openapi.json` and lead intake.
     Public,
     /// A token with this role or a higher one.
     Role(Role),
@@ -109,7 +109,7 @@ pub enum Access {
 pub fn required_access(method: &Method, route: &str, force_requested: bool) -> Access {
     let webhook = paths::webhook("{id}");
     let read = *method == Method::GET || *method == Method::HEAD;
-    if route == paths::HEALTH && read {
+    if (route == paths::HEALTH || route == super::openapi::PATH) && read {
         return Access::Public;
     }
     if route == webhook && *method == Method::POST {

@@ -278,9 +278,11 @@ pub(super) fn complete(
             webhook_name: &webhook.name,
             event_type: AuditEventType::Purged,
             actor: SYSTEM_ACTOR,
-            reason: Some(&deletion.reason),
+            // The purge has no reason of its own; the deletion's reason is a detail.
+            reason: None,
             job_id: Some(&job.id),
             details: json!({
+                "deletion_reason": deletion.reason,
                 "leads_preserved": leads_preserved,
                 "attempt": job.attempts,
                 "deleted_at": deletion.deleted_at,

@@ -25,9 +25,10 @@ use crate::api::{JobState, Timestamp};
 use crate::store::{
     ActivePage, AuditQuery, AuditRows, ClaimedJob, CreateOutcome, CreateTokenOutcome,
     FailureOutcome, ForceDeleteOutcome, ForceDeleteRequest, IntegrityIssue, Job, LeadKey,
-    LeadOutcome, NewLead, NewToken, NewWebhook, PageRequest, PurgeOutcome, QueueStats,
-    RestoreOutcome, RestoreRequest, RetryOutcome, RevokeTokenOutcome, SoftDeleteOutcome,
-    SoftDeleteRequest, StatusOutcome, Store, StoreError, TokenRecord, WebhookRecord,
+    LeadOutcome, NewLead, NewToken, NewWebhook, PageRequest, PermanentDeletion, PurgeOutcome,
+    QueueStats, RestoreOutcome, RestoreRequest, RetryOutcome, RevokeTokenOutcome,
+    SoftDeleteOutcome, SoftDeleteRequest, StatusOutcome, Store, StoreError, TokenRecord,
+    WebhookRecord,
 };
 
 /// Migrations in order. Migration `n` (1-based) brings the schema to version `n`, which is
@@ -305,6 +306,12 @@ impl Store for SqliteStore {
     async fn get_webhook(&self, id: &str) -> Result<Option<WebhookRecord>, StoreError> {
         let id = id.to_owned();
         self.read(move |tx| webhooks::get(tx, &id)).await
+    }
+
+    async fn permanent_deletion(&self, id: &str) -> Result<Option<PermanentDeletion>, StoreError> {
+        let id = id.to_owned();
+        self.read(move |tx| webhooks::permanent_deletion(tx, &id))
+            .await
     }
 
     async fn record_lead(&self, lead: NewLead, now: Timestamp) -> Result<LeadOutcome, StoreError> {

@@ -12,10 +12,10 @@ use super::rows::{
 };
 use crate::api::{format_webhook_id, JobState, Timestamp};
 use crate::store::{
-    ActivePage, AuditEventType, CancelCause, CreateOutcome, ForceDeleteOutcome, ForceDeleteRequest,
-    Job, LeadOutcome, NewLead, NewWebhook, PageRequest, RestoreOutcome, RestoreRequest,
-    SoftDeleteOutcome, SoftDeleteRequest, StatusOutcome, StoreError, Webhook, WebhookIdSpec,
-    WebhookRecord,
+    ActivePage, AuditEventType, AuditQuery, AuditRecord, CancelCause, CreateOutcome,
+    ForceDeleteOutcome, ForceDeleteRequest, Job, LeadOutcome, NewLead, NewWebhook, PageRequest,
+    PermanentDeletion, PermanentDeletionKind, RestoreOutcome, RestoreRequest, SoftDeleteOutcome,
+    SoftDeleteRequest, StatusOutcome, StoreError, Webhook, WebhookIdSpec, WebhookRecord,
 };
 
 pub(super) fn load(conn: &Connection, id: &str) -> Result<Option<Webhook>, StoreError> {
@@ -111,28 +111,23 @@ pub(super) fn create(
     if load(conn, &id)?.is_some() {
         return Ok(CreateOutcome::IdTaken { id });
     }
+    // An id that the audit trail or the leads table mentions belonged to a webhook that was
+    // purged or force deleted. Reusing it would show the old webhook's leads and history
+    // under the new one.
+    let leads_preserved = count_leads(conn, &id)?;
+    if leads_preserved > 0 || has_audit_events(conn, &id)? {
+        let deletion = permanent_deletion(conn, &id)?;
+        return Ok(CreateOutcome::IdRetired {
+            id,
+            deletion,
+            leads_preserved,
+        });
+    }
 
-    // A webhook created under the id of a purged one takes over its preserved leads, so the
-    // counters start from them.
-    let (total_leads, converted_leads, total_revenue, last_lead_at): (
-        u64,
-        u64,
-        f64,
-        Option<Timestamp>,
-    ) = conn
-        .prepare_cached(
-            "SELECT COUNT(*), COUNT(CASE WHEN revenue > 0 THEN 1 END),
-                    COALESCE(SUM(revenue), 0), MAX(received_at)
-             FROM leads WHERE webhook_id = ?1",
-        )?
-        .query_row([&id], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-        })?;
     conn.prepare_cached(
         "INSERT INTO webhooks (id, name, description, type, region, category, enabled,
-             created_at, updated_at, last_lead_at, total_leads, converted_leads, total_revenue,
-             signing_secret)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7, ?8, ?9, ?10, ?11, ?12)",
+             created_at, updated_at, signing_secret)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7, ?8)",
     )?
     .execute(params![
         id,
@@ -142,10 +137,6 @@ pub(super) fn create(
         new.region,
         new.category,
         now,
-        last_lead_at,
-        total_leads,
-        converted_leads,
-        total_revenue,
         new.signing_secret,
     ])?;
     audit::append(
@@ -161,7 +152,6 @@ pub(super) fn create(
                 "type": new.kind,
                 "region": new.region,
                 "category": new.category,
-                "preserved_leads_adopted": total_leads,
             }),
         },
         now,
@@ -171,8 +161,75 @@ pub(super) fn create(
     Ok(CreateOutcome::Created(Box::new(webhook)))
 }
 
-/// Finds the number after the highest one ever created for this prefix, region and category.
-/// Returns `Err(pattern)` when 999 is taken.
+fn has_audit_events(conn: &Connection, id: &str) -> Result<bool, StoreError> {
+    let found = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM audit_events WHERE webhook_id = ?1)")?
+        .query_row([id], |row| row.get(0))?;
+    Ok(found)
+}
+
+/// Reads the newest `purged` or `force_deleted` event of `id`, with the leads stored under it.
+pub(super) fn permanent_deletion(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<PermanentDeletion>, StoreError> {
+    let mut newest: Option<AuditRecord> = None;
+    for event_type in [AuditEventType::Purged, AuditEventType::ForceDeleted] {
+        let query = AuditQuery {
+            webhook_id: Some(id.to_owned()),
+            event_type: Some(event_type),
+            limit: 1,
+            ..AuditQuery::default()
+        };
+        let found = audit::page(conn, &query)?.events.pop();
+        if let Some(event) = found.filter(|event| newest.as_ref().is_none_or(|n| event.id > n.id)) {
+            newest = Some(event);
+        }
+    }
+    let Some(AuditRecord {
+        event_type,
+        created_at: deleted_at,
+        actor,
+        reason,
+        job_id,
+        details,
+        ..
+    }) = newest
+    else {
+        return Ok(None);
+    };
+    let detail_text = |key: &str| details.get(key).and_then(|value| value.as_str());
+    // `force_deleted` events do not record the deadline, but the job they cancelled does.
+    let scheduled_deletion_at = match detail_text("scheduled_deletion_at") {
+        Some(text) => Timestamp::parse(text).ok(),
+        None => match &job_id {
+            Some(job_id) => jobs::load(conn, job_id)?.map(|job| job.execute_at),
+            None => None,
+        },
+    };
+    let (kind, deleted_by, reason) = match event_type {
+        // The queue writes `purged` as `system`; the user is the one who soft-deleted it.
+        // Events written before the deletion reason moved into `details` carry it in `reason`.
+        AuditEventType::Purged => (
+            PermanentDeletionKind::Purged,
+            detail_text("deleted_by").map_or(actor, str::to_owned),
+            detail_text("deletion_reason").map(str::to_owned).or(reason),
+        ),
+        _ => (PermanentDeletionKind::ForceDeleted, actor, reason),
+    };
+    Ok(Some(PermanentDeletion {
+        kind,
+        deleted_at,
+        deleted_by,
+        reason,
+        job_id,
+        scheduled_deletion_at,
+        leads_preserved: count_leads(conn, id)?,
+    }))
+}
+
+/// Finds the lowest number that no webhook, audit event or lead has ever used with this
+/// prefix, region and category. Returns `Err(pattern)` when all of 001 to 999 are used.
 fn next_free_id(
     conn: &Connection,
     prefix: Option<&str>,
@@ -184,21 +241,23 @@ fn next_free_id(
     // GLOB is case-sensitive and treats '_' and '-' literally. The caller has validated that
     // the parts contain no GLOB wildcards.
     let pattern = format!("{stem}[0-9][0-9][0-9]");
-    let highest: Option<u16> = conn
-        .prepare_cached(
-            "SELECT MAX(CAST(substr(id, -3) AS INTEGER)) FROM (
-                 SELECT id FROM webhooks WHERE id GLOB ?1
-                 UNION ALL
-                 SELECT webhook_id FROM audit_events
-                 WHERE event_type = 'created' AND webhook_id GLOB ?1
-             )",
-        )?
-        .query_row([&pattern], |row| row.get(0))?;
-    let next = highest.map_or(1, |highest| highest + 1);
-    if next > 999 {
-        return Ok(Err(format!("{stem}NNN")));
+    let mut statement = conn.prepare_cached(
+        "SELECT DISTINCT CAST(substr(id, -3) AS INTEGER) FROM (
+             SELECT id FROM webhooks WHERE id GLOB ?1
+             UNION
+             SELECT webhook_id FROM audit_events WHERE webhook_id GLOB ?1
+             UNION
+             SELECT webhook_id FROM leads WHERE webhook_id GLOB ?1
+         )",
+    )?;
+    let used = statement
+        .query_map([&pattern], |row| row.get::<_, i64>(0))?
+        .collect::<Result<std::collections::HashSet<i64>, _>>()?;
+    let free = (1..=999u16).find(|number| !used.contains(&i64::from(*number)));
+    match free {
+        Some(number) => Ok(Ok(format_webhook_id(prefix, region, category, number))),
+        None => Ok(Err(format!("{stem}NNN"))),
     }
-    Ok(Ok(format_webhook_id(prefix, region, category, next)))
 }
 
 pub(super) fn record_lead(
@@ -418,9 +477,11 @@ pub(super) fn restore(
             webhook_name: &webhook.name,
             event_type: AuditEventType::Restored,
             actor: &request.actor,
-            reason: Some(&deletion.reason),
+            // The restore has no reason of its own; the deletion's reason is a detail.
+            reason: None,
             job_id: Some(&deletion.job_id),
             details: json!({
+                "deletion_reason": deletion.reason,
                 "deleted_at": deletion.deleted_at,
                 "deleted_by": deletion.deleted_by,
                 "scheduled_deletion_at": deletion.scheduled_deletion_at,
