@@ -14,8 +14,9 @@ use hookgrace::client::ApiClient;
 use hookgrace::client::Conditional;
 use hookgrace::clock::{Clock, ManualClock, SharedClock};
 use hookgrace::dashboard::app::{
-    Command, FetchedData, Msg, Resource, State, Tab, INTEGRITY_INTERVAL,
+    ClipboardText, Command, FetchedData, Msg, Resource, State, Tab, INTEGRITY_INTERVAL,
 };
+use hookgrace::dashboard::dialogs::{CreatePhase, Dialog};
 use hookgrace::dashboard::{poller, views};
 use hookgrace::server::{self, ConsumerMode, RunningServer, ServerConfig, ServerOptions};
 use ratatui::buffer::Buffer;
@@ -728,4 +729,134 @@ async fn status_bar_counts_integrity_issues() {
     assert!(screen.contains(&expected), "{screen}");
 
     live.running.shutdown().await.unwrap();
+}
+
+/// A log writer into a buffer that the test reads afterwards.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl LogBuffer {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+#[tokio::test]
+async fn created_webhook_accepts_signed_lead() {
+    // The test's runtime runs on this thread, so the subscriber records what the dashboard
+    // and the server's request handlers log.
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter("hookgrace=trace,tower_http=trace,info")
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _logging = tracing::subscriber::set_default(subscriber);
+    let mut live = Live::start().await;
+    live.refresh().await;
+
+    live.press(KeyCode::Char('n')).await;
+    assert!(
+        live.screen().contains("Create webhook"),
+        "{}",
+        live.screen()
+    );
+    let fields = [
+        "Live Solar",
+        "solar",
+        "nv",
+        "solar",
+        "live",
+        "made in the dialog",
+    ];
+    for (index, text) in fields.iter().enumerate() {
+        if index > 0 {
+            live.press(KeyCode::Tab).await;
+        }
+        live.type_text(text).await;
+    }
+    assert!(
+        live.screen().contains("live_ws_nv_solar_NNN"),
+        "{}",
+        live.screen()
+    );
+    // Enter moves from the description to Create, and the second Enter sends the request.
+    live.press(KeyCode::Enter).await;
+    live.press(KeyCode::Enter).await;
+
+    let Some(Dialog::Create(dialog)) = &live.state.dialog else {
+        panic!("the result dialog is not open:\n{}", live.screen());
+    };
+    let CreatePhase::Created(created) = &dialog.phase else {
+        panic!("no result: {:?}\n{}", dialog.phase, live.screen());
+    };
+    let id = created.id.clone();
+    assert_eq!(id, "live_ws_nv_solar_001");
+    let screen = live.screen();
+    assert!(screen.contains(&id), "{screen}");
+    assert!(screen.contains("shown only this once"), "{screen}");
+    let start = screen.find("whsec_").expect("the secret is on screen");
+    let secret: String = screen[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    assert!(secret.len() > "whsec_".len() + 30, "{secret}");
+
+    let commands = live.state.update(
+        poller::local_now(),
+        Msg::Key(KeyEvent::from(KeyCode::Char('y'))),
+    );
+    assert!(
+        commands.iter().any(|command| matches!(
+            command,
+            Command::Copy(clip @ ClipboardText::SigningSecret(_)) if clip.text() == secret
+        )),
+        "{commands:?}"
+    );
+
+    // A sender signs the lead with the secret read from the screen.
+    let lead = serde_json::json!({"first_name": "Nia", "zip": "89501"});
+    let accepted = live
+        .client
+        .send_signed_lead(&id, &secret, &lead)
+        .await
+        .unwrap();
+    assert_eq!(accepted.body.webhook_id, id);
+    let forged = live
+        .client
+        .send_signed_lead(&id, "whsec_not_the_secret", &lead)
+        .await
+        .unwrap_err();
+    assert_eq!(forged.status(), Some(401), "{forged}");
+
+    live.press(KeyCode::Esc).await;
+    assert!(live.state.dialog.is_none());
+    live.refresh().await;
+    let row = live
+        .state
+        .active_rows()
+        .iter()
+        .find(|row| row.id == id)
+        .expect("the new webhook is listed")
+        .clone();
+    assert_eq!(row.total_leads, 1);
+    let screen = live.screen();
+    assert!(screen.contains("Live Solar"), "{screen}");
+
+    live.running.shutdown().await.unwrap();
+    let log = logs.text();
+    assert!(log.contains("webhook created"), "nothing was logged: {log}");
+    assert!(!log.contains(&secret), "the secret was logged:\n{log}");
 }

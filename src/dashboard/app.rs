@@ -28,8 +28,8 @@ mod view;
 pub use audit::AuditHistory;
 pub use detail::DetailView;
 pub use messages::{
-    Command, DetailFetch, Fetched, FetchedData, Msg, MutationKind, MutationResponse, Resource,
-    RetryOutcome,
+    ClipboardText, Command, DetailFetch, Fetched, FetchedData, Msg, MutationKind, MutationResponse,
+    Resource, RetryOutcome, SigningSecret, WebhookCreated,
 };
 pub use prompt::Prompt;
 pub use view::{
@@ -67,7 +67,7 @@ pub struct Options {
 }
 
 /// A soft delete or restore that `u` can still reverse.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Undo {
     /// The request that reverses the action.
     pub command: Command,
@@ -224,6 +224,11 @@ impl State {
                 received_at,
                 outcome,
             } => self.on_retried(received_at, outcome),
+            Msg::Created {
+                name,
+                received_at,
+                result,
+            } => self.on_created(&name, received_at, result),
             Msg::AuditOlder {
                 received_at,
                 result,
@@ -235,8 +240,8 @@ impl State {
                 tracing::info!(signal = name, "quitting on a signal");
                 self.quit()
             }
-            Msg::Copied { text, result } => {
-                self.on_copied(&text, result);
+            Msg::Copied { label, result } => {
+                self.on_copied(&label, result);
                 Vec::new()
             }
         };

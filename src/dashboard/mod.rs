@@ -141,12 +141,15 @@ async fn event_loop(
             for command in state.update(local_now(), msg) {
                 match command {
                     Command::Quit => return Ok(()),
-                    Command::Copy(text) => {
-                        let result = terminal::copy_to_clipboard(&text).map_err(|error| {
+                    Command::Copy(clip) => {
+                        let result = terminal::copy_to_clipboard(clip.text()).map_err(|error| {
                             tracing::warn!(%error, "failed to write the clipboard sequence");
                             error.to_string()
                         });
-                        pending.push(Msg::Copied { text, result });
+                        pending.push(Msg::Copied {
+                            label: clip.label(),
+                            result,
+                        });
                     }
                     other => executor.execute(other),
                 }

@@ -21,7 +21,7 @@ use crate::api::{paths, DeletedList, JobState, Timestamp, WebhookList};
 use crate::client::{ops, ApiClient, ApiError, ApiResponse, AuditQuery, Conditional};
 use crate::dashboard::app::{
     Command, DetailFetch, Fetched, FetchedData, Msg, MutationKind, MutationResponse, QueueData,
-    Resource, RetryOutcome, AUDIT_PAGE_SIZE, QUEUE_JOBS_LIMIT,
+    Resource, RetryOutcome, WebhookCreated, AUDIT_PAGE_SIZE, QUEUE_JOBS_LIMIT,
 };
 
 /// Job states listed on the Queue tab, in display order: the ones needing an operator first.
@@ -123,6 +123,17 @@ impl Fetcher {
         let client = &self.client;
         match command {
             Command::Poll(resources) => Some(Msg::Polled(self.fetch(&resources).await)),
+            Command::CreateWebhook(request) => {
+                let result = client.create_webhook(&request).await;
+                Some(Msg::Created {
+                    name: request.name,
+                    received_at: local_now(),
+                    result: result.map(|response| ApiResponse {
+                        body: WebhookCreated::from(response.body),
+                        server_time: response.server_time,
+                    }),
+                })
+            }
             Command::SoftDelete { id, name, reason } => {
                 let result = client.soft_delete(&id, &reason).await;
                 Some(mutated(

@@ -1,38 +1,47 @@
 //! Writes: opening their dialogs, sending the confirmed request, and storing the outcome,
-//! including the undo of the last soft delete or restore.
+//! including the undo of the last soft delete or restore and the signing secret of a new
+//! webhook.
 
 use std::collections::BTreeSet;
 
 use super::{
     Command, MutationKind, MutationResponse, RetryOutcome, RowResult, State, Tab, Undo,
-    EXPIRING_SOON, UNDO_WINDOW,
+    WebhookCreated, EXPIRING_SOON, UNDO_WINDOW,
 };
 use crate::api::{
     extension, BulkRestoreResponse, DeletedWebhook, JobState, Role, Timestamp, WebhookSummary,
 };
 use crate::client::{ApiError, ApiResponse};
 use crate::dashboard::dialogs::{
-    BulkDialog, BulkItem, Dialog, ForceDeleteDialog, RestoreDialog, RetryDialog, RetryItem,
-    SoftDeleteDialog, UndoDialog,
+    BulkDialog, BulkItem, CreateDialog, Dialog, ForceDeleteDialog, RestoreDialog, RetryDialog,
+    RetryItem, SoftDeleteDialog, UndoDialog,
 };
 use crate::dashboard::format;
 use crate::dashboard::widgets::text::{clean, visible};
 
 impl State {
-    /// Sends a confirmed request. Bulk and retry dialogs stay open, to show per-row results.
+    /// Sends a confirmed request. Bulk and retry dialogs stay open, to show per-row results,
+    /// and the create dialog stays open to show the signing secret or the server's error.
     pub(super) fn submit(&mut self, command: Command) -> Vec<Command> {
         if command.is_write() {
             if let Some(reason) = self.write_block_reason() {
+                if let Some(Dialog::Create(dialog)) = &mut self.dialog {
+                    dialog.reject(reason.clone());
+                }
                 self.error = Some(format!("Not sent: {reason}"));
                 return Vec::new();
             }
         }
-        if !matches!(self.dialog, Some(Dialog::Bulk(_) | Dialog::Retry(_))) {
+        if !matches!(
+            self.dialog,
+            Some(Dialog::Bulk(_) | Dialog::Retry(_) | Dialog::Create(_))
+        ) {
             self.close_dialog();
         }
         self.pending_requests += 1;
         self.error = None;
         let progress = match &command {
+            Command::CreateWebhook(request) => format!("Creating {}…", visible(&request.name)),
             Command::SoftDelete { name, .. } => format!("Deleting {}…", visible(name)),
             Command::ForceDelete { name, .. } => format!("Permanently deleting {}…", visible(name)),
             Command::Restore {
@@ -109,6 +118,26 @@ impl State {
             return None;
         }
         Some(row)
+    }
+
+    /// Opens the create dialog, unless writes or the token's role forbid creating.
+    pub(super) fn open_create(&mut self) {
+        if !self.may_write("Create", Role::Operator) {
+            return;
+        }
+        let env = self.options.confirm_env.clone();
+        self.dialog = Some(Dialog::Create(CreateDialog::new(env)));
+    }
+
+    /// Opens the create dialog over the Active tab from any view, for `:new`.
+    pub(super) fn open_create_anywhere(&mut self) -> Vec<Command> {
+        if !self.may_write("Create", Role::Operator) {
+            return Vec::new();
+        }
+        self.detail = None;
+        let commands = self.switch_tab(Tab::Active);
+        self.open_create();
+        commands
     }
 
     pub(super) fn open_soft_delete(&mut self) {
@@ -348,6 +377,53 @@ impl State {
                     "{action} of {shown_name} failed: {}",
                     clean(&error.to_string())
                 ));
+            }
+        }
+        self.refresh_now().into_iter().collect()
+    }
+
+    /// Shows a created webhook's id and signing secret, or the server's error in the create
+    /// dialog so that the operator can correct a field and send again. When the dialog was
+    /// closed while the request ran, a success opens the result in a new dialog, because
+    /// the server never returns the secret again, and a failure goes to the status bar.
+    pub(super) fn on_created(
+        &mut self,
+        name: &str,
+        received_at: Timestamp,
+        result: Result<ApiResponse<WebhookCreated>, ApiError>,
+    ) -> Vec<Command> {
+        self.pending_requests = self.pending_requests.saturating_sub(1);
+        match result {
+            Ok(response) => {
+                self.clock.observe(response.server_time, received_at);
+                let created = response.body;
+                // The secret stays out of the log: only the id and whether one came back.
+                tracing::info!(
+                    webhook_id = %created.id,
+                    signing_secret_returned = created.signing_secret.is_some(),
+                    "webhook created"
+                );
+                self.error = None;
+                self.notify(format!(
+                    "Created {} as {}",
+                    visible(&created.name),
+                    visible(&created.id)
+                ));
+                match &mut self.dialog {
+                    Some(Dialog::Create(dialog)) => dialog.finish(created),
+                    _ => self.dialog = Some(Dialog::Create(CreateDialog::created(created))),
+                }
+                self.dialog_scroll = 0;
+            }
+            Err(error) => {
+                tracing::warn!(name, %error, "webhook create failed");
+                let message = clean(&error.to_string());
+                match &mut self.dialog {
+                    Some(Dialog::Create(dialog)) => dialog.reject(message),
+                    _ => {
+                        self.error = Some(format!("Create of {} failed: {message}", visible(name)));
+                    }
+                }
             }
         }
         self.refresh_now().into_iter().collect()

@@ -8,7 +8,7 @@ use tui_input::{Input, InputRequest};
 
 use super::lists::{Filter, ListRow};
 use super::prompt::{self, CommandLine, Prompt};
-use super::{Command, DetailView, State, Tab, PAGE_ROWS};
+use super::{ClipboardText, Command, DetailView, State, Tab, PAGE_ROWS};
 use crate::dashboard::dialogs::{layout, DialogAction, Placement};
 use crate::dashboard::widgets::text::clean;
 
@@ -206,6 +206,7 @@ impl State {
                 Vec::new()
             }
             DialogAction::Submit(command) => self.submit(command),
+            DialogAction::Copy(clip) => vec![Command::Copy(clip)],
         }
     }
 
@@ -276,6 +277,7 @@ impl State {
                 self.switch_tab(tab)
             }
             Ok(CommandLine::Webhook(id)) => self.open_detail(&id),
+            Ok(CommandLine::New) => self.open_create_anywhere(),
             Ok(CommandLine::Help) => {
                 self.show_help = true;
                 Vec::new()
@@ -330,6 +332,9 @@ impl State {
                 if let Some(id) = self.selected_webhook_id() {
                     return self.open_detail(&id);
                 }
+                if self.tab == Tab::Audit && self.audit.selected().is_some() {
+                    self.notify("This event belongs to no webhook, so it has no detail".to_owned());
+                }
             }
             KeyCode::Char('y') => return self.copy_selected_id(),
             KeyCode::Char(' ') if self.detail.is_none() => self.toggle_mark(),
@@ -350,6 +355,7 @@ impl State {
                 self.open_retry_selected()
             }
             KeyCode::Char('A') if self.tab == Tab::Queue && !detail_open => self.open_retry_all(),
+            KeyCode::Char('n') if self.tab == Tab::Active && !detail_open => self.open_create(),
             KeyCode::Char('u') => return self.undo_last(),
             _ => {}
         }
@@ -534,31 +540,35 @@ impl State {
         self.refresh_now().into_iter().collect()
     }
 
-    /// Returns the webhook id of the selected row on any tab, or of the detail view.
+    /// Returns the webhook id of the selected row on any tab, or of the detail view. An audit
+    /// event that belongs to no webhook, such as `token_created`, has none.
     pub fn selected_webhook_id(&self) -> Option<String> {
         if let Some(detail) = &self.detail {
             return Some(detail.id.clone());
         }
-        match self.tab {
+        let id = match self.tab {
             Tab::Active => self.active.selected().map(|row| row.id.clone()),
             Tab::Deleted => self.deleted.selected().map(|row| row.id.clone()),
             Tab::Queue => self.queue.selected().map(|job| job.webhook_id.clone()),
             Tab::Audit => self.audit.selected().map(|event| event.webhook_id.clone()),
-        }
+        };
+        id.filter(|id| !id.is_empty())
     }
 
     fn copy_selected_id(&mut self) -> Vec<Command> {
         match self.selected_webhook_id() {
-            Some(id) => vec![Command::Copy(id)],
+            Some(id) => vec![Command::Copy(ClipboardText::WebhookId(id))],
             None => Vec::new(),
         }
     }
 
-    pub(super) fn on_copied(&mut self, text: &str, result: Result<(), String>) {
+    /// Reports a finished copy. `label` names the copied text, as [`ClipboardText::label`]
+    /// returns it.
+    pub(super) fn on_copied(&mut self, label: &str, result: Result<(), String>) {
         match result {
             Ok(()) => self.notify(format!(
                 "Copied {} to the clipboard (OSC 52; the terminal must allow it)",
-                clean(text)
+                clean(label)
             )),
             Err(error) => self.error = Some(clean(&format!("Copy failed: {error}"))),
         }

@@ -554,6 +554,26 @@ impl ListRow for JobRecord {
     }
 }
 
+/// Returns the token name of a token event (`token_created`, `token_revoked`), which belongs
+/// to no webhook, from its `details.token_name`. `None` for other events and for a token
+/// event whose details lack the name.
+pub fn token_name(event: &AuditEvent) -> Option<&str> {
+    if !event.event_type.starts_with("token_") {
+        return None;
+    }
+    event
+        .details
+        .get("token_name")
+        .and_then(serde_json::Value::as_str)
+        .filter(|name| !name.is_empty())
+}
+
+/// Returns what a token event is about, for sorting next to webhook names: its token name,
+/// else the webhook name.
+fn audit_subject(event: &AuditEvent) -> &str {
+    token_name(event).unwrap_or(&event.webhook_name)
+}
+
 impl ListRow for AuditEvent {
     const SORT_COLUMNS: &'static [&'static str] = &["time", "event", "webhook", "actor"];
 
@@ -565,6 +585,7 @@ impl ListRow for AuditEvent {
         lower_join(&[
             &self.webhook_id,
             &self.webhook_name,
+            token_name(self).unwrap_or(""),
             &self.event_type,
             self.reason.as_deref().unwrap_or(""),
             &self.actor,
@@ -579,7 +600,7 @@ impl ListRow for AuditEvent {
         match column {
             0 => self.created_at.cmp(&other.created_at),
             1 => self.event_type.cmp(&other.event_type),
-            2 => self.webhook_name.cmp(&other.webhook_name),
+            2 => audit_subject(self).cmp(audit_subject(other)),
             _ => self.actor.cmp(&other.actor),
         }
     }

@@ -1,12 +1,16 @@
 //! Messages into the update function and commands out of it.
 
+use std::fmt;
+
 use crossterm::event::KeyEvent;
+use sha2::{Digest, Sha256};
 
 use super::QueueData;
 use crate::api::{
-    AuditPage, BulkRestoreResponse, DeadLetterRetryResponse, DeletedList, ForceDeleteResponse,
-    IntegrityReport, JobRecord, JobRetryResponse, RestoreResponse, SoftDeleteResponse, Timestamp,
-    WebhookDetail, WebhookList, WhoAmI,
+    AuditPage, BulkRestoreResponse, CreateWebhookRequest, CreateWebhookResponse,
+    DeadLetterRetryResponse, DeletedList, ForceDeleteResponse, IntegrityReport, JobRecord,
+    JobRetryResponse, RestoreResponse, SoftDeleteResponse, Timestamp, WebhookDetail, WebhookList,
+    WhoAmI,
 };
 use crate::client::{ApiError, ApiResponse, Capabilities, Conditional};
 
@@ -82,6 +86,76 @@ pub enum RetryOutcome {
     AllDeadLetters(Result<ApiResponse<DeadLetterRetryResponse>, ApiError>),
 }
 
+/// A webhook's lead signing secret. `Debug` prints a short SHA-256 fingerprint in place of
+/// the text, so a state or message written with `{:?}` never contains the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SigningSecret(String);
+
+impl SigningSecret {
+    pub fn new(text: String) -> Self {
+        Self(text)
+    }
+
+    /// Returns the secret's text, for the screen and the clipboard only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SigningSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digest = hex::encode(Sha256::digest(self.0.as_bytes()));
+        write!(f, "SigningSecret(sha256 {})", &digest[..16])
+    }
+}
+
+/// The part of a `POST /webhook` response that the dashboard shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookCreated {
+    pub id: String,
+    pub name: String,
+    /// Path that receives the webhook's leads, such as `/webhook/<id>`.
+    pub receive_path: String,
+    /// `None` when the server sent no secret, as a server without signed leads does.
+    pub signing_secret: Option<SigningSecret>,
+}
+
+impl From<CreateWebhookResponse> for WebhookCreated {
+    fn from(response: CreateWebhookResponse) -> Self {
+        Self {
+            id: response.webhook.id,
+            name: response.webhook.name,
+            receive_path: response.webhook.endpoints.receive,
+            signing_secret: response.signing_secret.map(SigningSecret::new),
+        }
+    }
+}
+
+/// Text for the clipboard. The notice after copying names it by [`ClipboardText::label`],
+/// so a copied secret never reaches the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClipboardText {
+    WebhookId(String),
+    SigningSecret(SigningSecret),
+}
+
+impl ClipboardText {
+    pub fn text(&self) -> &str {
+        match self {
+            ClipboardText::WebhookId(id) => id,
+            ClipboardText::SigningSecret(secret) => secret.expose(),
+        }
+    }
+
+    /// Returns how the notice names the copied text: the id itself, or "the signing secret".
+    pub fn label(&self) -> String {
+        match self {
+            ClipboardText::WebhookId(id) => id.clone(),
+            ClipboardText::SigningSecret(_) => "the signing secret".to_owned(),
+        }
+    }
+}
+
 /// Everything the update function reacts to.
 #[derive(Debug, Clone)]
 pub enum Msg {
@@ -110,6 +184,12 @@ pub enum Msg {
         received_at: Timestamp,
         outcome: RetryOutcome,
     },
+    /// The response to a create request for the webhook named `name`.
+    Created {
+        name: String,
+        received_at: Timestamp,
+        result: Result<ApiResponse<WebhookCreated>, ApiError>,
+    },
     /// An older page of the audit trail, requested by scrolling to the last event.
     AuditOlder {
         received_at: Timestamp,
@@ -117,17 +197,20 @@ pub enum Msg {
     },
     /// A signal that quits, such as SIGTERM, by name.
     Signal(&'static str),
-    /// The clipboard escape sequence was written, or failed to be.
+    /// The clipboard escape sequence was written, or failed to be. `label` names the text,
+    /// as [`ClipboardText::label`] returns it.
     Copied {
-        text: String,
+        label: String,
         result: Result<(), String>,
     },
 }
 
 /// Work for the event loop: network requests, the clipboard, or leaving the dashboard.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Poll(Vec<Resource>),
+    /// `POST /webhook`, whose response carries the new webhook's signing secret.
+    CreateWebhook(CreateWebhookRequest),
     SoftDelete {
         id: String,
         name: String,
@@ -159,7 +242,7 @@ pub enum Command {
         cursor: String,
     },
     /// Copies text to the terminal's clipboard with OSC 52.
-    Copy(String),
+    Copy(ClipboardText),
     Quit,
 }
 

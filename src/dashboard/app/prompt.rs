@@ -8,7 +8,7 @@ use super::Tab;
 /// A line being typed at the bottom of the screen.
 #[derive(Debug, Clone)]
 pub enum Prompt {
-    /// `:` followed by a command such as `deleted` or `webhook <id>`.
+    /// `:` followed by a command such as `deleted`, `webhook <id>` or `new`.
     Command(Input),
     /// `/` followed by a filter, applied as it is typed. Esc restores `previous`.
     Filter { input: Input, previous: Filter },
@@ -16,7 +16,7 @@ pub enum Prompt {
 
 /// Command names in the order completion offers them.
 pub const COMMANDS: &[&str] = &[
-    "active", "deleted", "queue", "audit", "webhook", "help", "quit", "q",
+    "active", "deleted", "queue", "audit", "webhook", "new", "help", "quit", "q",
 ];
 
 /// Maximum completions listed under the command line.
@@ -28,6 +28,8 @@ pub enum CommandLine {
     Tab(Tab),
     /// Opens the detail view of this webhook id.
     Webhook(String),
+    /// Opens the create dialog on the Active tab.
+    New,
     Help,
     Quit,
 }
@@ -41,9 +43,9 @@ pub fn parse(text: &str) -> Result<CommandLine, String> {
     let mut words = text.split_whitespace();
     let Some(word) = words.next() else {
         return Err(
-            "empty command: type :active, :deleted, :queue, :audit, :webhook <id> or \
-                    :q"
-            .to_owned(),
+            "empty command: type :active, :deleted, :queue, :audit, :webhook <id>, :new \
+             or :q"
+                .to_owned(),
         );
     };
     let name = if COMMANDS.contains(&word) {
@@ -74,6 +76,7 @@ pub fn parse(text: &str) -> Result<CommandLine, String> {
         "deleted" => Ok(CommandLine::Tab(Tab::Deleted)),
         "queue" => Ok(CommandLine::Tab(Tab::Queue)),
         "audit" => Ok(CommandLine::Tab(Tab::Audit)),
+        "new" => Ok(CommandLine::New),
         "help" => Ok(CommandLine::Help),
         "quit" | "q" => Ok(CommandLine::Quit),
         _ => match words.next() {
@@ -142,6 +145,7 @@ mod tests {
         assert_eq!(parse("del"), Ok(CommandLine::Tab(Tab::Deleted)));
         assert_eq!(parse("queue"), Ok(CommandLine::Tab(Tab::Queue)));
         assert_eq!(parse("q"), Ok(CommandLine::Quit));
+        assert_eq!(parse("n"), Ok(CommandLine::New));
         assert_eq!(
             parse("webhook ws_cal_solar_001"),
             Ok(CommandLine::Webhook("ws_cal_solar_001".to_owned()))

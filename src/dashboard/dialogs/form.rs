@@ -24,6 +24,15 @@ pub enum FieldKey {
     Count,
     /// Restore the webhook disabled.
     RestoreDisabled,
+    /// The name of a webhook being created.
+    WebhookName,
+    /// The `type` of a webhook being created, such as `solar`.
+    Kind,
+    Region,
+    Category,
+    /// The optional first part of a new webhook's id.
+    Prefix,
+    Description,
 }
 
 #[derive(Debug, Clone)]

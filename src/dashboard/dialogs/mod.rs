@@ -3,6 +3,7 @@
 //! input is valid, and under `--confirm-env` until the environment name is typed too.
 
 mod bulk;
+pub mod create;
 mod force_delete;
 pub mod form;
 pub mod layout;
@@ -17,6 +18,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 pub use bulk::{BulkDialog, BulkItem, BulkPhase};
+pub use create::{CreateDialog, CreatePhase};
 pub use force_delete::ForceDeleteDialog;
 pub use form::{FieldKey, Focus, Form};
 pub use layout::{Content, Placement};
@@ -26,12 +28,13 @@ pub use soft_delete::SoftDeleteDialog;
 pub use undo::UndoDialog;
 
 use crate::api::{Timestamp, MAX_REASON_CHARS};
-use crate::dashboard::app::{Command, State};
+use crate::dashboard::app::{ClipboardText, Command, State};
 use crate::dashboard::widgets::text::visible;
 
 /// The open dialog.
 #[derive(Debug)]
 pub enum Dialog {
+    Create(CreateDialog),
     SoftDelete(SoftDeleteDialog),
     ForceDelete(ForceDeleteDialog),
     Restore(RestoreDialog),
@@ -41,11 +44,13 @@ pub enum Dialog {
 }
 
 /// Effect of a key press in a dialog.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DialogAction {
     None,
     Close,
     Submit(Command),
+    /// Copy text to the clipboard, leaving the dialog open.
+    Copy(ClipboardText),
     /// Scroll the dialog's body by this many rows (negative is up).
     Scroll(isize),
 }
@@ -54,6 +59,7 @@ impl Dialog {
     /// Applies a key press. `server_now` is the server's estimated time.
     pub fn handle_key(&mut self, key: KeyEvent, server_now: Timestamp) -> DialogAction {
         match self {
+            Dialog::Create(dialog) => dialog.handle_key(key),
             Dialog::SoftDelete(dialog) => dialog.handle_key(key),
             Dialog::ForceDelete(dialog) => dialog.handle_key(key),
             Dialog::Restore(dialog) => dialog.handle_key(key, server_now),
@@ -75,6 +81,9 @@ impl Dialog {
     /// Returns the form of the dialog, while it still takes input.
     pub fn form(&self) -> Option<&Form> {
         match self {
+            Dialog::Create(dialog) => {
+                matches!(dialog.phase, CreatePhase::Edit).then_some(&dialog.form)
+            }
             Dialog::SoftDelete(dialog) => Some(&dialog.form),
             Dialog::ForceDelete(dialog) => Some(&dialog.form),
             Dialog::Restore(dialog) => Some(&dialog.form),
@@ -90,6 +99,9 @@ impl Dialog {
 
     fn form_mut(&mut self) -> Option<&mut Form> {
         match self {
+            Dialog::Create(dialog) => {
+                matches!(dialog.phase, CreatePhase::Edit).then_some(&mut dialog.form)
+            }
             Dialog::SoftDelete(dialog) => Some(&mut dialog.form),
             Dialog::ForceDelete(dialog) => Some(&mut dialog.form),
             Dialog::Restore(dialog) => Some(&mut dialog.form),
@@ -107,6 +119,7 @@ impl Dialog {
     /// input's label on the input's own row, for short screens.
     pub fn content(&self, state: &State, width: u16, compact: bool) -> Content {
         match self {
+            Dialog::Create(dialog) => dialog.content(state, width, compact),
             Dialog::SoftDelete(dialog) => dialog.content(state, width, compact),
             Dialog::ForceDelete(dialog) => dialog.content(state, width, compact),
             Dialog::Restore(dialog) => dialog.content(state, width, compact),
@@ -127,10 +140,22 @@ impl Dialog {
             }) | Dialog::Retry(RetryDialog {
                 phase: RetryPhase::Running,
                 ..
+            }) | Dialog::Create(CreateDialog {
+                phase: CreatePhase::Sending,
+                ..
+            })
+        );
+        let created = matches!(
+            self,
+            Dialog::Create(CreateDialog {
+                phase: CreatePhase::Created(_),
+                ..
             })
         );
         if self.form().is_some() {
             key_hint(width)
+        } else if created {
+            create::created_hint()
         } else if running {
             Line::styled("Esc closes this window", Style::new().fg(Color::DarkGray))
         } else {
@@ -146,6 +171,7 @@ impl Dialog {
     /// Widest the dialog's frame gets, borders included.
     pub fn max_width(&self) -> u16 {
         match self {
+            Dialog::Create(_) => create::DIALOG_WIDTH,
             Dialog::SoftDelete(_) => soft_delete::DIALOG_WIDTH,
             Dialog::ForceDelete(_) => force_delete::DIALOG_WIDTH,
             Dialog::Restore(_) => restore::DIALOG_WIDTH,

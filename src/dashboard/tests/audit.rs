@@ -1,5 +1,6 @@
 //! Paging of the Audit tab: scrolling to the last event loads the next older page, and
-//! later polls keep the older events under the newest page.
+//! later polls keep the older events under the newest page. Token events, which belong to
+//! no webhook, name their token.
 
 use crossterm::event::KeyCode;
 
@@ -186,4 +187,77 @@ fn failed_older_page_can_be_retried() {
         }),
         "{retry:?}"
     );
+}
+
+/// Builds a token event, which has an empty webhook id and name, with `details`.
+fn token_event(id: i64, event_type: &str, details: serde_json::Value) -> AuditEvent {
+    serde_json::from_value(json!({"id": id, "webhook_id": "", "webhook_name": "",
+        "event_type": event_type, "actor": "admin", "details": details,
+        "created_at": "2026-03-01T09:30:00.000Z"}))
+    .expect("token event fixture matches the wire type")
+}
+
+/// Builds a state on the Audit tab with a `token_created` event for "olga", a
+/// `token_revoked` event without details, and an event of webhook 1.
+fn token_events_state() -> State {
+    let mut state = loaded_state();
+    state.update(at(LOCAL_NOW), char_key('4'));
+    let mut shown = vec![
+        token_event(
+            3,
+            "token_created",
+            json!({"token_id": "tok_9", "token_name": "olga", "role": "operator"}),
+        ),
+        token_event(2, "token_revoked", serde_json::Value::Null),
+    ];
+    shown.extend(events(1, 1));
+    polled_audit(&mut state, page(shown, None));
+    state
+}
+
+#[test]
+fn token_events_name_their_token() {
+    let state = token_events_state();
+
+    let screen = screen_text(&state, 100, 24);
+
+    assert!(screen.contains("token olga"), "{screen}");
+    assert!(screen.contains("token -"), "{screen}");
+    assert!(screen.contains("Webhook 1"), "{screen}");
+}
+
+#[test]
+fn token_event_opens_no_detail() {
+    let mut state = token_events_state();
+
+    assert_eq!(state.selected_webhook_id(), None);
+    let commands = state.update(at(LOCAL_NOW), key(KeyCode::Enter));
+    let copied = state.update(at(LOCAL_NOW), char_key('y'));
+
+    assert!(state.detail.is_none());
+    assert!(
+        !commands.iter().any(|c| matches!(c, Command::Poll(_))),
+        "{commands:?}"
+    );
+    assert!(copied.is_empty(), "{copied:?}");
+    let notice = state
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(notice.contains("belongs to no webhook"), "{notice}");
+}
+
+#[test]
+fn filter_finds_token_events_by_name() {
+    let mut state = token_events_state();
+    state.update(at(LOCAL_NOW), char_key('/'));
+
+    for c in "olga".chars() {
+        state.update(at(LOCAL_NOW), char_key(c));
+    }
+
+    assert_eq!(state.audit.list.order.len(), 1);
+    let screen = screen_text(&state, 100, 24);
+    assert!(screen.contains("token olga"), "{screen}");
 }

@@ -85,6 +85,24 @@ fn cases() -> Vec<(Case, Options)> {
     vec![
         (
             Case {
+                name: "create",
+                open: |state| keys(state, &[char_key('n')]),
+                texts: &["Solar1", "solar2", "nv", "solarx", "acme3", "about4"],
+                confirm: "[ Create ]",
+            },
+            plain(),
+        ),
+        (
+            Case {
+                name: "create, confirm-env",
+                open: |state| keys(state, &[char_key('n')]),
+                texts: &["Solar1", "solar2", "nv", "solarx", "acme3", "about4", "pro"],
+                confirm: "[ Create ]",
+            },
+            env_options(),
+        ),
+        (
+            Case {
                 name: "soft delete",
                 open: |state| keys(state, &[char_key('d')]),
                 texts: &["dup1"],

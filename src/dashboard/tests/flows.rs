@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 
 use super::*;
 use crate::api::{JobState, RestoreResponse, SoftDeleteResponse};
-use crate::dashboard::app::{Command, MutationKind, MutationResponse, Options, Tab};
+use crate::dashboard::app::{ClipboardText, Command, MutationKind, MutationResponse, Options, Tab};
 use crate::dashboard::dialogs::{Dialog, FieldKey, Focus};
 use crate::dashboard::views;
 
@@ -610,12 +610,14 @@ fn y_copies_the_selected_id() {
 
     assert_eq!(
         commands,
-        vec![Command::Copy("sunrise_ws_cal_solar_004".to_owned())]
+        vec![Command::Copy(ClipboardText::WebhookId(
+            "sunrise_ws_cal_solar_004".to_owned()
+        ))]
     );
     press(
         &mut state,
         Msg::Copied {
-            text: "sunrise_ws_cal_solar_004".to_owned(),
+            label: "sunrise_ws_cal_solar_004".to_owned(),
             result: Ok(()),
         },
     );

@@ -3,6 +3,7 @@
 
 mod audit;
 mod columns;
+mod create;
 mod dialogs;
 mod flows;
 mod integrity;
@@ -19,7 +20,9 @@ use serde_json::json;
 
 use crate::api::{AuditPage, DeletedList, Timestamp, WebhookList};
 use crate::client::{ApiError, ApiResponse, Capabilities};
-use crate::dashboard::app::{Fetched, FetchedData, Msg, QueueData, State};
+use crate::dashboard::app::{
+    Fetched, FetchedData, Msg, QueueData, SigningSecret, State, WebhookCreated,
+};
 
 /// The server's clock at the fixtures' poll.
 const SERVER_NOW: &str = "2026-03-01T10:00:00.000Z";
@@ -169,6 +172,28 @@ fn audit_page() -> AuditPage {
         ]
     }))
     .expect("audit fixture matches the wire type")
+}
+
+/// Signing secret of the created-webhook fixture.
+const SECRET: &str = "whsec_4f1c9a0e7b2d58c36a9e01f47b3c2d8e5a6f7091b2c3d4e5f60718293a4b5c6d";
+
+/// Builds the server's response to creating "Solar NV", as the poller passes it on.
+fn created_webhook() -> WebhookCreated {
+    WebhookCreated {
+        id: "acme_ws_nv_solar_001".to_owned(),
+        name: "Solar NV".to_owned(),
+        receive_path: "/webhook/acme_ws_nv_solar_001".to_owned(),
+        signing_secret: Some(SigningSecret::new(SECRET.to_owned())),
+    }
+}
+
+/// Builds the message that delivers `result` for a create request of "Solar NV".
+fn created_msg(result: Result<ApiResponse<WebhookCreated>, ApiError>) -> Msg {
+    Msg::Created {
+        name: "Solar NV".to_owned(),
+        received_at: at(LOCAL_NOW),
+        result,
+    }
 }
 
 /// Builds the results of one successful poll of every resource.

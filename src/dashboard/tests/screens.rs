@@ -287,6 +287,46 @@ fn core_only_state() -> State {
     state
 }
 
+/// Opens the create dialog and types a name, a type and a region that is one letter too long.
+fn create_typed_state() -> State {
+    let mut state = pressed(loaded_state(), &[char_key('n')]);
+    for (index, text) in ["Solar NV", "solar", "nevx"].iter().enumerate() {
+        if index > 0 {
+            state.update(at(LOCAL_NOW), key(KeyCode::Tab));
+        }
+        type_text(&mut state, text);
+    }
+    state
+}
+
+/// Sends a valid create form and delivers the server's response with the signing secret.
+fn create_result_state() -> State {
+    let mut state = pressed(loaded_state(), &[char_key('n')]);
+    for (index, text) in ["Solar NV", "solar", "nv", "solar", "acme"]
+        .iter()
+        .enumerate()
+    {
+        if index > 0 {
+            state.update(at(LOCAL_NOW), key(KeyCode::Tab));
+        }
+        type_text(&mut state, text);
+    }
+    let mut state = pressed(
+        state,
+        &[key(KeyCode::Tab), key(KeyCode::Tab), key(KeyCode::Enter)],
+    );
+    assert!(
+        matches!(
+            &state.dialog,
+            Some(crate::dashboard::dialogs::Dialog::Create(dialog))
+                if matches!(dialog.phase, crate::dashboard::dialogs::CreatePhase::Sending)
+        ),
+        "the create request was not sent"
+    );
+    state.update(at(LOCAL_NOW), created_msg(response(created_webhook())));
+    state
+}
+
 fn confirm_env() -> Options {
     Options {
         confirm_env: Some("prod".to_owned()),
@@ -339,4 +379,6 @@ screen_tests! {
         ..Options::default()
     });
     confirm_env_delete => pressed(with_options(confirm_env()), &[char_key('d')]);
+    create_dialog => create_typed_state();
+    create_result => create_result_state();
 }

@@ -127,7 +127,7 @@ pub const CREATE_EXAMPLE: &str =
     r#"{"name":"Solar CA","type":"solar","region":"cal","category":"solar"}"#;
 
 /// Builds the text of an empty Active tab. When nothing is soft-deleted either, the database
-/// is empty, and the text shows how to create a webhook on this server.
+/// is empty, and the text shows how to create a webhook here with `n` and from a shell.
 fn empty_text(state: &State) -> String {
     let deleted = state.deleted.listed_count();
     let deleted_known = state.deleted.data.is_some();
@@ -137,17 +137,25 @@ fn empty_text(state: &State) -> String {
             .capabilities
             .as_ref()
             .is_some_and(|capabilities| capabilities.has(crate::api::extension::AUTH));
-        let (lead_in, auth_header) = if needs_token {
-            (
-                "With an operator token in HOOKGRACE_TOKEN, create",
-                " -H \"Authorization: Bearer $HOOKGRACE_TOKEN\"",
-            )
+        let auth_header = if needs_token {
+            " -H \"Authorization: Bearer $HOOKGRACE_TOKEN\""
         } else {
-            ("Create", "")
+            ""
+        };
+        let lead_in = match (state.options.read_only, needs_token) {
+            (false, false) => "No webhooks yet: n creates one, or run:",
+            (false, true) => {
+                "No webhooks yet: n creates one, or with an operator token in HOOKGRACE_TOKEN \
+                 run:"
+            }
+            (true, false) => "No webhooks yet. Create one with:",
+            (true, true) => {
+                "No webhooks yet. With an operator token in HOOKGRACE_TOKEN, create one with:"
+            }
         };
         return format!(
-            "No webhooks yet. {lead_in} one with: curl -X POST {}/webhook -H \
-             'Content-Type: application/json'{auth_header} -d '{CREATE_EXAMPLE}'",
+            "{lead_in} curl -X POST {}/webhook -H 'Content-Type: application/json'{auth_header} \
+             -d '{CREATE_EXAMPLE}'",
             clean(url)
         );
     }

@@ -12,6 +12,7 @@ use super::{
     render_placeholder_text, view_block, window,
 };
 use crate::api::{AuditEvent, Timestamp};
+use crate::dashboard::app::lists::token_name;
 use crate::dashboard::app::State;
 use crate::dashboard::format;
 use crate::dashboard::widgets::columns::{allocate, kept_widths, name_min, pick, widest, Column};
@@ -96,18 +97,30 @@ struct RowTexts {
 
 impl RowTexts {
     fn of(event: &AuditEvent, server_now: Timestamp) -> Self {
-        let webhook = if event.webhook_name.is_empty() {
-            visible(&event.webhook_id)
-        } else {
-            visible(&event.webhook_name)
-        };
         Self {
             time: format::short_time(event.created_at, server_now),
             event: clean(&event.event_type),
-            webhook,
+            webhook: subject(event),
             actor: clean(&event.actor),
             reason: own_reason(event),
         }
+    }
+}
+
+/// Returns the text of the Webhook column: the webhook's name, else its id. A token event
+/// (`token_created`, `token_revoked`) belongs to no webhook and reads `token <name>`, with `-`
+/// when its details lack the name.
+pub fn subject(event: &AuditEvent) -> String {
+    if event.webhook_id.is_empty() && event.event_type.starts_with("token_") {
+        let name = token_name(event).map_or_else(|| "-".to_owned(), visible);
+        return format!("token {name}");
+    }
+    if !event.webhook_name.is_empty() {
+        visible(&event.webhook_name)
+    } else if !event.webhook_id.is_empty() {
+        visible(&event.webhook_id)
+    } else {
+        "-".to_owned()
     }
 }
 

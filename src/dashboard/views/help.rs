@@ -14,7 +14,10 @@ use crate::dashboard::widgets::text::clean;
 /// Keys of every view.
 const GLOBAL_KEYS: &[(&str, &str)] = &[
     ("1-4 Tab", "Active, Deleted, Queue, Audit tab (S-Tab back)"),
-    (":", "command: active deleted queue audit webhook <id> q"),
+    (
+        ":",
+        "command: active deleted queue audit webhook <id> new q",
+    ),
     ("/", "filter id, name, type, reason, user; /!x inverts"),
     ("j k ↓ ↑", "move; PgUp PgDn page; g G top and bottom"),
     ("s S", "sort by the next column; reverse the order"),
@@ -43,6 +46,7 @@ pub fn view_keys(state: &State) -> Vec<(&'static str, &'static str)> {
     } else {
         match state.tab {
             Tab::Active if writes => {
+                keys.push(("n", "create a webhook; shows its signing secret once"));
                 keys.push(("d", "soft delete the selected webhook"));
                 keys.push(("D", "force delete after typing its name"));
             }
@@ -132,8 +136,8 @@ fn role_note(state: &State) -> Option<String> {
             format!("Token '{name}' has the operator role: force delete needs the admin role.")
         }
         Role::Viewer => format!(
-            "Token '{name}' has the viewer role: deletes, restores and retries need the \
-             operator role, force delete the admin role."
+            "Token '{name}' has the viewer role: creates, deletes, restores and retries \
+             need the operator role, force delete the admin role."
         ),
     })
 }

@@ -336,7 +336,10 @@ fn hint_line(state: &State, width: u16) -> Line<'static> {
         hints.push(("/", "filter"));
         hints.push(("s", "sort"));
         match state.tab {
-            Tab::Active if writes => hints.push(("d", "delete")),
+            Tab::Active if writes => {
+                hints.push(("n", "new"));
+                hints.push(("d", "delete"));
+            }
             Tab::Deleted if writes && !state.deleted.list.marks.is_empty() => {
                 hints.push(("r", "restore marked"));
             }
