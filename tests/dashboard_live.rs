@@ -792,6 +792,10 @@ async fn created_webhook_accepts_signed_lead() {
         "{}",
         live.screen()
     );
+    // Other test threads may have registered the server's log callsites while no subscriber
+    // wanted them, and tracing caches that per callsite; rebuilding the cache now makes this
+    // thread's subscriber record the create request.
+    tracing::callsite::rebuild_interest_cache();
     // Enter moves from the description to Create, and the second Enter sends the request.
     live.press(KeyCode::Enter).await;
     live.press(KeyCode::Enter).await;
