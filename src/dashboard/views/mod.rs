@@ -18,13 +18,16 @@ use std::cell::Cell;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{
+    Block, BorderType, Clear, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap,
+};
 use ratatui::Frame;
 
 use crate::dashboard::app::lists::{visible_start, ListRow, ListState};
-use crate::dashboard::app::{LoadState, Prompt, Rows, State, Tab, View};
+use crate::dashboard::app::{LoadState, Prompt, RowResult, Rows, State, Tab, View};
 use crate::dashboard::theme;
+use crate::dashboard::widgets::columns::{kept_widths, pick};
 use crate::dashboard::widgets::status_bar::{self, STALE};
 use crate::dashboard::widgets::text::{clean, visible};
 
@@ -200,6 +203,32 @@ fn row_marker<R: ListRow>(list: &ListState, row: &R) -> Span<'static> {
     } else {
         Span::raw(" ")
     }
+}
+
+/// Builds the first cell of a row that can be marked: `✓` or `✗` for the result of the last
+/// bulk action on the row, else the [`row_marker`], then `[x]` or `[ ]` for the mark.
+fn mark_cell<R: ListRow>(list: &ListState, row: &R, result: Option<&RowResult>) -> Line<'static> {
+    let marker = match result {
+        Some(RowResult { ok: true, .. }) => Span::styled("✓", Style::new().fg(Color::Green)),
+        Some(RowResult { ok: false, .. }) => Span::styled("✗", Style::new().fg(Color::Red)),
+        None => row_marker(list, row),
+    };
+    let mark = if list.marks.contains(row.row_id().as_ref()) {
+        "[x]"
+    } else {
+        "[ ]"
+    };
+    Line::from(vec![
+        marker,
+        Span::styled(mark, Style::new().fg(Color::Yellow)),
+    ])
+}
+
+/// Style of the name of a row the server no longer lists: dimmed and crossed out.
+fn gone_style() -> Style {
+    Style::new()
+        .fg(Color::DarkGray)
+        .add_modifier(Modifier::CROSSED_OUT)
 }
 
 /// Builds a table header, with `▲` or `▼` after the sort column.
@@ -535,6 +564,123 @@ fn render_placeholder_text(text: &str, block: Block<'_>, area: Rect, buf: &mut B
     .wrap(Wrap { trim: true })
     .block(block)
     .render(area, buf);
+}
+
+/// Draws the placeholder of a tab that needs a server extension: [`capabilities_pending`]
+/// while neither the extensions nor the data are known, else [`render_placeholder`] with
+/// `not_provided`. Returns `false` when the view has data to draw instead.
+fn render_extension_placeholder<T>(
+    state: &State,
+    view: &View<T>,
+    not_provided: &str,
+    block: Block<'_>,
+    area: Rect,
+    buf: &mut Buffer,
+) -> bool {
+    if state.capabilities.is_none() && view.data.is_none() {
+        render_placeholder_text(&capabilities_pending(state), block, area, buf);
+        return true;
+    }
+    render_placeholder(view, not_provided, block, area, buf)
+}
+
+/// Draws the text of a list without a row to draw: `empty` when the list has no rows, or
+/// the filter's note when the filter hides every row. Returns `false` when rows pass the
+/// filter, which the view then draws.
+fn render_no_rows<T: Rows>(
+    view: &View<T>,
+    empty: &str,
+    block: Block<'_>,
+    area: Rect,
+    buf: &mut Buffer,
+) -> bool {
+    let total = view.rows().len();
+    if total == 0 {
+        render_placeholder_text(empty, block, area, buf);
+        return true;
+    }
+    if view.list.order.is_empty() {
+        render_placeholder_text(&filtered_out(&view.list, total), block, area, buf);
+        return true;
+    }
+    false
+}
+
+/// Returns the rows of the detail panel under a table: `rows` once the view's inner area is
+/// `min_inner` rows high, else none.
+fn detail_height(inner_height: u16, min_inner: u16, rows: u16) -> u16 {
+    if inner_height >= min_inner {
+        rows
+    } else {
+        0
+    }
+}
+
+/// Builds the header row of a table and the widths of its columns, leaving out the columns
+/// that [`crate::dashboard::widgets::columns::allocate`] dropped.
+fn header_and_widths(
+    titles: Vec<String>,
+    widths: &[Option<u16>],
+) -> (Row<'static>, Vec<Constraint>) {
+    let header = Row::new(pick(titles, widths)).style(header_style());
+    let constraints = kept_widths(widths)
+        .into_iter()
+        .map(Constraint::Length)
+        .collect();
+    (header, constraints)
+}
+
+/// Draws a list's table into `area`: the header of `titles`, then `rows`, in the allocated
+/// column `widths`, with the row at `cursor` selected.
+fn render_table<'a>(
+    rows: impl IntoIterator<Item = Row<'a>>,
+    titles: Vec<String>,
+    widths: &[Option<u16>],
+    cursor: Option<usize>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let (header, constraints) = header_and_widths(titles, widths);
+    render_selectable(
+        Table::new(rows, constraints).header(header),
+        cursor,
+        area,
+        buf,
+    );
+}
+
+/// Draws `table` with the row at `cursor` selected: in reverse video, after a `>` in the
+/// column left of the table.
+fn render_selectable(table: Table<'_>, cursor: Option<usize>, area: Rect, buf: &mut Buffer) {
+    let table = table.row_highlight_style(highlight()).highlight_symbol(">");
+    let mut table_state = TableState::default().with_selected(cursor);
+    StatefulWidget::render(table, area, buf, &mut table_state);
+}
+
+/// Draws `text` in a rounded frame titled `title`, over what is drawn in a `size` (width,
+/// height) area at the centre of `area`. The size must fit in `area`.
+fn render_popup<'a>(
+    text: impl Into<Text<'a>>,
+    title: &'a str,
+    size: (u16, u16),
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let (width, height) = size;
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    Clear.render(popup, buf);
+    Paragraph::new(text)
+        .block(
+            Block::bordered()
+                .border_type(BorderType::Rounded)
+                .title(title),
+        )
+        .render(popup, buf);
 }
 
 /// Builds the text of a tab that needs to know the server's extensions before the first
