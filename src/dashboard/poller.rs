@@ -19,6 +19,7 @@ use tokio::task::JoinSet;
 
 use crate::api::{paths, DeletedList, JobState, Timestamp, WebhookList};
 use crate::client::{ops, ApiClient, ApiError, ApiResponse, AuditQuery, Conditional};
+use crate::dashboard::app::lists::ListRow;
 use crate::dashboard::app::{
     Command, DetailFetch, Fetched, FetchedData, Msg, MutationKind, MutationResponse, QueueData,
     Resource, RetryOutcome, WebhookCreated, AUDIT_PAGE_SIZE, QUEUE_JOBS_LIMIT,
@@ -63,11 +64,7 @@ impl PagedList for WebhookList {
     }
 
     fn extend_from(&mut self, page: &Self, seen: &mut HashSet<String>) {
-        for row in &page.webhooks {
-            if seen.insert(row.id.clone()) {
-                self.webhooks.push(row.clone());
-            }
-        }
+        append_unseen(&mut self.webhooks, &page.webhooks, seen);
     }
 
     fn clear_rows(&mut self) {
@@ -86,15 +83,20 @@ impl PagedList for DeletedList {
     }
 
     fn extend_from(&mut self, page: &Self, seen: &mut HashSet<String>) {
-        for row in &page.webhooks {
-            if seen.insert(row.id.clone()) {
-                self.webhooks.push(row.clone());
-            }
-        }
+        append_unseen(&mut self.webhooks, &page.webhooks, seen);
     }
 
     fn clear_rows(&mut self) {
         self.webhooks.clear();
+    }
+}
+
+/// Appends the rows of `page` whose ids are not in `seen`, and adds their ids to `seen`.
+fn append_unseen<R: ListRow>(rows: &mut Vec<R>, page: &[R], seen: &mut HashSet<String>) {
+    for row in page {
+        if seen.insert(row.row_id().into_owned()) {
+            rows.push(row.clone());
+        }
     }
 }
 
