@@ -35,7 +35,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         None => "Active webhooks".to_owned(),
     };
     let block = view_block(title, view, state);
-    if render_placeholder(view, "", block.clone(), area, buf) {
+    if render_placeholder(state, view, None, block.clone(), area, buf) {
         return;
     }
     if render_no_rows(view, &empty_text(state), block.clone(), area, buf) {

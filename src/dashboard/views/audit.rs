@@ -8,7 +8,7 @@ use ratatui::widgets::{Cell, Row, Table};
 use unicode_width::UnicodeWidthStr;
 
 use super::{
-    header_and_widths, header_row, render_extension_placeholder, render_no_rows, render_selectable,
+    header_and_widths, header_row, render_no_rows, render_placeholder, render_selectable,
     view_block, window,
 };
 use crate::api::{AuditEvent, Timestamp};
@@ -44,7 +44,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         None => "Audit trail".to_owned(),
     };
     let block = view_block(title, view, state);
-    if render_extension_placeholder(state, view, NOT_PROVIDED, block.clone(), area, buf) {
+    if render_placeholder(state, view, Some(NOT_PROVIDED), block.clone(), area, buf) {
         return;
     }
     if render_no_rows(view, "No events recorded yet.", block.clone(), area, buf) {

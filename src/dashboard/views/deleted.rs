@@ -53,7 +53,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         None => "Deleted webhooks".to_owned(),
     };
     let block = view_block(title, view, state);
-    if render_placeholder(view, "", block.clone(), area, buf) {
+    if render_placeholder(state, view, None, block.clone(), area, buf) {
         return;
     }
     let empty = "Nothing is waiting for purge. Deleted webhooks appear here with a countdown.";

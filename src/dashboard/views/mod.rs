@@ -517,17 +517,27 @@ fn view_block<T>(title: String, view: &View<T>, state: &State) -> Block<'static>
     block
 }
 
-/// Draws the text for a view without data: loading, failed or not provided. Returns `false`
-/// when the view has data to draw instead.
+/// Draws the text for a view without data: loading, failed or not provided. A tab that
+/// needs a server extension passes its `not_provided` text, and shows
+/// [`capabilities_pending`] while neither the extensions nor its data are known. Returns
+/// `false` when the view has data to draw instead.
 fn render_placeholder<T>(
+    state: &State,
     view: &View<T>,
-    not_provided: &str,
+    not_provided: Option<&str>,
     block: Block<'_>,
     area: Rect,
     buf: &mut Buffer,
 ) -> bool {
+    if not_provided.is_some() && state.capabilities.is_none() && view.data.is_none() {
+        render_placeholder_text(&capabilities_pending(state), block, area, buf);
+        return true;
+    }
     let (text, style) = match (&view.data, &view.load) {
-        (_, LoadState::NotProvided) => (not_provided.to_owned(), Style::new().fg(Color::Yellow)),
+        (_, LoadState::NotProvided) => (
+            not_provided.unwrap_or_default().to_owned(),
+            Style::new().fg(Color::Yellow),
+        ),
         (Some(_), _) => return false,
         (None, LoadState::Loading | LoadState::Loaded) => {
             ("Loading…".to_owned(), Style::new().fg(Color::DarkGray))
@@ -564,24 +574,6 @@ fn render_placeholder_text(text: &str, block: Block<'_>, area: Rect, buf: &mut B
     .wrap(Wrap { trim: true })
     .block(block)
     .render(area, buf);
-}
-
-/// Draws the placeholder of a tab that needs a server extension: [`capabilities_pending`]
-/// while neither the extensions nor the data are known, else [`render_placeholder`] with
-/// `not_provided`. Returns `false` when the view has data to draw instead.
-fn render_extension_placeholder<T>(
-    state: &State,
-    view: &View<T>,
-    not_provided: &str,
-    block: Block<'_>,
-    area: Rect,
-    buf: &mut Buffer,
-) -> bool {
-    if state.capabilities.is_none() && view.data.is_none() {
-        render_placeholder_text(&capabilities_pending(state), block, area, buf);
-        return true;
-    }
-    render_placeholder(view, not_provided, block, area, buf)
 }
 
 /// Draws the text of a list without a row to draw: `empty` when the list has no rows, or

@@ -9,7 +9,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Widget};
 
 use super::deleted::job_style;
 use super::{
-    changed_style, filtered_out, header_row, mark_cell, render_extension_placeholder, render_table,
+    changed_style, filtered_out, header_row, mark_cell, render_placeholder, render_table,
     view_block, window,
 };
 use crate::api::{JobRecord, JobState, Timestamp};
@@ -31,7 +31,7 @@ pub fn table_rows(height: u16) -> usize {
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let view = &state.queue;
     let block = view_block("Deletion queue".to_owned(), view, state);
-    if render_extension_placeholder(state, view, NOT_PROVIDED, block.clone(), area, buf) {
+    if render_placeholder(state, view, Some(NOT_PROVIDED), block.clone(), area, buf) {
         return;
     }
     let Some(data) = &view.data else {
