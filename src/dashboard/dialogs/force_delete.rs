@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use super::form::{FieldKey, Form};
 use super::{
     closing_controls, disabled_note, form_action, key_hint, match_hint, reason_is_valid,
-    reason_lines, webhook_fields, Content, DialogAction,
+    reason_lines, typed_reason, webhook_fields, Content, DialogAction,
 };
 use crate::api::{DeletedWebhook, Timestamp, WebhookSummary};
 use crate::dashboard::app::{Command, State};
@@ -101,7 +101,7 @@ impl ForceDeleteDialog {
             DialogAction::Submit(Command::ForceDelete {
                 id: self.id.clone(),
                 name: self.name.clone(),
-                reason: self.form.value(FieldKey::Reason).trim().to_owned(),
+                reason: typed_reason(&self.form),
             })
         })
     }

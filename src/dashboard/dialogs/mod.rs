@@ -189,6 +189,11 @@ pub fn reason_is_valid(reason: &str) -> bool {
     !trimmed.is_empty() && trimmed.chars().count() <= MAX_REASON_CHARS
 }
 
+/// Returns the typed reason without its surrounding white space, as the request sends it.
+fn typed_reason(form: &Form) -> String {
+    form.value(FieldKey::Reason).trim().to_owned()
+}
+
 /// Builds a label and value on one line, with the label dimmed. The value starts in column
 /// 10, or right after the label when that would push it past `width` columns.
 fn field(label: &str, value: String, width: u16) -> Line<'static> {

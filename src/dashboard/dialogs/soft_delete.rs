@@ -10,7 +10,7 @@ use ratatui::text::Line;
 use super::form::{FieldKey, Form};
 use super::{
     closing_controls, disabled_note, form_action, key_hint, reason_is_valid, reason_lines,
-    webhook_fields, Content, DialogAction,
+    typed_reason, webhook_fields, Content, DialogAction,
 };
 use crate::api::WebhookSummary;
 use crate::dashboard::app::{Command, State};
@@ -62,7 +62,7 @@ impl SoftDeleteDialog {
             DialogAction::Submit(Command::SoftDelete {
                 id: self.id.clone(),
                 name: self.name.clone(),
-                reason: self.form.value(FieldKey::Reason).trim().to_owned(),
+                reason: typed_reason(&self.form),
             })
         })
     }
