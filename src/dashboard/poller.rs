@@ -22,7 +22,7 @@ use crate::client::{ops, ApiClient, ApiError, ApiResponse, AuditQuery, Condition
 use crate::dashboard::app::lists::ListRow;
 use crate::dashboard::app::{
     Command, DetailFetch, Fetched, FetchedData, Msg, MutationKind, MutationResponse, QueueData,
-    Resource, RetryOutcome, WebhookCreated, AUDIT_PAGE_SIZE, QUEUE_JOBS_LIMIT,
+    Resource, RetryOutcome, Rows, WebhookCreated, AUDIT_PAGE_SIZE, QUEUE_JOBS_LIMIT,
 };
 
 /// Job states listed on the Queue tab, in display order: the ones needing an operator first.
@@ -46,25 +46,28 @@ const DETAIL_AUDIT_LIMIT: u32 = 100;
 const DETAIL_JOB_SEARCH_LIMIT: u32 = 500;
 
 /// A list response that arrives in pages.
-trait PagedList: Clone + serde::de::DeserializeOwned + Send + 'static {
+trait PagedList: Rows + Clone + serde::de::DeserializeOwned + Send + 'static {
     fn total(&self) -> u64;
-    fn row_count(&self) -> usize;
-    /// Appends the rows of `page` whose ids are not in `seen`.
-    fn extend_from(&mut self, page: &Self, seen: &mut HashSet<String>);
+
     fn clear_rows(&mut self);
+
+    fn row_count(&self) -> usize {
+        self.rows().len()
+    }
+
+    /// Appends the rows of `page` whose ids are not in `seen`, and adds their ids to `seen`.
+    fn extend_from(&mut self, page: &Self, seen: &mut HashSet<String>) {
+        for row in page.rows() {
+            if seen.insert(row.row_id().into_owned()) {
+                self.rows_mut().push(row.clone());
+            }
+        }
+    }
 }
 
 impl PagedList for WebhookList {
     fn total(&self) -> u64 {
         self.total_webhooks
-    }
-
-    fn row_count(&self) -> usize {
-        self.webhooks.len()
-    }
-
-    fn extend_from(&mut self, page: &Self, seen: &mut HashSet<String>) {
-        append_unseen(&mut self.webhooks, &page.webhooks, seen);
     }
 
     fn clear_rows(&mut self) {
@@ -78,25 +81,8 @@ impl PagedList for DeletedList {
         self.total_deleted
     }
 
-    fn row_count(&self) -> usize {
-        self.webhooks.len()
-    }
-
-    fn extend_from(&mut self, page: &Self, seen: &mut HashSet<String>) {
-        append_unseen(&mut self.webhooks, &page.webhooks, seen);
-    }
-
     fn clear_rows(&mut self) {
         self.webhooks.clear();
-    }
-}
-
-/// Appends the rows of `page` whose ids are not in `seen`, and adds their ids to `seen`.
-fn append_unseen<R: ListRow>(rows: &mut Vec<R>, page: &[R], seen: &mut HashSet<String>) {
-    for row in page {
-        if seen.insert(row.row_id().into_owned()) {
-            rows.push(row.clone());
-        }
     }
 }
 
