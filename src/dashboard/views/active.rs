@@ -1,7 +1,7 @@
 //! Active tab: the enabled and disabled webhooks that are not deleted.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Widget};
@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{
     changed_style, detail_height, gone_style, header_row, render_no_rows, render_placeholder,
-    render_table, row_marker, view_block, window,
+    render_table, row_marker, table_and_detail, view_block, window,
 };
 use crate::api::WebhookSummary;
 use crate::dashboard::app::lists::{active_columns, ListState};
@@ -42,10 +42,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         return;
     }
 
-    let inner = block.inner(area);
-    let detail_rows = detail_height(inner.height, DETAIL_MIN_ROWS, 1);
-    let [table_area, detail_area] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_rows)]).areas(inner);
+    let [table_area, detail_area] = table_and_detail(block.inner(area), DETAIL_MIN_ROWS, 1);
     block.render(area, buf);
 
     let server_now = state.server_now();

@@ -2,7 +2,7 @@
 //! server's clock, and a detail panel for the selected one.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Paragraph, Row, Widget};
@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{
     changed_style, detail_height, gone_style, header_row, mark_cell, render_no_rows,
-    render_placeholder, render_table, view_block, window,
+    render_placeholder, render_table, table_and_detail, view_block, window,
 };
 use crate::api::{DeletedWebhook, JobState, Timestamp};
 use crate::dashboard::app::lists::{deleted_columns, ListState};
@@ -61,10 +61,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         return;
     }
 
-    let inner = block.inner(area);
-    let detail_rows = detail_height(inner.height, DETAIL_MIN_ROWS, 3);
-    let [table_area, detail_area] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_rows)]).areas(inner);
+    let [table_area, detail_area] = table_and_detail(block.inner(area), DETAIL_MIN_ROWS, 3);
     block.render(area, buf);
 
     let shown = window(view, usize::from(table_area.height.saturating_sub(1) / 2));

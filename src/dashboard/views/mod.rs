@@ -250,13 +250,7 @@ fn header_row(titles: &[&str], sort_titles: &[Option<usize>], list: &ListState) 
 
 fn header_line(state: &State) -> Line<'static> {
     let mut spans = vec![
-        Span::styled(
-            " hookgrace ",
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::Cyan)
-                .add_modifier(Modifier::BOLD),
-        ),
+        Span::styled(" hookgrace ", badge_style(Color::Black, Color::Cyan)),
         Span::raw(" "),
         Span::styled(clean(&state.server_url), Style::new().fg(Color::Cyan)),
         Span::styled(
@@ -268,19 +262,13 @@ fn header_line(state: &State) -> Line<'static> {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
             " READ-ONLY ",
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
-                .add_modifier(Modifier::BOLD),
+            badge_style(Color::Black, Color::Yellow),
         ));
     } else if let Some(env) = &state.options.confirm_env {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
             format!(" ENV {} ", clean(env)),
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::Magenta)
-                .add_modifier(Modifier::BOLD),
+            badge_style(Color::Black, Color::Magenta),
         ));
         spans.push(Span::styled(
             " writes need the name typed",
@@ -291,10 +279,7 @@ fn header_line(state: &State) -> Line<'static> {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
             " WRITES OFF ",
-            Style::new()
-                .fg(Color::White)
-                .bg(Color::Red)
-                .add_modifier(Modifier::BOLD),
+            badge_style(Color::White, Color::Red),
         ));
     }
     Line::from(spans)
@@ -313,10 +298,7 @@ fn tab_line(state: &State) -> Line<'static> {
             None => format!(" {} {} ", index + 1, tab.title()),
         };
         let style = if tab == state.tab && state.detail.is_none() {
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::White)
-                .add_modifier(Modifier::BOLD)
+            badge_style(Color::Black, Color::White)
         } else {
             Style::new().fg(Color::Gray)
         };
@@ -326,10 +308,7 @@ fn tab_line(state: &State) -> Line<'static> {
     if let Some(detail) = &state.detail {
         spans.push(Span::styled(
             format!(" webhook {} ", visible(&detail.id)),
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::White)
-                .add_modifier(Modifier::BOLD),
+            badge_style(Color::Black, Color::White),
         ));
     }
     Line::from(spans)
@@ -416,10 +395,7 @@ fn hint_line(state: &State, width: u16) -> Line<'static> {
     if show_marks {
         spans.push(Span::styled(
             format!(" {marks} marked "),
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
-                .add_modifier(Modifier::BOLD),
+            badge_style(Color::Black, Color::Yellow),
         ));
     }
     for (key, action) in hints {
@@ -508,10 +484,7 @@ fn view_block<T>(title: String, view: &View<T>, state: &State) -> Block<'static>
             .border_style(Style::new().fg(Color::Red))
             .title(Span::styled(
                 format!(" {STALE}: showing data from {age} "),
-                Style::new()
-                    .fg(Color::White)
-                    .bg(Color::Red)
-                    .add_modifier(Modifier::BOLD),
+                badge_style(Color::White, Color::Red),
             ));
     }
     block
@@ -552,6 +525,11 @@ fn render_placeholder<T>(
         .block(block)
         .render(area, buf);
     true
+}
+
+/// Style of a badge such as ` READ-ONLY `: bold `fg` text on a `bg` background.
+fn badge_style(fg: Color, bg: Color) -> Style {
+    Style::new().fg(fg).bg(bg).add_modifier(Modifier::BOLD)
 }
 
 /// Style of the selected table row: reverse video, which stays visible without colour.
@@ -606,6 +584,13 @@ fn detail_height(inner_height: u16, min_inner: u16, rows: u16) -> u16 {
     } else {
         0
     }
+}
+
+/// Splits a view's `inner` area into the table and the detail panel under it, which is
+/// [`detail_height`] rows high.
+fn table_and_detail(inner: Rect, min_inner: u16, rows: u16) -> [Rect; 2] {
+    let detail_rows = detail_height(inner.height, min_inner, rows);
+    Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_rows)]).areas(inner)
 }
 
 /// Builds the header row of a table and the widths of its columns, leaving out the columns
