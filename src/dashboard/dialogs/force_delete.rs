@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use super::form::{FieldKey, Form};
 use super::{
     closing_controls, disabled_note, form_action, key_hint, match_hint, reason_is_valid,
-    reason_lines, typed_reason, webhook_fields, Content, DialogAction,
+    reason_lines, reason_or_environment_note, typed_reason, webhook_fields, Content, DialogAction,
 };
 use crate::api::{DeletedWebhook, Timestamp, WebhookSummary};
 use crate::dashboard::app::{Command, State};
@@ -88,10 +88,8 @@ impl ForceDeleteDialog {
     fn why_disabled(&self) -> &'static str {
         if !self.name_matches() {
             "type the exact name first"
-        } else if !reason_is_valid(self.form.value(FieldKey::Reason)) {
-            "type a reason first"
         } else {
-            "type the environment name first"
+            reason_or_environment_note(&self.form)
         }
     }
 

@@ -189,6 +189,16 @@ pub fn reason_is_valid(reason: &str) -> bool {
     !trimmed.is_empty() && trimmed.chars().count() <= MAX_REASON_CHARS
 }
 
+/// Returns why a form that needs a reason, and under `--confirm-env` the environment name,
+/// cannot be confirmed yet: the reason first, then the environment name.
+fn reason_or_environment_note(form: &Form) -> &'static str {
+    if !reason_is_valid(form.value(FieldKey::Reason)) {
+        "type a reason first"
+    } else {
+        "type the environment name first"
+    }
+}
+
 /// Returns the typed reason without its surrounding white space, as the request sends it.
 fn typed_reason(form: &Form) -> String {
     form.value(FieldKey::Reason).trim().to_owned()

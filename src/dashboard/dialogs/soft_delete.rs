@@ -10,7 +10,7 @@ use ratatui::text::Line;
 use super::form::{FieldKey, Form};
 use super::{
     closing_controls, disabled_note, form_action, key_hint, reason_is_valid, reason_lines,
-    typed_reason, webhook_fields, Content, DialogAction,
+    reason_or_environment_note, typed_reason, webhook_fields, Content, DialogAction,
 };
 use crate::api::WebhookSummary;
 use crate::dashboard::app::{Command, State};
@@ -49,11 +49,7 @@ impl SoftDeleteDialog {
     }
 
     fn why_disabled(&self) -> &'static str {
-        if !reason_is_valid(self.form.value(FieldKey::Reason)) {
-            "type a reason first"
-        } else {
-            "type the environment name first"
-        }
+        reason_or_environment_note(&self.form)
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> DialogAction {
