@@ -187,8 +187,8 @@ impl<T: Rows> View<T> {
             .filter_map(move |&index| rows.get(index))
     }
 
-    /// Stores a conditional poll result: the new rows as [`View::store_rows`] does, or for a
-    /// list the server reports unchanged, no changed cells.
+    /// Stores a poll result that may be a 304: new rows as [`View::store_rows`] does, and for
+    /// a list the server reports unchanged, only clears the marks of changed cells.
     pub(super) fn store_conditional(
         &mut self,
         body: Conditional<T>,
