@@ -77,19 +77,10 @@ impl Live {
         }
     }
 
+    /// Creates a webhook with prefix `acme` and sends it `leads` signed leads. Returns its id.
     async fn create(&self, name: &str, kind: &str, region: &str, leads: usize) -> String {
-        let request = CreateWebhookRequest {
-            name: name.to_owned(),
-            kind: kind.to_owned(),
-            region: region.to_owned(),
-            category: kind.to_owned(),
-            description: None,
-            id: None,
-            prefix: Some("acme".to_owned()),
-        };
-        let created = self.client.create_webhook(&request).await.unwrap().body;
-        let id = created.webhook.id;
-        let secret = created.signing_secret.unwrap();
+        let request = webhook_request(name, kind, region, "acme");
+        let (id, secret) = self.create_signed(&request).await;
         for n in 0..leads {
             let lead = serde_json::json!({"first_name": "Lead", "n": n});
             self.client
@@ -98,6 +89,37 @@ impl Live {
                 .unwrap();
         }
         id
+    }
+
+    /// Creates the webhook of `request` and returns its id and its lead signing secret.
+    async fn create_signed(&self, request: &CreateWebhookRequest) -> (String, String) {
+        let created = self.client.create_webhook(request).await.unwrap().body;
+        (created.webhook.id, created.signing_secret.unwrap())
+    }
+
+    /// Creates the webhooks of `requests`, 30 requests at a time.
+    async fn create_all(&self, requests: &[CreateWebhookRequest]) {
+        for chunk in requests.chunks(30) {
+            let created = futures::future::join_all(
+                chunk
+                    .iter()
+                    .map(|request| self.client.create_webhook(request)),
+            )
+            .await;
+            assert!(created.iter().all(Result::is_ok));
+        }
+    }
+
+    /// Creates the webhooks North, South and West with `leads` leads each, and soft deletes
+    /// them. Returns their ids in that order.
+    async fn create_deleted(&self, leads: usize) -> Vec<String> {
+        let mut ids = Vec::new();
+        for (name, region) in [("North", "ny"), ("South", "fl"), ("West", "wa")] {
+            let id = self.create(name, "solar", region, leads).await;
+            self.client.soft_delete(&id, "cleanup").await.unwrap();
+            ids.push(id);
+        }
+        ids
     }
 
     /// Runs commands through the real client and feeds each result back, until none is left.
@@ -148,6 +170,19 @@ impl Live {
 
     fn advance_server_clock(&self, hours: i64) {
         self.clock.advance(chrono::Duration::hours(hours));
+    }
+}
+
+/// Builds the request to create a webhook whose category is its type, `kind`.
+fn webhook_request(name: &str, kind: &str, region: &str, prefix: &str) -> CreateWebhookRequest {
+    CreateWebhookRequest {
+        name: name.to_owned(),
+        kind: kind.to_owned(),
+        region: region.to_owned(),
+        category: kind.to_owned(),
+        description: None,
+        id: None,
+        prefix: Some(prefix.to_owned()),
     }
 }
 
@@ -278,12 +313,7 @@ async fn force_delete_needs_typed_name() {
 #[tokio::test]
 async fn marked_rows_restore_in_bulk() {
     let mut live = Live::start().await;
-    let mut ids = Vec::new();
-    for (name, region) in [("North", "ny"), ("South", "fl"), ("West", "wa")] {
-        let id = live.create(name, "solar", region, 1).await;
-        live.client.soft_delete(&id, "cleanup").await.unwrap();
-        ids.push(id);
-    }
+    live.create_deleted(1).await;
     live.refresh().await;
     live.press(KeyCode::Char('2')).await;
     assert_eq!(live.state.deleted_rows().len(), 3);
@@ -345,29 +375,12 @@ async fn unchanged_poll_costs_304() {
 
 #[tokio::test]
 async fn long_lists_arrive_in_pages() {
-    let live = Live::start().await;
+    let mut live = Live::start().await;
     let regions = ["ca", "tx", "ny"];
     let requests: Vec<CreateWebhookRequest> = (0..510)
-        .map(|n| CreateWebhookRequest {
-            name: format!("Webhook {n}"),
-            kind: "solar".to_owned(),
-            region: regions[n % 3].to_owned(),
-            category: "solar".to_owned(),
-            description: None,
-            id: None,
-            prefix: Some("bulk".to_owned()),
-        })
+        .map(|n| webhook_request(&format!("Webhook {n}"), "solar", regions[n % 3], "bulk"))
         .collect();
-    for chunk in requests.chunks(30) {
-        let created = futures::future::join_all(
-            chunk
-                .iter()
-                .map(|request| live.client.create_webhook(request)),
-        )
-        .await;
-        assert!(created.iter().all(Result::is_ok));
-    }
-    let mut live = live;
+    live.create_all(&requests).await;
     live.refresh().await;
 
     assert_eq!(live.state.active_rows().len(), 510);
@@ -432,12 +445,7 @@ async fn undo_reverses_a_soft_delete() {
 #[tokio::test]
 async fn poll_while_marking_keeps_the_cursor() {
     let mut live = Live::start().await;
-    let mut ids = Vec::new();
-    for (name, region) in [("North", "ny"), ("South", "fl"), ("West", "wa")] {
-        let id = live.create(name, "solar", region, 0).await;
-        live.client.soft_delete(&id, "cleanup").await.unwrap();
-        ids.push(id);
-    }
+    let ids = live.create_deleted(0).await;
     live.refresh().await;
     live.press(KeyCode::Char('2')).await;
     live.press(KeyCode::Char(' ')).await;
@@ -464,18 +472,8 @@ async fn poll_while_marking_keeps_the_cursor() {
 #[tokio::test]
 async fn overflowing_revenue_is_rejected() {
     let mut live = Live::start().await;
-    let request = CreateWebhookRequest {
-        name: "Big Spender".to_owned(),
-        kind: "solar".to_owned(),
-        region: "cal".to_owned(),
-        category: "solar".to_owned(),
-        description: None,
-        id: None,
-        prefix: Some("acme".to_owned()),
-    };
-    let created = live.client.create_webhook(&request).await.unwrap().body;
-    let id = created.webhook.id;
-    let secret = created.signing_secret.unwrap();
+    let request = webhook_request("Big Spender", "solar", "cal", "acme");
+    let (id, secret) = live.create_signed(&request).await;
 
     // Two leads at 1e308 would sum past f64::MAX; the server rejects each one instead.
     for _ in 0..2 {
@@ -530,29 +528,12 @@ async fn empty_database_hint_creates_a_webhook() {
 
 #[tokio::test]
 async fn audit_tab_pages_to_older_events() {
-    let live = Live::start().await;
+    let mut live = Live::start().await;
     let page = hookgrace::dashboard::app::AUDIT_PAGE_SIZE as usize;
     let requests: Vec<CreateWebhookRequest> = (0..page + 10)
-        .map(|n| CreateWebhookRequest {
-            name: format!("Audit {n}"),
-            kind: "solar".to_owned(),
-            region: "ca".to_owned(),
-            category: "solar".to_owned(),
-            description: None,
-            id: None,
-            prefix: Some("paged".to_owned()),
-        })
+        .map(|n| webhook_request(&format!("Audit {n}"), "solar", "ca", "paged"))
         .collect();
-    for chunk in requests.chunks(30) {
-        let created = futures::future::join_all(
-            chunk
-                .iter()
-                .map(|request| live.client.create_webhook(request)),
-        )
-        .await;
-        assert!(created.iter().all(Result::is_ok));
-    }
-    let mut live = live;
+    live.create_all(&requests).await;
     live.refresh().await;
     live.press(KeyCode::Char('4')).await;
     assert_eq!(live.state.audit.rows().len(), page);

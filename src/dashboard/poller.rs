@@ -19,9 +19,10 @@ use tokio::task::JoinSet;
 
 use crate::api::{paths, DeletedList, JobState, Timestamp, WebhookList};
 use crate::client::{ops, ApiClient, ApiError, ApiResponse, AuditQuery, Conditional};
+use crate::dashboard::app::lists::ListRow;
 use crate::dashboard::app::{
     Command, DetailFetch, Fetched, FetchedData, Msg, MutationKind, MutationResponse, QueueData,
-    Resource, RetryOutcome, WebhookCreated, AUDIT_PAGE_SIZE, QUEUE_JOBS_LIMIT,
+    Resource, RetryOutcome, Rows, WebhookCreated, AUDIT_PAGE_SIZE, QUEUE_JOBS_LIMIT,
 };
 
 /// Job states listed on the Queue tab, in display order: the ones needing an operator first.
@@ -45,29 +46,28 @@ const DETAIL_AUDIT_LIMIT: u32 = 100;
 const DETAIL_JOB_SEARCH_LIMIT: u32 = 500;
 
 /// A list response that arrives in pages.
-trait PagedList: Clone + serde::de::DeserializeOwned + Send + 'static {
+trait PagedList: Rows + Clone + serde::de::DeserializeOwned + Send + 'static {
     fn total(&self) -> u64;
-    fn row_count(&self) -> usize;
-    /// Appends the rows of `page` whose ids are not in `seen`.
-    fn extend_from(&mut self, page: &Self, seen: &mut HashSet<String>);
+
     fn clear_rows(&mut self);
+
+    fn row_count(&self) -> usize {
+        self.rows().len()
+    }
+
+    /// Appends the rows of `page` whose ids are not in `seen`, and adds their ids to `seen`.
+    fn extend_from(&mut self, page: &Self, seen: &mut HashSet<String>) {
+        for row in page.rows() {
+            if seen.insert(row.row_id().into_owned()) {
+                self.rows_mut().push(row.clone());
+            }
+        }
+    }
 }
 
 impl PagedList for WebhookList {
     fn total(&self) -> u64 {
         self.total_webhooks
-    }
-
-    fn row_count(&self) -> usize {
-        self.webhooks.len()
-    }
-
-    fn extend_from(&mut self, page: &Self, seen: &mut HashSet<String>) {
-        for row in &page.webhooks {
-            if seen.insert(row.id.clone()) {
-                self.webhooks.push(row.clone());
-            }
-        }
     }
 
     fn clear_rows(&mut self) {
@@ -79,18 +79,6 @@ impl PagedList for WebhookList {
 impl PagedList for DeletedList {
     fn total(&self) -> u64 {
         self.total_deleted
-    }
-
-    fn row_count(&self) -> usize {
-        self.webhooks.len()
-    }
-
-    fn extend_from(&mut self, page: &Self, seen: &mut HashSet<String>) {
-        for row in &page.webhooks {
-            if seen.insert(row.id.clone()) {
-                self.webhooks.push(row.clone());
-            }
-        }
     }
 
     fn clear_rows(&mut self) {

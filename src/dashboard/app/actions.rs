@@ -80,15 +80,8 @@ impl State {
     /// Returns the active webhook that a write acts on: the detail view's, else the selected
     /// row. A row kept after it vanished is reported and skipped.
     fn target_active(&mut self) -> Option<WebhookSummary> {
-        let row = match &self.detail {
-            Some(detail) => self
-                .active
-                .rows()
-                .iter()
-                .find(|row| row.id == detail.id)
-                .cloned(),
-            None => self.active.selected().cloned(),
-        }?;
+        let detail_id = self.detail.as_ref().map(|detail| detail.id.as_str());
+        let row = self.active.write_target(detail_id).cloned()?;
         if self.active.list.is_gone(&row.id) {
             self.error = Some(format!(
                 "{} is no longer listed as active: it was deleted elsewhere",
@@ -101,15 +94,8 @@ impl State {
 
     /// Returns the soft-deleted webhook that a write acts on, as [`State::target_active`].
     fn target_deleted(&mut self) -> Option<DeletedWebhook> {
-        let row = match &self.detail {
-            Some(detail) => self
-                .deleted
-                .rows()
-                .iter()
-                .find(|row| row.id == detail.id)
-                .cloned(),
-            None => self.deleted.selected().cloned(),
-        }?;
+        let detail_id = self.detail.as_ref().map(|detail| detail.id.as_str());
+        let row = self.deleted.write_target(detail_id).cloned()?;
         if self.deleted.list.is_gone(&row.id) {
             self.error = Some(format!(
                 "{} is no longer soft-deleted: it was purged or restored elsewhere",

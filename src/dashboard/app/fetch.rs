@@ -2,7 +2,7 @@
 
 use super::{Fetched, FetchedData, IntegrityStatus, LoadState, ServerClock, State, Tab};
 use crate::api::Timestamp;
-use crate::client::{ApiError, Conditional};
+use crate::client::ApiError;
 use crate::dashboard::app::{Command, DetailFetch};
 use crate::dashboard::widgets::text::clean;
 
@@ -108,12 +108,8 @@ impl State {
                 observe(&mut self.clock, response.server_time);
                 let keep = self.keeps_identity(false);
                 let server_now = self.server_now();
-                match response.body {
-                    Conditional::Modified(list) => {
-                        self.active.store_rows(list, keep, server_now);
-                    }
-                    Conditional::NotModified => self.active.list.changed.clear(),
-                }
+                self.active
+                    .store_conditional(response.body, keep, server_now);
                 self.active.mark_loaded(self.now);
                 None
             }
@@ -121,12 +117,8 @@ impl State {
                 observe(&mut self.clock, response.server_time);
                 let keep = self.keeps_identity(!self.deleted.list.marks.is_empty());
                 let server_now = self.server_now();
-                match response.body {
-                    Conditional::Modified(list) => {
-                        self.deleted.store_rows(list, keep, server_now);
-                    }
-                    Conditional::NotModified => self.deleted.list.changed.clear(),
-                }
+                self.deleted
+                    .store_conditional(response.body, keep, server_now);
                 self.deleted.mark_loaded(self.now);
                 None
             }

@@ -8,7 +8,7 @@ use crate::api::{
     AuditEvent, AuditPage, DeletedList, DeletedWebhook, JobRecord, QueueSummary, Timestamp,
     WebhookList, WebhookSummary,
 };
-use crate::client::ApiError;
+use crate::client::{ApiError, Conditional};
 use crate::dashboard::widgets::text::clean;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +169,15 @@ impl<T: Rows> View<T> {
             .and_then(|index| self.rows().get(index))
     }
 
+    /// Returns the row that a write acts on: the row with id `detail_id` while the detail
+    /// view shows it, else the row under the cursor.
+    pub(super) fn write_target(&self, detail_id: Option<&str>) -> Option<&T::Row> {
+        match detail_id {
+            Some(id) => self.rows().iter().find(|row| row.row_id() == id),
+            None => self.selected(),
+        }
+    }
+
     /// Returns the rows in display order, after filter and sort.
     pub fn shown(&self) -> impl Iterator<Item = &T::Row> + '_ {
         let rows = self.rows();
@@ -176,6 +185,20 @@ impl<T: Rows> View<T> {
             .order
             .iter()
             .filter_map(move |&index| rows.get(index))
+    }
+
+    /// Stores a poll result that may be a 304: new rows as [`View::store_rows`] does, and for
+    /// a list the server reports unchanged, only clears the marks of changed cells.
+    pub(super) fn store_conditional(
+        &mut self,
+        body: Conditional<T>,
+        keep_identity: bool,
+        now: Timestamp,
+    ) {
+        match body {
+            Conditional::Modified(data) => self.store_rows(data, keep_identity, now),
+            Conditional::NotModified => self.list.changed.clear(),
+        }
     }
 
     /// Stores a new poll result, keeping vanished rows when `keep_identity` is set.

@@ -1,12 +1,15 @@
 //! Bulk restore: a preflight of the marked webhooks (how many, how many the filter hides,
 //! which are skipped and which purge within minutes), then the result for each id.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::form::{Focus, Form, FormEvent};
-use super::{close_hint, disabled_note, environment_lines, key_hint, Content, DialogAction};
+use super::form::{Focus, Form};
+use super::{
+    close_hint, closing_controls, disabled_note, form_action, key_hint, result_key, result_mark,
+    result_style, waiting_key, Content, DialogAction,
+};
 use crate::api::{BulkRestoreResponse, JobState, Timestamp};
 use crate::client::{ApiError, ApiResponse};
 use crate::dashboard::app::{Command, State};
@@ -115,25 +118,15 @@ impl BulkDialog {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> DialogAction {
         match self.phase {
-            BulkPhase::Confirm => match self.form.handle_key(key) {
-                FormEvent::None => DialogAction::None,
-                FormEvent::Close => DialogAction::Close,
-                FormEvent::Confirm if self.can_confirm() => {
+            BulkPhase::Confirm => {
+                let event = self.form.handle_key(key);
+                form_action(event, self.can_confirm(), || {
                     self.phase = BulkPhase::Running;
                     DialogAction::Submit(Command::BulkRestore { ids: self.ids() })
-                }
-                FormEvent::Confirm => DialogAction::None,
-            },
-            BulkPhase::Running => match key.code {
-                KeyCode::Esc => DialogAction::Close,
-                _ => DialogAction::None,
-            },
-            BulkPhase::Done(_) => match key.code {
-                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => DialogAction::Close,
-                KeyCode::Down | KeyCode::Char('j') => DialogAction::Scroll(1),
-                KeyCode::Up | KeyCode::Char('k') => DialogAction::Scroll(-1),
-                _ => DialogAction::None,
-            },
+                })
+            }
+            BulkPhase::Running => waiting_key(key),
+            BulkPhase::Done(_) => result_key(key),
         }
     }
 
@@ -235,16 +228,13 @@ impl BulkDialog {
         }
         content.body.push(Line::raw(""));
 
-        content.controls.extend(environment_lines(
+        let confirm = self.can_confirm();
+        content.controls.extend(closing_controls(
             &self.form,
             self.env.as_ref(),
             width,
             compact,
-        ));
-        let confirm = self.can_confirm();
-        content.controls.push(self.form.buttons(
-            &format!("Restore {}", self.ids().len()),
-            Color::Green,
+            (&format!("Restore {}", self.ids().len()), Color::Green),
             confirm,
         ));
         content.note = (!confirm).then(|| {
@@ -264,16 +254,11 @@ impl BulkDialog {
         )));
         content.body.push(Line::raw(""));
         for item in &response.results {
-            let (mark, style) = if item.restored {
-                ("✓", Style::new().fg(Color::Green))
-            } else {
-                ("✗", Style::new().fg(Color::Red))
-            };
             let name = visible(self.name_of(&item.webhook_id));
             content.body.push(Line::from(vec![
-                Span::styled(format!("{mark} "), style.add_modifier(Modifier::BOLD)),
+                result_mark(item.restored),
                 Span::raw(format!("{}: ", fit_width(&name, 30))),
-                Span::styled(clean(&item.message), style),
+                Span::styled(clean(&item.message), result_style(item.restored)),
             ]));
         }
         content.hint = Some(close_hint());

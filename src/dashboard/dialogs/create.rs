@@ -11,8 +11,11 @@ use ratatui::text::{Line, Span};
 
 pub use rules::{Draft, FIELD_ORDER};
 
-use super::form::{FieldKey, Focus, Form, FormEvent};
-use super::{disabled_note, environment_lines, field, key_hint, Content, DialogAction};
+use super::form::{FieldKey, Focus, Form};
+use super::{
+    closing_controls, disabled_note, field, form_action, key_hint, result_key, waiting_key,
+    Content, DialogAction,
+};
 use crate::api::SIGNATURE_HEADER;
 use crate::dashboard::app::{ClipboardText, Command, State, WebhookCreated};
 use crate::dashboard::widgets::text::{clean, visible};
@@ -102,21 +105,16 @@ impl CreateDialog {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> DialogAction {
         match &self.phase {
-            CreatePhase::Edit => match self.form.handle_key(key) {
-                FormEvent::None => DialogAction::None,
-                FormEvent::Close => DialogAction::Close,
-                FormEvent::Confirm if self.can_confirm() => {
+            CreatePhase::Edit => {
+                let event = self.form.handle_key(key);
+                form_action(event, self.can_confirm(), || {
                     let request = self.draft().request();
                     self.phase = CreatePhase::Sending;
                     self.rejection = None;
                     DialogAction::Submit(Command::CreateWebhook(request))
-                }
-                FormEvent::Confirm => DialogAction::None,
-            },
-            CreatePhase::Sending => match key.code {
-                KeyCode::Esc => DialogAction::Close,
-                _ => DialogAction::None,
-            },
+                })
+            }
+            CreatePhase::Sending => waiting_key(key),
             CreatePhase::Created(created) => match key.code {
                 KeyCode::Char('y') => match &created.signing_secret {
                     Some(secret) => {
@@ -124,10 +122,7 @@ impl CreateDialog {
                     }
                     None => DialogAction::None,
                 },
-                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => DialogAction::Close,
-                KeyCode::Down | KeyCode::Char('j') => DialogAction::Scroll(1),
-                KeyCode::Up | KeyCode::Char('k') => DialogAction::Scroll(-1),
-                _ => DialogAction::None,
+                _ => result_key(key),
             },
         }
     }
@@ -210,14 +205,15 @@ impl CreateDialog {
                 controls.push(self.form.input_line(key, width));
             }
         }
-        controls.extend(environment_lines(
+        let confirm = self.can_confirm();
+        controls.extend(closing_controls(
             &self.form,
             self.env.as_ref(),
             width,
             compact,
+            ("Create", Color::Green),
+            confirm,
         ));
-        let confirm = self.can_confirm();
-        controls.push(self.form.buttons("Create", Color::Green, confirm));
         Content {
             title: "Create webhook".to_owned(),
             border: Color::Cyan,

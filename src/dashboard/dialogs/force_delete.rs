@@ -8,9 +8,10 @@ use crossterm::event::KeyEvent;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::form::{FieldKey, Form, FormEvent};
+use super::form::{FieldKey, Form};
 use super::{
-    disabled_note, environment_lines, field, key_hint, reason_is_valid, Content, DialogAction,
+    closing_controls, disabled_note, form_action, key_hint, match_hint, reason_is_valid,
+    reason_lines, reason_or_environment_note, typed_reason, webhook_fields, Content, DialogAction,
 };
 use crate::api::{DeletedWebhook, Timestamp, WebhookSummary};
 use crate::dashboard::app::{Command, State};
@@ -87,26 +88,20 @@ impl ForceDeleteDialog {
     fn why_disabled(&self) -> &'static str {
         if !self.name_matches() {
             "type the exact name first"
-        } else if !reason_is_valid(self.form.value(FieldKey::Reason)) {
-            "type a reason first"
         } else {
-            "type the environment name first"
+            reason_or_environment_note(&self.form)
         }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> DialogAction {
-        match self.form.handle_key(key) {
-            FormEvent::None => DialogAction::None,
-            FormEvent::Close => DialogAction::Close,
-            FormEvent::Confirm if self.can_confirm() => {
-                DialogAction::Submit(Command::ForceDelete {
-                    id: self.id.clone(),
-                    name: self.name.clone(),
-                    reason: self.form.value(FieldKey::Reason).trim().to_owned(),
-                })
-            }
-            FormEvent::Confirm => DialogAction::None,
-        }
+        let event = self.form.handle_key(key);
+        form_action(event, self.can_confirm(), || {
+            DialogAction::Submit(Command::ForceDelete {
+                id: self.id.clone(),
+                name: self.name.clone(),
+                reason: typed_reason(&self.form),
+            })
+        })
     }
 
     /// Builds the dialog in `width` columns: the webhook, what a force delete does to it, the
@@ -116,10 +111,7 @@ impl ForceDeleteDialog {
         Content {
             title: "Force delete: cannot be undone".to_owned(),
             border: Color::Red,
-            head: vec![
-                field("Webhook", self.shown_name.clone(), width),
-                field("Id", visible(&self.id), width),
-            ],
+            head: webhook_fields(&self.name, &self.id, width),
             body: self.consequences(state.server_now()),
             controls: self.controls(width, compact),
             note: (!confirm).then(|| disabled_note(self.why_disabled())),
@@ -160,40 +152,28 @@ impl ForceDeleteDialog {
     /// on its own row.
     fn controls(&self, width: u16, compact: bool) -> Vec<Line<'static>> {
         let mut lines = if compact {
-            vec![
-                self.form.labelled_input(FieldKey::Name, "Name", width),
-                self.form.labelled_input(FieldKey::Reason, "Reason", width),
-            ]
+            vec![self.form.labelled_input(FieldKey::Name, "Name", width)]
         } else {
-            let match_hint = if self.form.value(FieldKey::Name).is_empty() {
-                Span::raw("")
-            } else if self.name_matches() {
-                Span::styled("  matches", Style::new().fg(Color::Green))
-            } else {
-                Span::styled("  does not match", Style::new().fg(Color::Yellow))
-            };
+            let hint = match_hint(self.form.value(FieldKey::Name), self.name_matches());
             let prompt = if width >= 50 {
                 "Type the webhook name to confirm:"
             } else {
                 "Type its name:"
             };
             vec![
-                Line::from(vec![Span::raw(prompt), match_hint]),
+                Line::from(vec![Span::raw(prompt), hint]),
                 self.form.input_line(FieldKey::Name, width),
-                Line::raw("Reason (required):"),
-                self.form.input_line(FieldKey::Reason, width),
             ]
         };
-        lines.extend(environment_lines(
+        lines.extend(reason_lines(&self.form, width, compact));
+        lines.extend(closing_controls(
             &self.form,
             self.env.as_ref(),
             width,
             compact,
+            ("Delete now", Color::Red),
+            self.can_confirm(),
         ));
-        lines.push(
-            self.form
-                .buttons("Delete now", Color::Red, self.can_confirm()),
-        );
         lines
     }
 }

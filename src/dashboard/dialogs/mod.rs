@@ -12,7 +12,7 @@ mod retry;
 mod soft_delete;
 mod undo;
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
@@ -27,6 +27,7 @@ pub use retry::{RetryDialog, RetryItem, RetryPhase};
 pub use soft_delete::SoftDeleteDialog;
 pub use undo::UndoDialog;
 
+use self::form::FormEvent;
 use crate::api::{Timestamp, MAX_REASON_CHARS};
 use crate::dashboard::app::{ClipboardText, Command, State};
 use crate::dashboard::widgets::text::visible;
@@ -188,6 +189,21 @@ pub fn reason_is_valid(reason: &str) -> bool {
     !trimmed.is_empty() && trimmed.chars().count() <= MAX_REASON_CHARS
 }
 
+/// Returns why a form that needs a reason, and under `--confirm-env` the environment name,
+/// cannot be confirmed yet: the reason first, then the environment name.
+fn reason_or_environment_note(form: &Form) -> &'static str {
+    if !reason_is_valid(form.value(FieldKey::Reason)) {
+        "type a reason first"
+    } else {
+        "type the environment name first"
+    }
+}
+
+/// Returns the typed reason without its surrounding white space, as the request sends it.
+fn typed_reason(form: &Form) -> String {
+    form.value(FieldKey::Reason).trim().to_owned()
+}
+
 /// Builds a label and value on one line, with the label dimmed. The value starts in column
 /// 10, or right after the label when that would push it past `width` columns.
 fn field(label: &str, value: String, width: u16) -> Line<'static> {
@@ -218,13 +234,10 @@ fn environment_lines(
         let label = format!("Type {}", visible(env));
         return vec![form.labelled_input(FieldKey::Environment, &label, width)];
     }
-    let hint = if form.value(FieldKey::Environment).is_empty() {
-        Span::raw("")
-    } else if form.environment_matches(Some(env)) {
-        Span::styled("  matches", Style::new().fg(Color::Green))
-    } else {
-        Span::styled("  does not match", Style::new().fg(Color::Yellow))
-    };
+    let hint = match_hint(
+        form.value(FieldKey::Environment),
+        form.environment_matches(Some(env)),
+    );
     let prompt = if width >= 56 {
         "Type the environment name "
     } else {
@@ -239,6 +252,102 @@ fn environment_lines(
         ]),
         form.input_line(FieldKey::Environment, width),
     ]
+}
+
+/// Builds the rows that end a form: the environment input under `--confirm-env`, then the
+/// buttons, with the confirm button labelled and coloured by `confirm` and disabled unless
+/// `enabled`.
+fn closing_controls(
+    form: &Form,
+    env: Option<&String>,
+    width: u16,
+    compact: bool,
+    confirm: (&str, Color),
+    enabled: bool,
+) -> Vec<Line<'static>> {
+    let (label, color) = confirm;
+    let mut lines = environment_lines(form, env, width, compact);
+    lines.push(form.buttons(label, color, enabled));
+    lines
+}
+
+/// Builds the reason input: a label row and an input row, or one row with a short label
+/// when `compact`.
+fn reason_lines(form: &Form, width: u16, compact: bool) -> Vec<Line<'static>> {
+    if compact {
+        vec![form.labelled_input(FieldKey::Reason, "Reason", width)]
+    } else {
+        vec![
+            Line::raw("Reason (required):"),
+            form.input_line(FieldKey::Reason, width),
+        ]
+    }
+}
+
+/// Builds the note after a typed name that must equal another: nothing while `typed` is
+/// empty, else whether it `matches`.
+fn match_hint(typed: &str, matches: bool) -> Span<'static> {
+    if typed.is_empty() {
+        Span::raw("")
+    } else if matches {
+        Span::styled("  matches", Style::new().fg(Color::Green))
+    } else {
+        Span::styled("  does not match", Style::new().fg(Color::Yellow))
+    }
+}
+
+/// Builds the rows that name the webhook a dialog acts on: its name and its id.
+fn webhook_fields(name: &str, id: &str, width: u16) -> Vec<Line<'static>> {
+    vec![
+        field("Webhook", visible(name), width),
+        field("Id", visible(id), width),
+    ]
+}
+
+/// Returns the action of a form event: `submit` builds the action of a confirm, which acts
+/// only when `can_confirm`.
+fn form_action(
+    event: FormEvent,
+    can_confirm: bool,
+    submit: impl FnOnce() -> DialogAction,
+) -> DialogAction {
+    match event {
+        FormEvent::None => DialogAction::None,
+        FormEvent::Close => DialogAction::Close,
+        FormEvent::Confirm if can_confirm => submit(),
+        FormEvent::Confirm => DialogAction::None,
+    }
+}
+
+/// Returns the action of a key while a dialog waits for its request: Esc closes the
+/// dialog, and no other key acts.
+fn waiting_key(key: KeyEvent) -> DialogAction {
+    match key.code {
+        KeyCode::Esc => DialogAction::Close,
+        _ => DialogAction::None,
+    }
+}
+
+/// Returns the action of a key in a dialog that shows a result: Esc, Enter or q closes it,
+/// and j, k or the arrows scroll it.
+fn result_key(key: KeyEvent) -> DialogAction {
+    match key.code {
+        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => DialogAction::Close,
+        KeyCode::Down | KeyCode::Char('j') => DialogAction::Scroll(1),
+        KeyCode::Up | KeyCode::Char('k') => DialogAction::Scroll(-1),
+        _ => DialogAction::None,
+    }
+}
+
+/// Style of the result of one request: green when it succeeded, else red.
+fn result_style(ok: bool) -> Style {
+    Style::new().fg(if ok { Color::Green } else { Color::Red })
+}
+
+/// Builds the bold `✓ ` or `✗ ` that starts the result line of one request.
+fn result_mark(ok: bool) -> Span<'static> {
+    let mark = if ok { "✓ " } else { "✗ " };
+    Span::styled(mark, result_style(ok).add_modifier(Modifier::BOLD))
 }
 
 /// Builds the row under the buttons that names the keys of a form, in as many words as

@@ -5,13 +5,16 @@ use crossterm::event::KeyEvent;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
-use super::form::{FieldKey, Focus, Form, FormEvent};
-use super::{disabled_note, environment_lines, field, key_hint, Content, DialogAction};
+use super::form::{FieldKey, Focus, Form};
+use super::{
+    closing_controls, disabled_note, field, form_action, key_hint, webhook_fields, Content,
+    DialogAction,
+};
 use crate::api::{DeletedWebhook, JobState, Timestamp};
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::countdown::PurgeClock;
-use crate::dashboard::widgets::text::{clean_or_dash, visible};
+use crate::dashboard::widgets::text::clean_or_dash;
 
 pub(super) const DIALOG_WIDTH: u16 = 72;
 
@@ -64,16 +67,14 @@ impl RestoreDialog {
     /// Sends the restore even after the purge time, because the server decides. Its error
     /// (410 when the window is over, 409 while the purge runs) is then shown.
     pub fn handle_key(&mut self, key: KeyEvent, _server_now: Timestamp) -> DialogAction {
-        match self.form.handle_key(key) {
-            FormEvent::None => DialogAction::None,
-            FormEvent::Close => DialogAction::Close,
-            FormEvent::Confirm if self.can_confirm() => DialogAction::Submit(Command::Restore {
+        let event = self.form.handle_key(key);
+        form_action(event, self.can_confirm(), || {
+            DialogAction::Submit(Command::Restore {
                 id: self.id.clone(),
                 name: self.name.clone(),
                 enabled: !self.form.checked(FieldKey::RestoreDisabled),
-            }),
-            FormEvent::Confirm => DialogAction::None,
-        }
+            })
+        })
     }
 
     /// Builds the dialog in `width` columns: the webhook, its deletion and time left, what
@@ -126,25 +127,23 @@ impl RestoreDialog {
                     .check_line(FieldKey::RestoreDisabled, "bring it back disabled"),
             );
         }
-        controls.extend(environment_lines(
-            &self.form,
-            self.env.as_ref(),
-            width,
-            compact,
-        ));
         let confirm = if disabled {
             "Restore disabled"
         } else {
             "Restore"
         };
-        controls.push(self.form.buttons(confirm, Color::Green, self.can_confirm()));
+        controls.extend(closing_controls(
+            &self.form,
+            self.env.as_ref(),
+            width,
+            compact,
+            (confirm, Color::Green),
+            self.can_confirm(),
+        ));
         Content {
             title: "Restore webhook".to_owned(),
             border: Color::Green,
-            head: vec![
-                field("Webhook", visible(&self.name), width),
-                field("Id", visible(&self.id), width),
-            ],
+            head: webhook_fields(&self.name, &self.id, width),
             body,
             controls,
             note: (!self.can_confirm()).then(|| disabled_note("type the environment name first")),

@@ -2,12 +2,15 @@
 //! after typing their count. A retried job purges its webhook when it runs, so the dialog
 //! opens on Cancel.
 
-use crossterm::event::{KeyCode, KeyEvent};
-use ratatui::style::{Color, Modifier, Style};
+use crossterm::event::KeyEvent;
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
-use super::form::{FieldKey, Form, FormEvent};
-use super::{close_hint, disabled_note, environment_lines, key_hint, Content, DialogAction};
+use super::form::{FieldKey, Form};
+use super::{
+    close_hint, closing_controls, disabled_note, form_action, key_hint, result_key, result_mark,
+    result_style, waiting_key, Content, DialogAction,
+};
 use crate::api::{JobRecord, JobState};
 use crate::dashboard::app::{Command, RetryOutcome};
 use crate::dashboard::format;
@@ -117,29 +120,19 @@ impl RetryDialog {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> DialogAction {
         match self.phase {
-            RetryPhase::Confirm => match self.form.handle_key(key) {
-                FormEvent::None => DialogAction::None,
-                FormEvent::Close => DialogAction::Close,
-                FormEvent::Confirm if self.can_confirm() => {
+            RetryPhase::Confirm => {
+                let event = self.form.handle_key(key);
+                form_action(event, self.can_confirm(), || {
                     self.phase = RetryPhase::Running;
                     let command = match self.scope {
                         RetryScope::Jobs => Command::RetryJobs { ids: self.ids() },
                         RetryScope::AllDeadLetters(_) => Command::RetryDeadLetters,
                     };
                     DialogAction::Submit(command)
-                }
-                FormEvent::Confirm => DialogAction::None,
-            },
-            RetryPhase::Running => match key.code {
-                KeyCode::Esc => DialogAction::Close,
-                _ => DialogAction::None,
-            },
-            RetryPhase::Done(_) => match key.code {
-                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => DialogAction::Close,
-                KeyCode::Down | KeyCode::Char('j') => DialogAction::Scroll(1),
-                KeyCode::Up | KeyCode::Char('k') => DialogAction::Scroll(-1),
-                _ => DialogAction::None,
-            },
+                })
+            }
+            RetryPhase::Running => waiting_key(key),
+            RetryPhase::Done(_) => result_key(key),
         }
     }
 
@@ -234,16 +227,15 @@ impl RetryDialog {
                     }
                 }
                 content.body.push(Line::raw(""));
-                content.controls.extend(environment_lines(
+                let confirm = self.can_confirm();
+                content.controls.extend(closing_controls(
                     &self.form,
                     self.env.as_ref(),
                     width,
                     compact,
+                    ("Retry", Color::Red),
+                    confirm,
                 ));
-                let confirm = self.can_confirm();
-                content
-                    .controls
-                    .push(self.form.buttons("Retry", Color::Red, confirm));
                 content.note = (!confirm).then(|| disabled_note(self.why_disabled()));
                 content.hint = Some(key_hint(width));
             }
@@ -255,17 +247,9 @@ impl RetryDialog {
             }
             RetryPhase::Done(results) => {
                 for (ok, text) in results {
-                    let (mark, color) = if *ok {
-                        ("✓", Color::Green)
-                    } else {
-                        ("✗", Color::Red)
-                    };
                     content.body.push(Line::from(vec![
-                        Span::styled(
-                            format!("{mark} "),
-                            Style::new().fg(color).add_modifier(Modifier::BOLD),
-                        ),
-                        Span::styled(text.clone(), Style::new().fg(color)),
+                        result_mark(*ok),
+                        Span::styled(text.clone(), result_style(*ok)),
                     ]));
                 }
                 content.hint = Some(close_hint());

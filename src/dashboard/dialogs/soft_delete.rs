@@ -7,14 +7,14 @@ use crossterm::event::KeyEvent;
 use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 
-use super::form::{FieldKey, Form, FormEvent};
+use super::form::{FieldKey, Form};
 use super::{
-    disabled_note, environment_lines, field, key_hint, reason_is_valid, Content, DialogAction,
+    closing_controls, disabled_note, form_action, key_hint, reason_is_valid, reason_lines,
+    reason_or_environment_note, typed_reason, webhook_fields, Content, DialogAction,
 };
 use crate::api::WebhookSummary;
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::visible;
 
 pub(super) const DIALOG_WIDTH: u16 = 72;
 
@@ -49,24 +49,18 @@ impl SoftDeleteDialog {
     }
 
     fn why_disabled(&self) -> &'static str {
-        if !reason_is_valid(self.form.value(FieldKey::Reason)) {
-            "type a reason first"
-        } else {
-            "type the environment name first"
-        }
+        reason_or_environment_note(&self.form)
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> DialogAction {
-        match self.form.handle_key(key) {
-            FormEvent::None => DialogAction::None,
-            FormEvent::Close => DialogAction::Close,
-            FormEvent::Confirm if self.can_confirm() => DialogAction::Submit(Command::SoftDelete {
+        let event = self.form.handle_key(key);
+        form_action(event, self.can_confirm(), || {
+            DialogAction::Submit(Command::SoftDelete {
                 id: self.id.clone(),
                 name: self.name.clone(),
-                reason: self.form.value(FieldKey::Reason).trim().to_owned(),
-            }),
-            FormEvent::Confirm => DialogAction::None,
-        }
+                reason: typed_reason(&self.form),
+            })
+        })
     }
 
     /// Builds the dialog in `width` columns: the webhook, what a soft delete does to it, the
@@ -97,29 +91,20 @@ impl SoftDeleteDialog {
             Line::raw("Restore it from the Deleted tab with r, or press u right after."),
             Line::raw(""),
         ];
-        let mut controls = if compact {
-            vec![self.form.labelled_input(FieldKey::Reason, "Reason", width)]
-        } else {
-            vec![
-                Line::raw("Reason (required):"),
-                self.form.input_line(FieldKey::Reason, width),
-            ]
-        };
-        controls.extend(environment_lines(
+        let confirm = self.can_confirm();
+        let mut controls = reason_lines(&self.form, width, compact);
+        controls.extend(closing_controls(
             &self.form,
             self.env.as_ref(),
             width,
             compact,
+            ("Delete", Color::Red),
+            confirm,
         ));
-        let confirm = self.can_confirm();
-        controls.push(self.form.buttons("Delete", Color::Red, confirm));
         Content {
             title: "Delete webhook".to_owned(),
             border: Color::Yellow,
-            head: vec![
-                field("Webhook", visible(&self.name), width),
-                field("Id", visible(&self.id), width),
-            ],
+            head: webhook_fields(&self.name, &self.id, width),
             body,
             controls,
             note: (!confirm).then(|| disabled_note(self.why_disabled())),

@@ -4,8 +4,8 @@ use crossterm::event::KeyEvent;
 use ratatui::style::Color;
 use ratatui::text::Line;
 
-use super::form::{FieldKey, Focus, Form, FormEvent};
-use super::{disabled_note, environment_lines, key_hint, Content, DialogAction};
+use super::form::{FieldKey, Focus, Form};
+use super::{closing_controls, disabled_note, form_action, key_hint, Content, DialogAction};
 use crate::dashboard::app::{Command, Undo};
 use crate::dashboard::widgets::text::visible;
 
@@ -29,14 +29,10 @@ impl UndoDialog {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> DialogAction {
-        match self.form.handle_key(key) {
-            FormEvent::None => DialogAction::None,
-            FormEvent::Close => DialogAction::Close,
-            FormEvent::Confirm if self.can_confirm() => {
-                DialogAction::Submit(self.undo.command.clone())
-            }
-            FormEvent::Confirm => DialogAction::None,
-        }
+        let event = self.form.handle_key(key);
+        form_action(event, self.can_confirm(), || {
+            DialogAction::Submit(self.undo.command.clone())
+        })
     }
 
     /// Builds the dialog in `width` columns: what the undo does, the environment input and
@@ -46,8 +42,14 @@ impl UndoDialog {
             Command::Restore { .. } => "Restores it, cancelling its purge.",
             _ => "Soft deletes it again, with a new grace period.",
         };
-        let mut controls = environment_lines(&self.form, Some(&self.env), width, compact);
-        controls.push(self.form.buttons("Undo", Color::Green, self.can_confirm()));
+        let controls = closing_controls(
+            &self.form,
+            Some(&self.env),
+            width,
+            compact,
+            ("Undo", Color::Green),
+            self.can_confirm(),
+        );
         Content {
             title: "Undo".to_owned(),
             border: Color::Green,

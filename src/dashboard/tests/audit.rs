@@ -32,13 +32,7 @@ fn page(events: Vec<AuditEvent>, next_cursor: Option<&str>) -> AuditPage {
 }
 
 fn polled_audit(state: &mut State, page: AuditPage) {
-    state.update(
-        at(LOCAL_NOW),
-        Msg::Polled(vec![Fetched {
-            received_at: at(LOCAL_NOW),
-            data: FetchedData::Audit(response(page)),
-        }]),
-    );
+    polled(state, vec![FetchedData::Audit(response(page))]);
 }
 
 fn older(state: &mut State, page: AuditPage) -> Vec<Command> {
@@ -57,8 +51,7 @@ fn ids(state: &State) -> Vec<i64> {
 
 /// Builds a state on the Audit tab with events 20 to 11 loaded and more after cursor `c10`.
 fn first_page_state() -> State {
-    let mut state = loaded_state();
-    state.update(at(LOCAL_NOW), char_key('4'));
+    let mut state = loaded_on('4');
     polled_audit(&mut state, page(events(20, 10), Some("c10")));
     state
 }
@@ -200,8 +193,7 @@ fn token_event(id: i64, event_type: &str, details: serde_json::Value) -> AuditEv
 /// Builds a state on the Audit tab with a `token_created` event for "olga", a
 /// `token_revoked` event without details, and an event of webhook 1.
 fn token_events_state() -> State {
-    let mut state = loaded_state();
-    state.update(at(LOCAL_NOW), char_key('4'));
+    let mut state = loaded_on('4');
     let mut shown = vec![
         token_event(
             3,

@@ -12,13 +12,7 @@ fn on_tab(mut state: State, tab: char) -> State {
 
 fn with_fetched(data: FetchedData) -> State {
     let mut state = loaded_state();
-    state.update(
-        at(LOCAL_NOW),
-        Msg::Polled(vec![Fetched {
-            received_at: at(LOCAL_NOW),
-            data,
-        }]),
-    );
+    polled(&mut state, vec![data]);
     state
 }
 

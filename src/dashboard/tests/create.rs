@@ -23,38 +23,11 @@ const VALID: [&str; 6] = [
     "Nevada rooftops",
 ];
 
-fn press(state: &mut State, msg: Msg) -> Vec<Command> {
-    state.update(at(LOCAL_NOW), msg)
-}
-
-fn with_options(options: Options) -> State {
-    let mut state =
-        State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW)).with_options(options);
-    state.update(at(LOCAL_NOW), Msg::Tick);
-    state.update(at(LOCAL_NOW), full_poll());
-    state
-}
-
 fn dialog(state: &State) -> &CreateDialog {
     match &state.dialog {
         Some(Dialog::Create(dialog)) => dialog,
         other => panic!("no create dialog is open: {other:?}"),
     }
-}
-
-/// Types `values` into consecutive fields, moving on with Tab between them.
-fn fill(state: &mut State, values: &[&str]) {
-    for (index, value) in values.iter().enumerate() {
-        if index > 0 {
-            press(state, key(KeyCode::Tab));
-        }
-        type_text(state, value);
-    }
-}
-
-/// Returns the requests that the commands send, leaving out polls.
-fn writes(commands: &[Command]) -> Vec<&Command> {
-    commands.iter().filter(|c| c.is_write()).collect()
 }
 
 /// Moves the focus to the Create button and presses it.
@@ -129,8 +102,7 @@ fn n_on_other_tabs_opens_nothing() {
 
 #[test]
 fn new_command_opens_it_from_any_tab() {
-    let mut state = loaded_state();
-    press(&mut state, char_key('2'));
+    let mut state = loaded_on('2');
     press(&mut state, char_key(':'));
     type_text(&mut state, "new");
 
@@ -335,10 +307,7 @@ fn operator_role_may_create() {
 
 #[test]
 fn confirm_env_adds_environment_field() {
-    let mut state = with_options(Options {
-        confirm_env: Some("prod".to_owned()),
-        ..Options::default()
-    });
+    let mut state = with_options(confirm_env_options());
     press(&mut state, char_key('n'));
     fill(&mut state, &VALID);
     assert!(!dialog(&state).can_confirm());
@@ -638,16 +607,10 @@ fn unreachable_server_keeps_form_open() {
     press(&mut state, char_key('n'));
     fill(&mut state, &VALID);
     let later = local_plus(3);
-    state.update(later, Msg::Tick);
-    state.update(
+    tick_and_poll(
+        &mut state,
         later,
-        Msg::Polled(vec![Fetched {
-            received_at: later,
-            data: FetchedData::Active(Err(ApiError::Unreachable {
-                url: format!("{URL}/webhook"),
-                detail: "Connection refused".to_owned(),
-            })),
-        }]),
+        vec![FetchedData::Active(Err(unreachable()))],
     );
 
     let sent = confirm(&mut state);

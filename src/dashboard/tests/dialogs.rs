@@ -3,44 +3,17 @@
 
 use crossterm::event::KeyCode;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::style::Color;
 
 use super::*;
-use crate::dashboard::app::{Command, MutationKind, MutationResponse, Options};
+use crate::dashboard::app::{Command, Options};
 use crate::dashboard::dialogs::{Dialog, FieldKey};
-use crate::dashboard::views;
 
 /// Screen sizes each dialog must work at: two short terminals and the minimum.
 const SIZES: [(u16, u16); 3] = [(60, 15), (80, 18), (40, 10)];
 
-fn press(state: &mut State, msg: Msg) -> Vec<Command> {
-    state.update(at(LOCAL_NOW), msg)
-}
-
 fn resize(state: &mut State, (width, height): (u16, u16)) {
     press(state, Msg::Resize { width, height });
-}
-
-fn env_options() -> Options {
-    Options {
-        confirm_env: Some("prod".to_owned()),
-        ..Options::default()
-    }
-}
-
-fn with_options(options: Options) -> State {
-    let mut state =
-        State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW)).with_options(options);
-    state.update(at(LOCAL_NOW), Msg::Tick);
-    state.update(at(LOCAL_NOW), full_poll());
-    state
-}
-
-fn add_extension(state: &mut State, name: &str) {
-    if let Some(capabilities) = &mut state.capabilities {
-        capabilities.extensions.insert(name.to_owned());
-    }
 }
 
 /// A dialog to open: how, the text typed into each of its text fields in focus order, and
@@ -52,41 +25,13 @@ struct Case {
     confirm: &'static str,
 }
 
-fn keys(state: &mut State, msgs: &[Msg]) {
-    for msg in msgs {
-        press(state, msg.clone());
-    }
-}
-
-/// Soft deletes the selected webhook through a response, so `u` can undo it.
-fn soft_deleted(state: &mut State) {
-    let body = serde_json::from_value(json!({
-        "status": "success", "message": "scheduled", "webhook_id": "ws_az_hvac_003",
-        "job_id": "job_1", "leads_preserved": 0, "deletion_type": "scheduled",
-        "scheduled_deletion_at": "2026-03-02T10:00:00.000Z",
-        "restoration": {"available_until": "2026-03-02T10:00:00.000Z",
-            "restore_endpoint": "/webhook/ws_az_hvac_003/restore"},
-        "timestamp": SERVER_NOW}))
-    .expect("soft delete fixture matches the wire type");
-    press(
-        state,
-        Msg::Mutated {
-            kind: MutationKind::SoftDelete,
-            id: "ws_az_hvac_003".to_owned(),
-            name: "HVAC AZ".to_owned(),
-            received_at: at(LOCAL_NOW),
-            result: response(MutationResponse::SoftDeleted(body)),
-        },
-    );
-}
-
 fn cases() -> Vec<(Case, Options)> {
     let plain = Options::default;
     vec![
         (
             Case {
                 name: "create",
-                open: |state| keys(state, &[char_key('n')]),
+                open: |state| press_all(state, &[char_key('n')]),
                 texts: &["Solar1", "solar2", "nv", "solarx", "acme3", "about4"],
                 confirm: "[ Create ]",
             },
@@ -95,16 +40,16 @@ fn cases() -> Vec<(Case, Options)> {
         (
             Case {
                 name: "create, confirm-env",
-                open: |state| keys(state, &[char_key('n')]),
+                open: |state| press_all(state, &[char_key('n')]),
                 texts: &["Solar1", "solar2", "nv", "solarx", "acme3", "about4", "pro"],
                 confirm: "[ Create ]",
             },
-            env_options(),
+            confirm_env_options(),
         ),
         (
             Case {
                 name: "soft delete",
-                open: |state| keys(state, &[char_key('d')]),
+                open: |state| press_all(state, &[char_key('d')]),
                 texts: &["dup1"],
                 confirm: "[ Delete ]",
             },
@@ -113,16 +58,16 @@ fn cases() -> Vec<(Case, Options)> {
         (
             Case {
                 name: "soft delete, confirm-env",
-                open: |state| keys(state, &[char_key('d')]),
+                open: |state| press_all(state, &[char_key('d')]),
                 texts: &["dup1", "pro"],
                 confirm: "[ Delete ]",
             },
-            env_options(),
+            confirm_env_options(),
         ),
         (
             Case {
                 name: "force delete",
-                open: |state| keys(state, &[char_key('D')]),
+                open: |state| press_all(state, &[char_key('D')]),
                 texts: &["Solar CA", "gone1"],
                 confirm: "[ Delete now ]",
             },
@@ -131,16 +76,16 @@ fn cases() -> Vec<(Case, Options)> {
         (
             Case {
                 name: "force delete of a deleted webhook, confirm-env",
-                open: |state| keys(state, &[char_key('2'), char_key('D')]),
+                open: |state| press_all(state, &[char_key('2'), char_key('D')]),
                 texts: &["Sunrise Solar", "gone1", "pro"],
                 confirm: "[ Delete now ]",
             },
-            env_options(),
+            confirm_env_options(),
         ),
         (
             Case {
                 name: "restore",
-                open: |state| keys(state, &[char_key('2'), char_key('r')]),
+                open: |state| press_all(state, &[char_key('2'), char_key('r')]),
                 texts: &[],
                 confirm: "[ Restore ]",
             },
@@ -151,19 +96,19 @@ fn cases() -> Vec<(Case, Options)> {
                 name: "restore disabled, confirm-env",
                 open: |state| {
                     add_extension(state, "restore_disabled");
-                    keys(state, &[char_key('2'), char_key('r')]);
+                    press_all(state, &[char_key('2'), char_key('r')]);
                 },
                 texts: &["pro"],
                 confirm: "[ Restore ]",
             },
-            env_options(),
+            confirm_env_options(),
         ),
         (
             Case {
                 name: "bulk restore",
                 open: |state| {
                     let space = key(KeyCode::Char(' '));
-                    keys(state, &[char_key('2'), space.clone(), space, char_key('r')]);
+                    press_all(state, &[char_key('2'), space.clone(), space, char_key('r')]);
                 },
                 texts: &[],
                 confirm: "[ Restore 2 ]",
@@ -175,19 +120,19 @@ fn cases() -> Vec<(Case, Options)> {
                 name: "bulk restore, confirm-env",
                 open: |state| {
                     let space = key(KeyCode::Char(' '));
-                    keys(state, &[char_key('2'), space.clone(), space, char_key('r')]);
+                    press_all(state, &[char_key('2'), space.clone(), space, char_key('r')]);
                 },
                 texts: &["pro"],
                 confirm: "[ Restore 2 ]",
             },
-            env_options(),
+            confirm_env_options(),
         ),
         (
             Case {
                 name: "retry selected jobs",
                 open: |state| {
                     add_extension(state, "job_retry");
-                    keys(state, &[char_key('3'), char_key('R')]);
+                    press_all(state, &[char_key('3'), char_key('R')]);
                 },
                 texts: &[],
                 confirm: "[ Retry ]",
@@ -199,46 +144,31 @@ fn cases() -> Vec<(Case, Options)> {
                 name: "retry every dead letter, confirm-env",
                 open: |state| {
                     add_extension(state, "job_retry");
-                    keys(state, &[char_key('3'), char_key('A')]);
+                    press_all(state, &[char_key('3'), char_key('A')]);
                 },
                 texts: &["1", "pro"],
                 confirm: "[ Retry ]",
             },
-            env_options(),
+            confirm_env_options(),
         ),
         (
             Case {
                 name: "undo, confirm-env",
                 open: |state| {
-                    soft_deleted(state);
-                    keys(state, &[char_key('u')]);
+                    soft_deleted(state, ("ws_az_hvac_003", "HVAC AZ"), 0, at(LOCAL_NOW));
+                    press_all(state, &[char_key('u')]);
                 },
                 texts: &["pro"],
                 confirm: "[ Undo ]",
             },
-            env_options(),
+            confirm_env_options(),
         ),
     ]
 }
 
-fn render_at(state: &State, (width, height): (u16, u16)) -> Buffer {
-    let area = Rect::new(0, 0, width, height);
-    let mut buffer = Buffer::empty(area);
-    views::render(state, area, &mut buffer);
-    buffer
-}
-
-fn rows(buffer: &Buffer) -> Vec<String> {
-    buffer
-        .content
-        .chunks(usize::from(buffer.area.width))
-        .map(|row| row.iter().map(|cell| cell.symbol()).collect())
-        .collect()
-}
-
 /// Checks that `text` is drawn inside an input field: on cells with the input's background.
 fn input_shows(buffer: &Buffer, text: &str) -> bool {
-    rows(buffer).iter().enumerate().any(|(y, row)| {
+    cell_rows(buffer).iter().enumerate().any(|(y, row)| {
         row.match_indices(text).any(|(byte, _)| {
             let x = row[..byte].chars().count();
             let (Ok(x), Ok(y)) = (u16::try_from(x), u16::try_from(y)) else {
@@ -264,8 +194,8 @@ fn inputs_and_buttons_fit_small_screens() {
                 type_text(&mut state, text);
             }
 
-            let buffer = render_at(&state, size);
-            let screen = rows(&buffer).join("\n");
+            let buffer = render_buffer(&state, size.0, size.1);
+            let screen = cell_rows(&buffer).join("\n");
             let at = format!("{} at {}x{}", case.name, size.0, size.1);
             for text in case.texts {
                 assert!(
@@ -289,8 +219,7 @@ fn soft_delete_works_at_60x15() {
     press(&mut state, key(KeyCode::Enter));
     let commands = press(&mut state, key(KeyCode::Enter));
 
-    let writes: Vec<&Command> = commands.iter().filter(|c| c.is_write()).collect();
-    assert_eq!(writes.len(), 1, "{commands:?}");
+    assert_eq!(writes(&commands).len(), 1, "{commands:?}");
 }
 
 #[test]
@@ -298,12 +227,12 @@ fn long_explanation_scrolls_with_page_keys() {
     let mut state = loaded_state();
     resize(&mut state, (40, 10));
     press(&mut state, char_key('d'));
-    let top = rows(&render_at(&state, (40, 10))).join("\n");
+    let top = cell_rows(&render_buffer(&state, 40, 10)).join("\n");
     assert!(top.contains("PgDn"), "{top}");
 
     press(&mut state, key(KeyCode::PageDown));
     assert!(state.dialog_scroll > 0);
-    let scrolled = rows(&render_at(&state, (40, 10))).join("\n");
+    let scrolled = cell_rows(&render_buffer(&state, 40, 10)).join("\n");
     assert_ne!(top, scrolled);
     for _ in 0..20 {
         press(&mut state, key(KeyCode::PageDown));
@@ -352,7 +281,7 @@ fn tiny_screen_sends_no_write() {
             "",
             "typed into a hidden field"
         );
-        let screen = rows(&render_at(&state, (30, 8))).join("\n");
+        let screen = cell_rows(&render_buffer(&state, 30, 8)).join("\n");
         assert!(screen.contains("40x10"), "{screen}");
         assert!(screen.contains("Esc closes"), "{screen}");
     }
@@ -392,13 +321,7 @@ fn dialog_too_small_shows_notice_and_ignores_keys() {
     let mut list = active_list();
     list.webhooks[0].name = long.to_owned();
     let mut state = loaded_state();
-    press(
-        &mut state,
-        Msg::Polled(vec![Fetched {
-            received_at: at(LOCAL_NOW),
-            data: FetchedData::Active(modified(list)),
-        }]),
-    );
+    polled(&mut state, vec![FetchedData::Active(modified(list))]);
     resize(&mut state, (40, 10));
     press(&mut state, char_key('D'));
     let placement = state.dialog_placement().expect("the size is known");
@@ -417,7 +340,7 @@ fn dialog_too_small_shows_notice_and_ignores_keys() {
         panic!("the force delete dialog closed");
     };
     assert_eq!(dialog.form.value(FieldKey::Name), "");
-    let screen = rows(&render_at(&state, (40, 10))).join("\n");
+    let screen = cell_rows(&render_buffer(&state, 40, 10)).join("\n");
     assert!(screen.contains("enlarge the terminal"), "{screen}");
     assert!(screen.contains("Esc closes"), "{screen}");
 
@@ -437,8 +360,8 @@ fn hint_row_names_dialog_keys() {
     let mut state = loaded_state();
     press(&mut state, char_key('d'));
 
-    let buffer = render_at(&state, (80, 24));
-    let bottom = rows(&buffer).pop().unwrap_or_default();
+    let buffer = render_buffer(&state, 80, 24);
+    let bottom = cell_rows(&buffer).pop().unwrap_or_default();
 
     assert!(bottom.contains("Esc cancels"), "{bottom}");
     assert!(

@@ -2,21 +2,14 @@
 //! bulk restore preflight, undo, read-only and confirm-env modes, pastes and held keys.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 
 use super::*;
-use crate::api::{JobState, RestoreResponse, SoftDeleteResponse};
+use crate::api::{JobState, RestoreResponse};
 use crate::dashboard::app::{ClipboardText, Command, MutationKind, MutationResponse, Options, Tab};
 use crate::dashboard::dialogs::{Dialog, FieldKey, Focus};
-use crate::dashboard::views;
 
 fn now() -> Timestamp {
     at(LOCAL_NOW)
-}
-
-fn press(state: &mut State, msg: Msg) -> Vec<Command> {
-    state.update(now(), msg)
 }
 
 fn deleted_ids(state: &State) -> Vec<String> {
@@ -27,60 +20,13 @@ fn selected_deleted_id(state: &State) -> Option<String> {
     state.selected_deleted().map(|row| row.id.clone())
 }
 
-fn writes(commands: &[Command]) -> Vec<&Command> {
-    commands
-        .iter()
-        .filter(|command| command.is_write())
-        .collect()
-}
-
-fn text_of(state: &State, width: u16, height: u16) -> String {
-    let area = Rect::new(0, 0, width, height);
-    let mut buffer = Buffer::empty(area);
-    views::render(state, area, &mut buffer);
-    buffer
-        .content
-        .chunks(usize::from(width))
-        .map(|row| row.iter().map(|cell| cell.symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 fn deleted_poll(list: DeletedList) -> Msg {
-    Msg::Polled(vec![Fetched {
-        received_at: now(),
-        data: FetchedData::Deleted(modified(list)),
-    }])
-}
-
-fn soft_deleted_body(id: &str) -> SoftDeleteResponse {
-    serde_json::from_value(json!({
-        "status": "success", "message": "scheduled", "webhook_id": id,
-        "job_id": "job_1", "leads_preserved": 120, "deletion_type": "scheduled",
-        "scheduled_deletion_at": "2026-03-02T10:00:00.000Z",
-        "restoration": {"available_until": "2026-03-02T10:00:00.000Z",
-            "restore_endpoint": format!("/webhook/{id}/restore")},
-        "timestamp": SERVER_NOW}))
-    .expect("soft delete fixture matches the wire type")
-}
-
-fn soft_deleted(state: &mut State, id: &str, name: &str, when: Timestamp) -> Vec<Command> {
-    state.update(
-        when,
-        Msg::Mutated {
-            kind: MutationKind::SoftDelete,
-            id: id.to_owned(),
-            name: name.to_owned(),
-            received_at: when,
-            result: response(MutationResponse::SoftDeleted(soft_deleted_body(id))),
-        },
-    )
+    poll_msg(now(), vec![FetchedData::Deleted(modified(list))])
 }
 
 #[test]
 fn space_marks_and_moves_down() {
-    let mut state = loaded_state();
-    press(&mut state, char_key('2'));
+    let mut state = loaded_on('2');
 
     press(&mut state, key(KeyCode::Char(' ')));
 
@@ -97,8 +43,7 @@ fn space_marks_and_moves_down() {
 
 #[test]
 fn ctrl_space_marks_a_range() {
-    let mut state = loaded_state();
-    press(&mut state, char_key('2'));
+    let mut state = loaded_on('2');
     press(&mut state, key(KeyCode::Char(' ')));
     press(&mut state, char_key('G'));
 
@@ -109,8 +54,7 @@ fn ctrl_space_marks_a_range() {
 
 #[test]
 fn ctrl_a_marks_only_filtered_rows() {
-    let mut state = loaded_state();
-    press(&mut state, char_key('2'));
+    let mut state = loaded_on('2');
     press(&mut state, char_key('/'));
     type_text(&mut state, "roof");
     press(&mut state, key(KeyCode::Enter));
@@ -128,8 +72,7 @@ fn ctrl_a_marks_only_filtered_rows() {
 
 #[test]
 fn filter_narrows_as_typed_and_esc_restores() {
-    let mut state = loaded_state();
-    press(&mut state, char_key('2'));
+    let mut state = loaded_on('2');
     press(&mut state, char_key('/'));
 
     type_text(&mut state, "ali");
@@ -146,7 +89,7 @@ fn filter_narrows_as_typed_and_esc_restores() {
         "/! inverts"
     );
     assert!(state.prompt.is_none());
-    let tabs = text_of(&state, 80, 24);
+    let tabs = screen_text(&state, 80, 24);
     assert!(tabs.contains("2 Deleted (2/3)"), "{tabs}");
 
     press(&mut state, key(KeyCode::Esc));
@@ -155,8 +98,7 @@ fn filter_narrows_as_typed_and_esc_restores() {
 
 #[test]
 fn filter_matches_type_reason_and_user() {
-    let mut state = loaded_state();
-    press(&mut state, char_key('2'));
+    let mut state = loaded_on('2');
     for (filter, expected) in [
         ("churned", vec!["ws_tx_roof_005"]),
         ("carol", vec!["ws_az_hvac_006"]),
@@ -180,8 +122,7 @@ fn filter_matches_type_reason_and_user() {
 
 #[test]
 fn filter_by_time_left() {
-    let mut state = loaded_state();
-    press(&mut state, char_key('2'));
+    let mut state = loaded_on('2');
     press(&mut state, char_key('/'));
 
     type_text(&mut state, "overdue");
@@ -199,8 +140,7 @@ fn filter_by_time_left() {
 
 #[test]
 fn sort_cycles_columns_and_reverses() {
-    let mut state = loaded_state();
-    press(&mut state, char_key('2'));
+    let mut state = loaded_on('2');
     press(&mut state, char_key('G'));
 
     press(&mut state, char_key('s'));
@@ -222,14 +162,13 @@ fn sort_cycles_columns_and_reverses() {
     assert_eq!(deleted_ids(&state)[0], "sunrise_ws_cal_solar_004");
     press(&mut state, char_key('s'));
     assert_eq!(state.deleted.list.sort.column, Some(1), "then name");
-    let header = text_of(&state, 80, 24);
+    let header = screen_text(&state, 80, 24);
     assert!(header.contains("Webhook▼"), "{header}");
 }
 
 #[test]
 fn poll_during_marking_keeps_cursor_on_row() {
-    let mut state = loaded_state();
-    press(&mut state, char_key('2'));
+    let mut state = loaded_on('2');
     press(&mut state, key(KeyCode::Char(' ')));
     assert_eq!(
         selected_deleted_id(&state).as_deref(),
@@ -251,15 +190,14 @@ fn poll_during_marking_keeps_cursor_on_row() {
         Some("ws_tx_roof_005")
     );
     assert!(state.deleted.list.is_gone("sunrise_ws_cal_solar_004"));
-    let screen = text_of(&state, 80, 24);
+    let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("gone from server"), "{screen}");
     assert!(state.deleted.list.changed.contains_key("ws_nv_solar_010"));
 }
 
 #[test]
 fn vanished_row_stays_while_dialog_open() {
-    let mut state = loaded_state();
-    press(&mut state, char_key('2'));
+    let mut state = loaded_on('2');
     press(&mut state, char_key('r'));
     let mut next = deleted_list();
     next.webhooks.remove(0);
@@ -301,7 +239,7 @@ fn bulk_preflight_counts_hidden_skipped_and_expiring() {
         "the processing one is skipped"
     );
     assert_eq!(dialog.expiring.len(), 2, "both overdue rows are called out");
-    let screen = text_of(&state, 80, 24);
+    let screen = screen_text(&state, 80, 24);
     assert!(
         screen.contains("3 marked · 2 hidden by the current filter"),
         "{screen}"
@@ -323,12 +261,7 @@ fn bulk_preflight_counts_hidden_skipped_and_expiring() {
 #[test]
 fn undo_restores_after_soft_delete() {
     let mut state = loaded_state();
-    soft_deleted(
-        &mut state,
-        "click-ventures_ws_cal_solar_001",
-        "Solar CA",
-        now(),
-    );
+    solar_ca_deleted(&mut state);
     assert!(state.undo.is_some());
 
     let commands = press(&mut state, char_key('u'));
@@ -374,12 +307,7 @@ fn undo_soft_deletes_after_restore() {
 #[test]
 fn undo_expires_after_window() {
     let mut state = loaded_state();
-    soft_deleted(
-        &mut state,
-        "click-ventures_ws_cal_solar_001",
-        "Solar CA",
-        now(),
-    );
+    solar_ca_deleted(&mut state);
 
     state.update(local_plus(11), Msg::Tick);
     let commands = state.update(local_plus(11), char_key('u'));
@@ -390,19 +318,11 @@ fn undo_expires_after_window() {
 
 #[test]
 fn read_only_binds_no_write_key() {
-    let options = Options {
+    let mut state = with_options(Options {
         read_only: true,
         ..Options::default()
-    };
-    let mut state = State::new(URL, "alice", Duration::from_secs(2), now()).with_options(options);
-    state.update(now(), Msg::Tick);
-    state.update(now(), full_poll());
-    soft_deleted(
-        &mut state,
-        "click-ventures_ws_cal_solar_001",
-        "Solar CA",
-        now(),
-    );
+    });
+    solar_ca_deleted(&mut state);
 
     for tab in ['1', '2', '3'] {
         press(&mut state, char_key(tab));
@@ -415,22 +335,16 @@ fn read_only_binds_no_write_key() {
             );
         }
     }
-    let screen = text_of(&state, 80, 24);
+    let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("READ-ONLY"), "{screen}");
     press(&mut state, char_key('?'));
-    let help = text_of(&state, 80, 24);
+    let help = screen_text(&state, 80, 24);
     assert!(!help.contains("soft delete"), "{help}");
 }
 
 #[test]
 fn confirm_env_gates_every_write() {
-    let options = Options {
-        confirm_env: Some("prod".to_owned()),
-        ..Options::default()
-    };
-    let mut state = State::new(URL, "alice", Duration::from_secs(2), now()).with_options(options);
-    state.update(now(), Msg::Tick);
-    state.update(now(), full_poll());
+    let mut state = with_options(confirm_env_options());
     press(&mut state, char_key('2'));
     press(&mut state, char_key('r'));
 
@@ -458,16 +372,10 @@ fn confirm_env_gates_every_write() {
 fn unreachable_server_disables_writes() {
     let mut state = loaded_state();
     let later = local_plus(3);
-    state.update(later, Msg::Tick);
-    state.update(
+    tick_and_poll(
+        &mut state,
         later,
-        Msg::Polled(vec![Fetched {
-            received_at: later,
-            data: FetchedData::Active(Err(ApiError::Unreachable {
-                url: format!("{URL}/webhook"),
-                detail: "Connection refused".to_owned(),
-            })),
-        }]),
+        vec![FetchedData::Active(Err(unreachable()))],
     );
 
     let commands = state.update(later, char_key('d'));
@@ -476,7 +384,7 @@ fn unreachable_server_disables_writes() {
     assert!(state.dialog.is_none());
     let error = state.error.clone().unwrap_or_default();
     assert!(error.contains("unreachable"), "{error}");
-    let screen = text_of(&state, 100, 24);
+    let screen = screen_text(&state, 100, 24);
     assert!(screen.contains("WRITES OFF"), "{screen}");
     assert!(screen.contains("retry in"), "{screen}");
 }
@@ -518,8 +426,7 @@ fn paste_only_reaches_the_focused_input() {
 
 #[test]
 fn paste_goes_into_the_filter_prompt() {
-    let mut state = loaded_state();
-    press(&mut state, char_key('2'));
+    let mut state = loaded_on('2');
     press(&mut state, char_key('/'));
 
     press(&mut state, Msg::Paste("roof\n".to_owned()));
@@ -597,14 +504,13 @@ fn enter_opens_detail_of_selected_row() {
         state.detail.as_ref().map(|detail| detail.id.as_str()),
         Some("click-ventures_ws_tx_roof_002")
     );
-    let hints = text_of(&state, 80, 24);
+    let hints = screen_text(&state, 80, 24);
     assert!(hints.contains("Esc back"), "{hints}");
 }
 
 #[test]
 fn y_copies_the_selected_id() {
-    let mut state = loaded_state();
-    press(&mut state, char_key('2'));
+    let mut state = loaded_on('2');
 
     let commands = press(&mut state, char_key('y'));
 
@@ -627,15 +533,12 @@ fn y_copies_the_selected_id() {
 
 #[test]
 fn retry_needs_the_extension_and_a_typed_count() {
-    let mut state = loaded_state();
-    press(&mut state, char_key('3'));
+    let mut state = loaded_on('3');
     press(&mut state, char_key('R'));
     assert!(state.dialog.is_none());
     assert!(state.error.as_deref().unwrap_or("").contains("job_retry"));
 
-    if let Some(capabilities) = &mut state.capabilities {
-        capabilities.extensions.insert("job_retry".to_owned());
-    }
+    add_extension(&mut state, "job_retry");
     press(&mut state, key(KeyCode::Esc));
     press(&mut state, char_key('A'));
     press(&mut state, key(KeyCode::Enter));
@@ -657,9 +560,7 @@ fn retry_needs_the_extension_and_a_typed_count() {
 #[test]
 fn retry_of_marked_jobs_skips_live_ones() {
     let mut state = loaded_state();
-    if let Some(capabilities) = &mut state.capabilities {
-        capabilities.extensions.insert("job_retry".to_owned());
-    }
+    add_extension(&mut state, "job_retry");
     press(&mut state, char_key('3'));
     press(&mut state, ctrl('a'));
     press(&mut state, char_key('R'));
@@ -677,8 +578,7 @@ fn retry_of_marked_jobs_skips_live_ones() {
 
 #[test]
 fn restore_disabled_option_needs_the_extension() {
-    let mut state = loaded_state();
-    press(&mut state, char_key('2'));
+    let mut state = loaded_on('2');
     press(&mut state, char_key('r'));
     let Some(Dialog::Restore(dialog)) = &state.dialog else {
         panic!("r opened no restore dialog");
@@ -686,15 +586,11 @@ fn restore_disabled_option_needs_the_extension() {
     assert!(!dialog.form.has(FieldKey::RestoreDisabled));
     press(&mut state, key(KeyCode::Esc));
 
-    if let Some(capabilities) = &mut state.capabilities {
-        capabilities
-            .extensions
-            .insert("restore_disabled".to_owned());
-    }
+    add_extension(&mut state, "restore_disabled");
     press(&mut state, char_key('r'));
     press(&mut state, key(KeyCode::BackTab));
     press(&mut state, key(KeyCode::Char(' ')));
-    let screen = text_of(&state, 80, 24);
+    let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("[x] bring it back disabled"), "{screen}");
     press(&mut state, key(KeyCode::Enter));
     let sent = press(&mut state, key(KeyCode::Enter));
@@ -715,13 +611,7 @@ fn force_delete_matches_wide_and_combining_names() {
     let mut list = active_list();
     list.webhooks[0].name = name.to_owned();
     let mut state = loaded_state();
-    press(
-        &mut state,
-        Msg::Polled(vec![Fetched {
-            received_at: now(),
-            data: FetchedData::Active(modified(list)),
-        }]),
-    );
+    polled(&mut state, vec![FetchedData::Active(modified(list))]);
     press(&mut state, char_key('D'));
 
     type_text(&mut state, "東京🚀 cafe\u{301}");
@@ -742,9 +632,8 @@ fn force_delete_matches_wide_and_combining_names() {
     assert!(dialog.name_matches());
 
     // The cursor cell sits right after the last glyph: 2 (prompt) + 9 columns of name.
-    let area = Rect::new(0, 0, 80, 24);
-    let mut buffer = Buffer::empty(area);
-    views::render(&state, area, &mut buffer);
+    let buffer = render_buffer(&state, 80, 24);
+    let area = buffer.area;
     let prompt = (0..area.height)
         .flat_map(|y| (0..area.width - 2).map(move |x| (x, y)))
         .find(|&(x, y)| buffer[(x, y)].symbol() == ">" && buffer[(x + 2, y)].symbol() == "東");
@@ -763,16 +652,9 @@ fn wide_names_keep_columns_aligned() {
     list.webhooks[0].name = "東京ソーラー株式会社の長い名前🚀🚀".to_owned();
     list.webhooks[1].name = "e\u{301}\u{301}\u{301} zalgo".to_owned();
     let mut state = loaded_state();
-    press(
-        &mut state,
-        Msg::Polled(vec![Fetched {
-            received_at: now(),
-            data: FetchedData::Active(modified(list)),
-        }]),
-    );
-    let area = Rect::new(0, 0, 80, 24);
-    let mut buffer = Buffer::empty(area);
-    views::render(&state, area, &mut buffer);
+    polled(&mut state, vec![FetchedData::Active(modified(list))]);
+    let buffer = render_buffer(&state, 80, 24);
+    let area = buffer.area;
 
     // The type column ("solar") starts at the same x on every data row.
     let columns: Vec<u16> = (4..7)
@@ -792,11 +674,9 @@ fn wide_names_keep_columns_aligned() {
 fn tiny_terminals_show_a_notice() {
     let state = loaded_state();
     for (width, height) in [(1, 1), (0, 0), (10, 3), (39, 9), (80, 1), (1, 80)] {
-        let area = Rect::new(0, 0, width, height);
-        let mut buffer = Buffer::empty(area);
-        views::render(&state, area, &mut buffer);
+        render_buffer(&state, width, height);
     }
-    let small = text_of(&state, 39, 9);
+    let small = screen_text(&state, 39, 9);
     assert!(small.contains("at least 40x10"), "{small}");
     assert!(small.contains("q quits"), "{small}");
 
@@ -816,8 +696,7 @@ fn tiny_terminals_show_a_notice() {
     assert_eq!(press(&mut resized, char_key('q')), vec![Command::Quit]);
 
     // Before the first resize the size is unknown, and keys act with the default page.
-    let mut unsized_state = loaded_state();
-    press(&mut unsized_state, char_key('2'));
+    let mut unsized_state = loaded_on('2');
     press(&mut unsized_state, key(KeyCode::PageDown));
     assert_eq!(unsized_state.deleted.list.cursor, 2);
 }
@@ -834,13 +713,7 @@ fn page_keys_move_by_visible_rows() {
             row
         })
         .collect();
-    press(
-        &mut state,
-        Msg::Polled(vec![Fetched {
-            received_at: now(),
-            data: FetchedData::Active(modified(list)),
-        }]),
-    );
+    polled(&mut state, vec![FetchedData::Active(modified(list))]);
     press(
         &mut state,
         Msg::Resize {
@@ -850,7 +723,7 @@ fn page_keys_move_by_visible_rows() {
     );
 
     press(&mut state, key(KeyCode::PageDown));
-    let page = views::list_capacity(Tab::Active, (80, 24));
+    let page = crate::dashboard::views::list_capacity(Tab::Active, (80, 24));
     assert_eq!(state.active.list.cursor, page);
     assert_eq!(
         state.active.list.offset, 1,
@@ -858,7 +731,7 @@ fn page_keys_move_by_visible_rows() {
     );
     press(&mut state, char_key('G'));
     assert_eq!(state.active.list.cursor, 99);
-    let screen = text_of(&state, 80, 24);
+    let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("ws_cal_solar_099"), "{screen}");
     assert!(!screen.contains("ws_cal_solar_000"), "{screen}");
 }

@@ -25,17 +25,6 @@ fn report(messages: &[&str]) -> IntegrityReport {
     }
 }
 
-fn poll_at(state: &mut State, local: Timestamp, data: Vec<FetchedData>) -> Vec<Command> {
-    let fetched = data
-        .into_iter()
-        .map(|data| Fetched {
-            received_at: local,
-            data,
-        })
-        .collect();
-    state.update(local, Msg::Polled(fetched))
-}
-
 fn polled_resources(commands: &[Command]) -> Vec<Resource> {
     commands
         .iter()

@@ -3,10 +3,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::api::{BulkRestoreItem, BulkRestoreResponse, SoftDeleteResponse};
-use crate::dashboard::app::{
-    Command, LoadState, MutationKind, MutationResponse, Resource, Tab, MAX_BACKOFF,
-};
+use crate::api::{BulkRestoreItem, BulkRestoreResponse};
+use crate::dashboard::app::{Command, LoadState, MutationKind, Resource, Tab, MAX_BACKOFF};
 use crate::dashboard::dialogs::{BulkPhase, Dialog, Focus};
 use crate::dashboard::widgets::countdown::PurgeClock;
 
@@ -21,24 +19,14 @@ fn requests(commands: &[Command]) -> Vec<&Command> {
         .collect()
 }
 
-fn unreachable() -> ApiError {
-    ApiError::Unreachable {
-        url: format!("{URL}/webhook"),
-        detail: "Connection refused (os error 111)".to_owned(),
-    }
-}
-
 fn failed_poll(received_at: Timestamp) -> Msg {
-    Msg::Polled(vec![
-        Fetched {
-            received_at,
-            data: FetchedData::Active(Err(unreachable())),
-        },
-        Fetched {
-            received_at,
-            data: FetchedData::Deleted(Err(unreachable())),
-        },
-    ])
+    poll_msg(
+        received_at,
+        vec![
+            FetchedData::Active(Err(unreachable())),
+            FetchedData::Deleted(Err(unreachable())),
+        ],
+    )
 }
 
 #[test]
@@ -240,8 +228,7 @@ fn force_delete_needs_a_reason_too() {
 
 #[test]
 fn force_delete_matches_the_drawn_name() {
-    let mut state = loaded_state();
-    state.update(at(LOCAL_NOW), char_key('2'));
+    let mut state = loaded_on('2');
     state.update(at(LOCAL_NOW), char_key('G'));
     state.update(at(LOCAL_NOW), char_key('D'));
 
@@ -270,8 +257,7 @@ fn force_delete_matches_the_drawn_name() {
 
 #[test]
 fn restore_confirms_with_enter() {
-    let mut state = loaded_state();
-    state.update(at(LOCAL_NOW), char_key('2'));
+    let mut state = loaded_on('2');
 
     let opened = state.update(at(LOCAL_NOW), char_key('r'));
     assert!(opened.is_empty(), "{opened:?}");
@@ -289,8 +275,7 @@ fn restore_confirms_with_enter() {
 
 #[test]
 fn d_on_deleted_tab_does_nothing() {
-    let mut state = loaded_state();
-    state.update(at(LOCAL_NOW), char_key('2'));
+    let mut state = loaded_on('2');
 
     let commands = state.update(at(LOCAL_NOW), char_key('d'));
 
@@ -300,8 +285,7 @@ fn d_on_deleted_tab_does_nothing() {
 
 #[test]
 fn marks_lead_to_one_bulk_restore() {
-    let mut state = loaded_state();
-    state.update(at(LOCAL_NOW), char_key('2'));
+    let mut state = loaded_on('2');
     state.update(at(LOCAL_NOW), key(KeyCode::Char(' ')));
     state.update(at(LOCAL_NOW), char_key('j'));
     state.update(at(LOCAL_NOW), key(KeyCode::Char(' ')));
@@ -328,8 +312,7 @@ fn marks_lead_to_one_bulk_restore() {
 
 #[test]
 fn bulk_results_unmark_restored_ids() {
-    let mut state = loaded_state();
-    state.update(at(LOCAL_NOW), char_key('2'));
+    let mut state = loaded_on('2');
     state.update(at(LOCAL_NOW), key(KeyCode::Char(' ')));
     state.update(at(LOCAL_NOW), key(KeyCode::Char(' ')));
     state.update(at(LOCAL_NOW), char_key('r'));
@@ -457,16 +440,11 @@ fn new_server_time_moves_the_offset() {
     let received_at = local_plus(10);
     let ahead = at("2026-03-01T10:00:20.000Z");
 
-    state.update(
-        received_at,
-        Msg::Polled(vec![Fetched {
-            received_at,
-            data: FetchedData::Active(Ok(ApiResponse {
-                body: crate::client::Conditional::Modified(active_list()),
-                server_time: Some(ahead),
-            })),
-        }]),
-    );
+    let data = FetchedData::Active(Ok(ApiResponse {
+        body: crate::client::Conditional::Modified(active_list()),
+        server_time: Some(ahead),
+    }));
+    poll_at(&mut state, received_at, vec![data]);
 
     assert_eq!(state.clock.offset_millis, Some(15_000));
     assert_eq!(state.server_now(), ahead);
@@ -478,25 +456,8 @@ fn mutation_result_refreshes_at_once() {
     state.update(at(LOCAL_NOW), char_key('d'));
     type_text(&mut state, "dup");
     state.update(at(LOCAL_NOW), key(KeyCode::Enter));
-    let body: SoftDeleteResponse = serde_json::from_value(json!({
-        "status": "success", "message": "scheduled", "webhook_id": "click-ventures_ws_cal_solar_001",
-        "job_id": "job_1", "leads_preserved": 120, "deletion_type": "scheduled",
-        "scheduled_deletion_at": "2026-03-02T10:00:00.000Z",
-        "restoration": {"available_until": "2026-03-02T10:00:00.000Z",
-            "restore_endpoint": "/webhook/click-ventures_ws_cal_solar_001/restore"},
-        "timestamp": SERVER_NOW}))
-    .unwrap();
 
-    let commands = state.update(
-        at(LOCAL_NOW),
-        Msg::Mutated {
-            kind: MutationKind::SoftDelete,
-            id: "click-ventures_ws_cal_solar_001".to_owned(),
-            name: "Solar CA".to_owned(),
-            received_at: at(LOCAL_NOW),
-            result: response(MutationResponse::SoftDeleted(body)),
-        },
-    );
+    let commands = solar_ca_deleted(&mut state);
 
     assert_eq!(commands.len(), 1);
     assert!(is_poll(&commands[0]));
@@ -566,8 +527,7 @@ fn q_quits_at_once_while_requests_run() {
         vec![Command::Quit]
     );
 
-    let mut busy = loaded_state();
-    busy.update(at(LOCAL_NOW), char_key('2'));
+    let mut busy = loaded_on('2');
     busy.update(at(LOCAL_NOW), char_key('r'));
     let sent = busy.update(at(LOCAL_NOW), key(KeyCode::Enter));
     assert_eq!(requests(&sent).len(), 1, "{sent:?}");
@@ -596,12 +556,11 @@ fn help_opens_and_closes() {
 fn core_only_server_marks_extension_tabs() {
     let mut state = State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW));
     state.update(at(LOCAL_NOW), Msg::Tick);
-    state.update(
-        at(LOCAL_NOW),
-        Msg::Polled(vec![Fetched {
-            received_at: at(LOCAL_NOW),
-            data: FetchedData::Capabilities(response(Capabilities::core_only())),
-        }]),
+    polled(
+        &mut state,
+        vec![FetchedData::Capabilities(response(
+            Capabilities::core_only(),
+        ))],
     );
 
     assert_eq!(state.queue.load, LoadState::NotProvided);
@@ -616,19 +575,12 @@ fn core_only_server_marks_extension_tabs() {
 
 #[test]
 fn vanished_marked_row_stays_as_gone() {
-    let mut state = loaded_state();
-    state.update(at(LOCAL_NOW), char_key('2'));
+    let mut state = loaded_on('2');
     state.update(at(LOCAL_NOW), key(KeyCode::Char(' ')));
     let mut shorter = deleted_list();
     shorter.webhooks.remove(0);
 
-    state.update(
-        at(LOCAL_NOW),
-        Msg::Polled(vec![Fetched {
-            received_at: at(LOCAL_NOW),
-            data: FetchedData::Deleted(modified(shorter)),
-        }]),
-    );
+    polled(&mut state, vec![FetchedData::Deleted(modified(shorter))]);
 
     assert!(state
         .deleted
@@ -651,18 +603,11 @@ fn vanished_marked_row_stays_as_gone() {
 
 #[test]
 fn unmarked_vanished_rows_just_go() {
-    let mut state = loaded_state();
-    state.update(at(LOCAL_NOW), char_key('2'));
+    let mut state = loaded_on('2');
     let mut shorter = deleted_list();
     shorter.webhooks.remove(2);
 
-    state.update(
-        at(LOCAL_NOW),
-        Msg::Polled(vec![Fetched {
-            received_at: at(LOCAL_NOW),
-            data: FetchedData::Deleted(modified(shorter)),
-        }]),
-    );
+    polled(&mut state, vec![FetchedData::Deleted(modified(shorter))]);
 
     assert_eq!(state.deleted.rows().len(), 2);
     assert!(state.deleted.list.gone.is_empty());
@@ -675,13 +620,7 @@ fn selection_follows_the_row_across_polls() {
     let mut reordered = active_list();
     reordered.webhooks.reverse();
 
-    state.update(
-        at(LOCAL_NOW),
-        Msg::Polled(vec![Fetched {
-            received_at: at(LOCAL_NOW),
-            data: FetchedData::Active(modified(reordered)),
-        }]),
-    );
+    polled(&mut state, vec![FetchedData::Active(modified(reordered))]);
 
     let selected = state.selected_active().map(|row| row.name.as_str());
     assert_eq!(selected, Some("Roofing TX"));
@@ -711,12 +650,9 @@ fn queue_tab_fetches_once_capabilities_arrive() {
         ])]
     );
 
-    let commands = state.update(
-        at(LOCAL_NOW),
-        Msg::Polled(vec![Fetched {
-            received_at: at(LOCAL_NOW),
-            data: FetchedData::Capabilities(response(full_capabilities())),
-        }]),
+    let commands = polled(
+        &mut state,
+        vec![FetchedData::Capabilities(response(full_capabilities()))],
     );
 
     assert_eq!(
@@ -731,20 +667,13 @@ fn queue_tab_fetches_once_capabilities_arrive() {
 
 #[test]
 fn failed_queue_fetch_waits_for_schedule() {
-    let mut state = loaded_state();
-    state.update(at(LOCAL_NOW), char_key('3'));
+    let mut state = loaded_on('3');
     let rejected = ApiError::Http {
         status: 400,
         body: None,
     };
 
-    let commands = state.update(
-        at(LOCAL_NOW),
-        Msg::Polled(vec![Fetched {
-            received_at: at(LOCAL_NOW),
-            data: FetchedData::Queue(Err(rejected)),
-        }]),
-    );
+    let commands = polled(&mut state, vec![FetchedData::Queue(Err(rejected))]);
 
     assert!(commands.is_empty(), "re-polled at once: {commands:?}");
     assert!(state.queue.is_stale());

@@ -16,12 +16,15 @@ mod views;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use serde_json::json;
 
-use crate::api::{AuditPage, DeletedList, Timestamp, WebhookList};
+use crate::api::{AuditPage, DeletedList, SoftDeleteResponse, Timestamp, WebhookList};
 use crate::client::{ApiError, ApiResponse, Capabilities};
 use crate::dashboard::app::{
-    Fetched, FetchedData, Msg, QueueData, SigningSecret, State, WebhookCreated,
+    Command, Fetched, FetchedData, Msg, MutationKind, MutationResponse, Options, QueueData,
+    SigningSecret, State, WebhookCreated,
 };
 
 /// The server's clock at the fixtures' poll.
@@ -174,6 +177,49 @@ fn audit_page() -> AuditPage {
     .expect("audit fixture matches the wire type")
 }
 
+/// Builds the server's response to soft deleting webhook `id`, which keeps `leads` leads.
+fn soft_deleted_body(id: &str, leads: u64) -> SoftDeleteResponse {
+    serde_json::from_value(json!({
+        "status": "success", "message": "scheduled", "webhook_id": id,
+        "job_id": "job_1", "leads_preserved": leads, "deletion_type": "scheduled",
+        "scheduled_deletion_at": "2026-03-02T10:00:00.000Z",
+        "restoration": {"available_until": "2026-03-02T10:00:00.000Z",
+            "restore_endpoint": format!("/webhook/{id}/restore")},
+        "timestamp": SERVER_NOW}))
+    .expect("soft delete fixture matches the wire type")
+}
+
+/// Delivers at local time `when` the response to soft deleting webhook `id`, named `name`,
+/// which keeps `leads` leads. Returns the commands that produced.
+fn soft_deleted(
+    state: &mut State,
+    (id, name): (&str, &str),
+    leads: u64,
+    when: Timestamp,
+) -> Vec<Command> {
+    state.update(
+        when,
+        Msg::Mutated {
+            kind: MutationKind::SoftDelete,
+            id: id.to_owned(),
+            name: name.to_owned(),
+            received_at: when,
+            result: response(MutationResponse::SoftDeleted(soft_deleted_body(id, leads))),
+        },
+    )
+}
+
+/// Delivers at the fixtures' local time the response to soft deleting Solar CA, the first
+/// active webhook. Returns the commands that produced.
+fn solar_ca_deleted(state: &mut State) -> Vec<Command> {
+    soft_deleted(
+        state,
+        ("click-ventures_ws_cal_solar_001", "Solar CA"),
+        120,
+        at(LOCAL_NOW),
+    )
+}
+
 /// Signing secret of the created-webhook fixture.
 const SECRET: &str = "whsec_4f1c9a0e7b2d58c36a9e01f47b3c2d8e5a6f7091b2c3d4e5f60718293a4b5c6d";
 
@@ -196,31 +242,59 @@ fn created_msg(result: Result<ApiResponse<WebhookCreated>, ApiError>) -> Msg {
     }
 }
 
+/// Builds the results of one poll that arrived at local time `received_at` with `data`.
+fn poll_msg(received_at: Timestamp, data: Vec<FetchedData>) -> Msg {
+    Msg::Polled(
+        data.into_iter()
+            .map(|data| Fetched { received_at, data })
+            .collect(),
+    )
+}
+
+/// Delivers the results of a poll that arrived at local time `local` with `data`, and
+/// returns the commands that produced.
+fn poll_at(state: &mut State, local: Timestamp, data: Vec<FetchedData>) -> Vec<Command> {
+    state.update(local, poll_msg(local, data))
+}
+
+/// Delivers the results of a poll that arrived at the fixtures' local time with `data`.
+fn polled(state: &mut State, data: Vec<FetchedData>) -> Vec<Command> {
+    poll_at(state, at(LOCAL_NOW), data)
+}
+
+/// Starts a poll at local time `local` and delivers its results, `data`, at once.
+fn tick_and_poll(state: &mut State, local: Timestamp, data: Vec<FetchedData>) {
+    state.update(local, Msg::Tick);
+    poll_at(state, local, data);
+}
+
 /// Builds the results of one successful poll of every resource.
 fn full_poll() -> Msg {
-    let received_at = at(LOCAL_NOW);
-    Msg::Polled(vec![
-        Fetched {
-            received_at,
-            data: FetchedData::Capabilities(response(full_capabilities())),
-        },
-        Fetched {
-            received_at,
-            data: FetchedData::Active(modified(active_list())),
-        },
-        Fetched {
-            received_at,
-            data: FetchedData::Deleted(modified(deleted_list())),
-        },
-        Fetched {
-            received_at,
-            data: FetchedData::Queue(response(queue_data())),
-        },
-        Fetched {
-            received_at,
-            data: FetchedData::Audit(response(audit_page())),
-        },
-    ])
+    poll_msg(
+        at(LOCAL_NOW),
+        vec![
+            FetchedData::Capabilities(response(full_capabilities())),
+            FetchedData::Active(modified(active_list())),
+            FetchedData::Deleted(modified(deleted_list())),
+            FetchedData::Queue(response(queue_data())),
+            FetchedData::Audit(response(audit_page())),
+        ],
+    )
+}
+
+/// Builds the error of a request to `path` that timed out.
+fn timed_out(path: &str) -> ApiError {
+    ApiError::Timeout {
+        url: format!("{URL}{path}"),
+    }
+}
+
+/// Builds the error of a request to a server that refuses the connection.
+fn unreachable() -> ApiError {
+    ApiError::Unreachable {
+        url: format!("{URL}/webhook"),
+        detail: "Connection refused (os error 111)".to_owned(),
+    }
 }
 
 /// Builds a state after one successful poll, five seconds behind the server's clock.
@@ -229,6 +303,66 @@ fn loaded_state() -> State {
     let first = state.update(at(LOCAL_NOW), Msg::Tick);
     assert_eq!(first.len(), 1, "the first tick starts a poll: {first:?}");
     state.update(at(LOCAL_NOW), full_poll());
+    state
+}
+
+/// Builds a state with `options` after one successful poll.
+fn with_options(options: Options) -> State {
+    let mut state =
+        State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW)).with_options(options);
+    state.update(at(LOCAL_NOW), Msg::Tick);
+    state.update(at(LOCAL_NOW), full_poll());
+    state
+}
+
+/// Builds a state on the Deleted tab whose poll three seconds after the first timed out on
+/// the Deleted list, so the tab shows the rows of the first poll as stale.
+fn stale_state() -> State {
+    let mut state = loaded_on('2');
+    let error = timed_out("/webhook/deleted");
+    tick_and_poll(
+        &mut state,
+        local_plus(3),
+        vec![FetchedData::Deleted(Err(error))],
+    );
+    state
+}
+
+/// Builds the options of `--confirm-env prod`.
+fn confirm_env_options() -> Options {
+    Options {
+        confirm_env: Some("prod".to_owned()),
+        ..Options::default()
+    }
+}
+
+/// Adds the extension `name` to the state's server capabilities, when they are known.
+fn add_extension(state: &mut State, name: &str) {
+    if let Some(capabilities) = &mut state.capabilities {
+        capabilities.extensions.insert(name.to_owned());
+    }
+}
+
+/// Builds a loaded state on the tab that the key `tab` selects.
+fn loaded_on(tab: char) -> State {
+    let mut state = loaded_state();
+    state.update(at(LOCAL_NOW), char_key(tab));
+    state
+}
+
+/// Builds a state on the Queue tab of a server with the core API only, whose first poll
+/// fetched its capabilities and the Active list.
+fn core_only_state() -> State {
+    let mut state = State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW));
+    state.update(at(LOCAL_NOW), Msg::Tick);
+    polled(
+        &mut state,
+        vec![
+            FetchedData::Capabilities(response(Capabilities::core_only())),
+            FetchedData::Active(modified(active_list())),
+        ],
+    );
+    state.update(at(LOCAL_NOW), char_key('3'));
     state
 }
 
@@ -249,22 +383,67 @@ fn char_key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), modifiers))
 }
 
+/// Delivers `msg` at the fixtures' local time and returns the commands that produced.
+fn press(state: &mut State, msg: Msg) -> Vec<Command> {
+    state.update(at(LOCAL_NOW), msg)
+}
+
+/// Delivers each of `msgs` in turn at the fixtures' local time.
+fn press_all(state: &mut State, msgs: &[Msg]) {
+    for msg in msgs {
+        press(state, msg.clone());
+    }
+}
+
 /// Types `text` into whatever has focus and returns every command that produced.
-fn type_text(state: &mut State, text: &str) -> Vec<crate::dashboard::app::Command> {
+fn type_text(state: &mut State, text: &str) -> Vec<Command> {
     text.chars()
         .flat_map(|c| state.update(at(LOCAL_NOW), char_key(c)))
         .collect()
 }
 
-/// Renders the screen at `width` x `height` and returns its rows as text. A wide character
-/// is read once, without the blank cell that its second column holds.
-fn screen_text(state: &State, width: u16, height: u16) -> String {
-    let area = ratatui::layout::Rect::new(0, 0, width, height);
-    let mut buffer = ratatui::buffer::Buffer::empty(area);
+/// Types `values` into consecutive fields, moving on with Tab between them.
+fn fill(state: &mut State, values: &[&str]) {
+    for (index, value) in values.iter().enumerate() {
+        if index > 0 {
+            press(state, key(KeyCode::Tab));
+        }
+        type_text(state, value);
+    }
+}
+
+/// Returns the requests that the commands send, leaving out polls.
+fn writes(commands: &[Command]) -> Vec<&Command> {
+    commands
+        .iter()
+        .filter(|command| command.is_write())
+        .collect()
+}
+
+/// Renders the screen at `width` x `height` into a new buffer.
+fn render_buffer(state: &State, width: u16, height: u16) -> Buffer {
+    let area = Rect::new(0, 0, width, height);
+    let mut buffer = Buffer::empty(area);
     crate::dashboard::views::render(state, area, &mut buffer);
     buffer
+}
+
+/// Returns the rows of `buffer` as text, each cell's symbol in turn, including the blank
+/// second cell of a wide character.
+fn cell_rows(buffer: &Buffer) -> Vec<String> {
+    buffer
         .content
-        .chunks(usize::from(width.max(1)))
+        .chunks(usize::from(buffer.area.width.max(1)))
+        .map(|row| row.iter().map(|cell| cell.symbol()).collect())
+        .collect()
+}
+
+/// Returns the rows of `buffer` as text. A wide character is read once, without the blank
+/// cell that its second column holds.
+fn text_rows(buffer: &Buffer) -> Vec<String> {
+    buffer
+        .content
+        .chunks(usize::from(buffer.area.width.max(1)))
         .map(|row| {
             let mut line = String::new();
             let mut skip = 0;
@@ -279,6 +458,11 @@ fn screen_text(state: &State, width: u16, height: u16) -> String {
             }
             line
         })
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect()
+}
+
+/// Renders the screen at `width` x `height` and returns its rows as text, read as
+/// [`text_rows`] does.
+fn screen_text(state: &State, width: u16, height: u16) -> String {
+    text_rows(&render_buffer(state, width, height)).join("\n")
 }

@@ -25,13 +25,7 @@ fn with_names(names: &[&str]) -> State {
         webhook.name = (*name).to_owned();
     }
     let mut state = loaded_state();
-    state.update(
-        at(LOCAL_NOW),
-        Msg::Polled(vec![Fetched {
-            received_at: at(LOCAL_NOW),
-            data: FetchedData::Active(modified(list)),
-        }]),
-    );
+    polled(&mut state, vec![FetchedData::Active(modified(list))]);
     state
 }
 

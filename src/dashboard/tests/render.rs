@@ -23,16 +23,6 @@ fn screen(state: &State) -> String {
     draw(state, 80, 24).backend().to_string()
 }
 
-fn text_of(buffer: &Buffer) -> String {
-    let width = usize::from(buffer.area.width);
-    buffer
-        .content
-        .chunks(width)
-        .map(|row| row.iter().map(|cell| cell.symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Renders the screen and returns the text of row `y`.
 fn row_text(state: &State, y: u16) -> String {
     let terminal = draw(state, 80, 24);
@@ -40,12 +30,6 @@ fn row_text(state: &State, y: u16) -> String {
     (0..buffer.area.width)
         .map(|x| buffer[(x, y)].symbol())
         .collect()
-}
-
-fn loaded_on(tab: char) -> State {
-    let mut state = loaded_state();
-    state.update(at(LOCAL_NOW), char_key(tab));
-    state
 }
 
 #[test]
@@ -85,24 +69,12 @@ fn server_strings_are_sanitised() {
             "control character drawn: {symbol:?}"
         );
     }
-    assert!(text_of(buffer).contains("\\u{1b}[31mHVAC"));
+    assert!(cell_rows(buffer).join("\n").contains("\\u{1b}[31mHVAC"));
 }
 
 #[test]
 fn failed_poll_shows_stale_marker_and_rows() {
-    let mut state = loaded_on('2');
-    let later = local_plus(3);
-    state.update(later, Msg::Tick);
-    let error = ApiError::Timeout {
-        url: format!("{URL}/webhook/deleted"),
-    };
-    state.update(
-        later,
-        Msg::Polled(vec![Fetched {
-            received_at: later,
-            data: FetchedData::Deleted(Err(error)),
-        }]),
-    );
+    let state = stale_state();
 
     let text = screen(&state);
     assert!(text.contains(STALE), "{text}");
@@ -161,23 +133,8 @@ fn restore_dialog_shows_time_left() {
 
 #[test]
 fn core_only_server_says_tabs_not_provided() {
-    let mut state = State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW));
-    state.update(at(LOCAL_NOW), Msg::Tick);
-    state.update(
-        at(LOCAL_NOW),
-        Msg::Polled(vec![
-            Fetched {
-                received_at: at(LOCAL_NOW),
-                data: FetchedData::Capabilities(response(Capabilities::core_only())),
-            },
-            Fetched {
-                received_at: at(LOCAL_NOW),
-                data: FetchedData::Active(modified(active_list())),
-            },
-        ]),
-    );
+    let mut state = core_only_state();
 
-    state.update(at(LOCAL_NOW), char_key('3'));
     let queue = screen(&state);
     assert!(queue.contains("does not provide the queue"), "{queue}");
     state.update(at(LOCAL_NOW), char_key('4'));
@@ -198,8 +155,7 @@ fn tiny_and_empty_areas_do_not_panic() {
     let mut state = loaded_on('2');
     state.update(at(LOCAL_NOW), char_key('r'));
     for (width, height) in [(1, 1), (0, 0), (0, 5), (5, 0), (2, 3), (39, 9), (40, 10)] {
-        let mut buffer = Buffer::empty(Rect::new(0, 0, width, height));
-        views::render(&state, buffer.area, &mut buffer);
+        render_buffer(&state, width, height);
     }
     let terminal = draw(&state, 1, 1);
     assert_eq!(terminal.backend().buffer().area, Rect::new(0, 0, 1, 1));
@@ -254,16 +210,11 @@ fn stale_marker_cell_is_red() {
     use ratatui::style::Color;
 
     let mut state = loaded_state();
-    let later = local_plus(3);
-    state.update(later, Msg::Tick);
-    state.update(
-        later,
-        Msg::Polled(vec![Fetched {
-            received_at: later,
-            data: FetchedData::Active(Err(ApiError::Timeout {
-                url: format!("{URL}/webhook"),
-            })),
-        }]),
+    let error = timed_out("/webhook");
+    tick_and_poll(
+        &mut state,
+        local_plus(3),
+        vec![FetchedData::Active(Err(error))],
     );
 
     let terminal = draw(&state, 80, 24);

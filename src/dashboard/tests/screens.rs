@@ -3,38 +3,12 @@
 //! out), which then alone distinguish a selection or a disabled button.
 
 use crossterm::event::KeyCode;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 
 use super::*;
 use crate::api::{BulkRestoreItem, BulkRestoreResponse, JobRetryResponse};
 use crate::dashboard::app::{DetailFetch, Options, RetryOutcome};
 use crate::dashboard::theme::ColorMode;
-use crate::dashboard::views;
-
-fn text_rows(buffer: &Buffer) -> Vec<String> {
-    let width = usize::from(buffer.area.width);
-    buffer
-        .content
-        .chunks(width.max(1))
-        .map(|row| {
-            let mut line = String::new();
-            let mut skip = 0;
-            for cell in row {
-                // A wide character's trailing cell is drawn by the character itself.
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let symbol = cell.symbol();
-                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-                line.push_str(symbol);
-            }
-            line
-        })
-        .collect()
-}
 
 fn attribute(modifier: Modifier) -> char {
     if modifier.contains(Modifier::REVERSED) {
@@ -48,17 +22,6 @@ fn attribute(modifier: Modifier) -> char {
     } else {
         '.'
     }
-}
-
-fn render_buffer(state: &State, width: u16, height: u16) -> Buffer {
-    let area = Rect::new(0, 0, width, height);
-    let mut buffer = Buffer::empty(area);
-    views::render(state, area, &mut buffer);
-    buffer
-}
-
-fn screen_at(state: &State, width: u16, height: u16) -> String {
-    text_rows(&render_buffer(state, width, height)).join("\n")
 }
 
 /// Renders without colour and lists each row's attributes under the text.
@@ -90,7 +53,7 @@ macro_rules! screen_tests {
             $(#[test]
             fn $name() {
                 let state: State = $build;
-                insta::assert_snapshot!(screen_at(&state, 80, 24));
+                insta::assert_snapshot!(screen_text(&state, 80, 24));
             })*
         }
         mod large {
@@ -98,7 +61,7 @@ macro_rules! screen_tests {
             $(#[test]
             fn $name() {
                 let state: State = $build;
-                insta::assert_snapshot!(screen_at(&state, 200, 50));
+                insta::assert_snapshot!(screen_text(&state, 200, 50));
             })*
         }
         mod no_color {
@@ -112,24 +75,8 @@ macro_rules! screen_tests {
     };
 }
 
-fn on_tab(tab: char) -> State {
-    let mut state = loaded_state();
-    state.update(at(LOCAL_NOW), char_key(tab));
-    state
-}
-
 fn pressed(mut state: State, keys: &[Msg]) -> State {
-    for key in keys {
-        state.update(at(LOCAL_NOW), key.clone());
-    }
-    state
-}
-
-fn with_options(options: Options) -> State {
-    let mut state =
-        State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW)).with_options(options);
-    state.update(at(LOCAL_NOW), Msg::Tick);
-    state.update(at(LOCAL_NOW), full_poll());
+    press_all(&mut state, keys);
     state
 }
 
@@ -171,20 +118,17 @@ fn detail_fetch() -> DetailFetch {
 }
 
 fn detail_state() -> State {
-    let mut state = pressed(on_tab('2'), &[key(KeyCode::Enter)]);
-    state.update(
-        at(LOCAL_NOW),
-        Msg::Polled(vec![Fetched {
-            received_at: at(LOCAL_NOW),
-            data: FetchedData::Detail(Box::new(detail_fetch())),
-        }]),
+    let mut state = pressed(loaded_on('2'), &[key(KeyCode::Enter)]);
+    polled(
+        &mut state,
+        vec![FetchedData::Detail(Box::new(detail_fetch()))],
     );
     state
 }
 
 fn bulk_results_state() -> State {
     let mut state = pressed(
-        on_tab('2'),
+        loaded_on('2'),
         &[
             key(KeyCode::Char(' ')),
             key(KeyCode::Char(' ')),
@@ -223,15 +167,13 @@ fn bulk_results_state() -> State {
 }
 
 fn retry_capabilities(mut state: State) -> State {
-    if let Some(capabilities) = &mut state.capabilities {
-        capabilities.extensions.insert("job_retry".to_owned());
-    }
+    add_extension(&mut state, "job_retry");
     state
 }
 
 fn retry_results_state() -> State {
     let mut state = pressed(
-        retry_capabilities(on_tab('3')),
+        retry_capabilities(loaded_on('3')),
         &[char_key('R'), key(KeyCode::Left), key(KeyCode::Enter)],
     );
     let job = queue_data().jobs[0].clone();
@@ -251,66 +193,17 @@ fn retry_results_state() -> State {
     state
 }
 
-fn stale_state() -> State {
-    let mut state = on_tab('2');
-    let later = local_plus(3);
-    state.update(later, Msg::Tick);
-    state.update(
-        later,
-        Msg::Polled(vec![Fetched {
-            received_at: later,
-            data: FetchedData::Deleted(Err(ApiError::Timeout {
-                url: format!("{URL}/webhook/deleted"),
-            })),
-        }]),
-    );
-    state
-}
-
-fn core_only_state() -> State {
-    let mut state = State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW));
-    state.update(at(LOCAL_NOW), Msg::Tick);
-    state.update(
-        at(LOCAL_NOW),
-        Msg::Polled(vec![
-            Fetched {
-                received_at: at(LOCAL_NOW),
-                data: FetchedData::Capabilities(response(Capabilities::core_only())),
-            },
-            Fetched {
-                received_at: at(LOCAL_NOW),
-                data: FetchedData::Active(modified(active_list())),
-            },
-        ]),
-    );
-    state.update(at(LOCAL_NOW), char_key('3'));
-    state
-}
-
 /// Opens the create dialog and types a name, a type and a region that is one letter too long.
 fn create_typed_state() -> State {
     let mut state = pressed(loaded_state(), &[char_key('n')]);
-    for (index, text) in ["Solar NV", "solar", "nevx"].iter().enumerate() {
-        if index > 0 {
-            state.update(at(LOCAL_NOW), key(KeyCode::Tab));
-        }
-        type_text(&mut state, text);
-    }
+    fill(&mut state, &["Solar NV", "solar", "nevx"]);
     state
 }
 
 /// Sends a valid create form and delivers the server's response with the signing secret.
 fn create_result_state() -> State {
     let mut state = pressed(loaded_state(), &[char_key('n')]);
-    for (index, text) in ["Solar NV", "solar", "nv", "solar", "acme"]
-        .iter()
-        .enumerate()
-    {
-        if index > 0 {
-            state.update(at(LOCAL_NOW), key(KeyCode::Tab));
-        }
-        type_text(&mut state, text);
-    }
+    fill(&mut state, &["Solar NV", "solar", "nv", "solar", "acme"]);
     let mut state = pressed(
         state,
         &[key(KeyCode::Tab), key(KeyCode::Tab), key(KeyCode::Enter)],
@@ -327,20 +220,13 @@ fn create_result_state() -> State {
     state
 }
 
-fn confirm_env() -> Options {
-    Options {
-        confirm_env: Some("prod".to_owned()),
-        ..Options::default()
-    }
-}
-
 screen_tests! {
     active_tab => loaded_state();
-    deleted_tab => on_tab('2');
-    queue_tab => on_tab('3');
-    audit_tab => on_tab('4');
+    deleted_tab => loaded_on('2');
+    queue_tab => loaded_on('3');
+    audit_tab => loaded_on('4');
     help_on_active => pressed(loaded_state(), &[char_key('?')]);
-    help_on_deleted => pressed(on_tab('2'), &[char_key('?')]);
+    help_on_deleted => pressed(loaded_on('2'), &[char_key('?')]);
     detail_view => detail_state();
     soft_delete_dialog => pressed(loaded_state(), &[char_key('d')]);
     soft_delete_typed => {
@@ -349,18 +235,18 @@ screen_tests! {
         pressed(state, &[key(KeyCode::Enter)])
     };
     force_delete_dialog => {
-        let mut state = pressed(on_tab('2'), &[char_key('D')]);
+        let mut state = pressed(loaded_on('2'), &[char_key('D')]);
         type_text(&mut state, "Sunrise");
         state
     };
-    restore_dialog => pressed(on_tab('2'), &[char_key('r')]);
+    restore_dialog => pressed(loaded_on('2'), &[char_key('r')]);
     bulk_preflight => pressed(
-        on_tab('2'),
+        loaded_on('2'),
         &[key(KeyCode::Char(' ')), key(KeyCode::Char(' ')), char_key('r')],
     );
     bulk_results => bulk_results_state();
-    retry_dialog => pressed(retry_capabilities(on_tab('3')), &[char_key('R')]);
-    retry_all_dialog => pressed(retry_capabilities(on_tab('3')), &[char_key('A')]);
+    retry_dialog => pressed(retry_capabilities(loaded_on('3')), &[char_key('R')]);
+    retry_all_dialog => pressed(retry_capabilities(loaded_on('3')), &[char_key('A')]);
     retry_results => retry_results_state();
     command_prompt => {
         let mut state = pressed(loaded_state(), &[char_key(':')]);
@@ -368,7 +254,7 @@ screen_tests! {
         state
     };
     filter_prompt => {
-        let mut state = pressed(on_tab('2'), &[char_key('/')]);
+        let mut state = pressed(loaded_on('2'), &[char_key('/')]);
         type_text(&mut state, "roof");
         state
     };
@@ -378,7 +264,7 @@ screen_tests! {
         read_only: true,
         ..Options::default()
     });
-    confirm_env_delete => pressed(with_options(confirm_env()), &[char_key('d')]);
+    confirm_env_delete => pressed(with_options(confirm_env_options()), &[char_key('d')]);
     create_dialog => create_typed_state();
     create_result => create_result_state();
 }

@@ -2,20 +2,8 @@
 //! audit events whose reason is not their own.
 
 use super::*;
-use crate::dashboard::app::Command;
 use crate::dashboard::views::active::CREATE_EXAMPLE;
 use crate::dashboard::widgets::countdown::PURGE_PENDING;
-
-fn polled(state: &mut State, data: Vec<FetchedData>) -> Vec<Command> {
-    let fetched = data
-        .into_iter()
-        .map(|data| Fetched {
-            received_at: at(LOCAL_NOW),
-            data,
-        })
-        .collect();
-    state.update(at(LOCAL_NOW), Msg::Polled(fetched))
-}
 
 fn with_lists(active: WebhookList, deleted: DeletedList) -> State {
     let mut state = State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW));
@@ -187,17 +175,7 @@ fn failed_restore(state: &mut State, when: Timestamp, message: &str) {
 
 /// Fails a poll at local time `when` with a refused connection.
 fn failed_poll(state: &mut State, when: Timestamp) {
-    let refused = ApiError::Unreachable {
-        url: format!("{URL}/webhook"),
-        detail: "Connection refused (os error 111)".to_owned(),
-    };
-    state.update(
-        when,
-        Msg::Polled(vec![Fetched {
-            received_at: when,
-            data: FetchedData::Active(Err(refused)),
-        }]),
-    );
+    poll_at(state, when, vec![FetchedData::Active(Err(unreachable()))]);
 }
 
 /// Returns the status bar's message row of an 80x24 screen.

@@ -1,21 +1,21 @@
 //! Active tab: the enabled and disabled webhooks that are not deleted.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, StatefulWidget, Table, TableState, Widget};
+use ratatui::widgets::{Cell, Row, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use super::{
-    changed_style, filtered_out, header_row, header_style, highlight, render_placeholder,
-    render_placeholder_text, row_marker, view_block, window,
+    changed_style, detail_height, gone_style, header_row, render_no_rows, render_placeholder,
+    render_table, row_marker, table_and_detail, view_block, window,
 };
 use crate::api::WebhookSummary;
 use crate::dashboard::app::lists::{active_columns, ListState};
 use crate::dashboard::app::State;
 use crate::dashboard::format;
-use crate::dashboard::widgets::columns::{allocate, kept_widths, name_min, pick, widest, Column};
+use crate::dashboard::widgets::columns::{allocate, name_min, pick, widest, Column};
 use crate::dashboard::widgets::text::{clean, visible};
 
 /// Inner rows at which the one-line detail under the table appears.
@@ -24,7 +24,7 @@ const DETAIL_MIN_ROWS: u16 = 8;
 /// Returns the table rows that fit in a body of `height` rows.
 pub fn table_rows(height: u16) -> usize {
     let inner = height.saturating_sub(2);
-    let detail = if inner >= DETAIL_MIN_ROWS { 1 } else { 0 };
+    let detail = detail_height(inner, DETAIL_MIN_ROWS, 1);
     usize::from(inner.saturating_sub(detail).saturating_sub(1))
 }
 
@@ -35,31 +35,14 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         None => "Active webhooks".to_owned(),
     };
     let block = view_block(title, view, state);
-    if render_placeholder(view, "", block.clone(), area, buf) {
+    if render_placeholder(state, view, None, block.clone(), area, buf) {
         return;
     }
-    if view.rows().is_empty() {
-        render_placeholder_text(&empty_text(state), block, area, buf);
-        return;
-    }
-    if view.list.order.is_empty() {
-        render_placeholder_text(
-            &filtered_out(&view.list, view.rows().len()),
-            block,
-            area,
-            buf,
-        );
+    if render_no_rows(view, &empty_text(state), block.clone(), area, buf) {
         return;
     }
 
-    let inner = block.inner(area);
-    let detail_height = if inner.height >= DETAIL_MIN_ROWS {
-        1
-    } else {
-        0
-    };
-    let [table_area, detail_area] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_height)]).areas(inner);
+    let [table_area, detail_area] = table_and_detail(block.inner(area), DETAIL_MIN_ROWS, 1);
     block.render(area, buf);
 
     let server_now = state.server_now();
@@ -100,15 +83,8 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         Some(5),
         Some(6),
     ];
-    let header =
-        Row::new(pick(header_row(&titles, &sorts, &view.list), &widths)).style(header_style());
-    let constraints = kept_widths(&widths).into_iter().map(Constraint::Length);
-    let table = Table::new(table_rows, constraints)
-        .header(header)
-        .row_highlight_style(highlight())
-        .highlight_symbol(">");
-    let mut table_state = TableState::default().with_selected(shown.cursor);
-    StatefulWidget::render(table, table_area, buf, &mut table_state);
+    let header = header_row(&titles, &sorts, &view.list);
+    render_table(table_rows, header, &widths, shown.cursor, table_area, buf);
 
     if let Some(selected) = state.selected_active() {
         let dim = Style::new().fg(Color::DarkGray);
@@ -225,9 +201,7 @@ fn row(list: &ListState, webhook: &WebhookSummary, texts: &RowTexts) -> Vec<Cell
         Span::styled(texts.enabled, Style::new().fg(Color::Yellow))
     };
     let name_style = if gone {
-        Style::new()
-            .fg(Color::DarkGray)
-            .add_modifier(Modifier::CROSSED_OUT)
+        gone_style()
     } else {
         changed_style(list, id, active_columns::NAME)
     };

@@ -4,18 +4,18 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Span;
-use ratatui::widgets::{Cell, Row, StatefulWidget, Table, TableState};
+use ratatui::widgets::{Cell, Row, Table};
 use unicode_width::UnicodeWidthStr;
 
 use super::{
-    capabilities_pending, filtered_out, header_row, header_style, highlight, render_placeholder,
-    render_placeholder_text, view_block, window,
+    header_and_widths, header_row, render_no_rows, render_placeholder, render_selectable,
+    view_block, window,
 };
 use crate::api::{AuditEvent, Timestamp};
 use crate::dashboard::app::lists::token_name;
 use crate::dashboard::app::State;
 use crate::dashboard::format;
-use crate::dashboard::widgets::columns::{allocate, kept_widths, name_min, pick, widest, Column};
+use crate::dashboard::widgets::columns::{allocate, name_min, pick, widest, Column};
 use crate::dashboard::widgets::text::{clean, clean_or_dash, visible};
 
 /// Text drawn when the server lacks the audit extension.
@@ -44,24 +44,10 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         None => "Audit trail".to_owned(),
     };
     let block = view_block(title, view, state);
-    if state.capabilities.is_none() && view.data.is_none() {
-        render_placeholder_text(&capabilities_pending(state), block, area, buf);
+    if render_placeholder(state, view, Some(NOT_PROVIDED), block.clone(), area, buf) {
         return;
     }
-    if render_placeholder(view, NOT_PROVIDED, block.clone(), area, buf) {
-        return;
-    }
-    if view.rows().is_empty() {
-        render_placeholder_text("No events recorded yet.", block, area, buf);
-        return;
-    }
-    if view.list.order.is_empty() {
-        render_placeholder_text(
-            &filtered_out(&view.list, view.rows().len()),
-            block,
-            area,
-            buf,
-        );
+    if render_no_rows(view, "No events recorded yet.", block.clone(), area, buf) {
         return;
     }
 
@@ -74,13 +60,8 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     // The highlight symbol takes one column left of the table.
     let (rows, header, widths) =
         table_parts(&events, titles, server_now, inner.width.saturating_sub(1));
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(highlight())
-        .highlight_symbol(">");
-    let mut table_state = TableState::default().with_selected(shown.cursor);
-    StatefulWidget::render(table, area, buf, &mut table_state);
+    let table = Table::new(rows, widths).header(header).block(block);
+    render_selectable(table, shown.cursor, area, buf);
 }
 
 /// Titles of the audit table's columns.
@@ -160,11 +141,7 @@ pub fn table_parts(
             Row::new(pick(cells, &widths))
         })
         .collect();
-    let header = Row::new(pick(titles, &widths)).style(header_style());
-    let constraints = kept_widths(&widths)
-        .into_iter()
-        .map(Constraint::Length)
-        .collect();
+    let (header, constraints) = header_and_widths(titles, &widths);
     (rows, header, constraints)
 }
 

@@ -2,21 +2,21 @@
 //! server's clock, and a detail panel for the selected one.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
+use ratatui::widgets::{Cell, Paragraph, Row, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use super::{
-    changed_style, filtered_out, header_row, header_style, highlight, render_placeholder,
-    render_placeholder_text, row_marker, view_block, window,
+    changed_style, detail_height, gone_style, header_row, mark_cell, render_no_rows,
+    render_placeholder, render_table, table_and_detail, view_block, window,
 };
 use crate::api::{DeletedWebhook, JobState, Timestamp};
 use crate::dashboard::app::lists::{deleted_columns, ListState};
 use crate::dashboard::app::{RowResult, State};
 use crate::dashboard::format;
-use crate::dashboard::widgets::columns::{allocate, kept_widths, name_min, pick, widest, Column};
+use crate::dashboard::widgets::columns::{allocate, name_min, pick, widest, Column};
 use crate::dashboard::widgets::countdown::PurgeClock;
 use crate::dashboard::widgets::text::{clean, clean_or_dash, visible};
 
@@ -30,7 +30,7 @@ pub const GONE: &str = "gone from server";
 /// Returns the table rows (two lines each) that fit in a body of `height` rows.
 pub fn table_rows(height: u16) -> usize {
     let inner = height.saturating_sub(2);
-    let detail = if inner >= DETAIL_MIN_ROWS { 3 } else { 0 };
+    let detail = detail_height(inner, DETAIL_MIN_ROWS, 3);
     usize::from(inner.saturating_sub(detail).saturating_sub(1) / 2)
 }
 
@@ -53,32 +53,15 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         None => "Deleted webhooks".to_owned(),
     };
     let block = view_block(title, view, state);
-    if render_placeholder(view, "", block.clone(), area, buf) {
+    if render_placeholder(state, view, None, block.clone(), area, buf) {
         return;
     }
-    if view.rows().is_empty() {
-        let empty = "Nothing is waiting for purge. Deleted webhooks appear here with a countdown.";
-        render_placeholder_text(empty, block, area, buf);
-        return;
-    }
-    if view.list.order.is_empty() {
-        render_placeholder_text(
-            &filtered_out(&view.list, view.rows().len()),
-            block,
-            area,
-            buf,
-        );
+    let empty = "Nothing is waiting for purge. Deleted webhooks appear here with a countdown.";
+    if render_no_rows(view, empty, block.clone(), area, buf) {
         return;
     }
 
-    let inner = block.inner(area);
-    let detail_height = if inner.height >= DETAIL_MIN_ROWS {
-        3
-    } else {
-        0
-    };
-    let [table_area, detail_area] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_height)]).areas(inner);
+    let [table_area, detail_area] = table_and_detail(block.inner(area), DETAIL_MIN_ROWS, 3);
     block.render(area, buf);
 
     let shown = window(view, usize::from(table_area.height.saturating_sub(1) / 2));
@@ -106,15 +89,8 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         Row::new(pick(cells, &widths)).height(2)
     });
     let sorts = [None, Some(1), Some(3), Some(5), Some(6), Some(0)];
-    let header =
-        Row::new(pick(header_row(&titles, &sorts, &view.list), &widths)).style(header_style());
-    let constraints = kept_widths(&widths).into_iter().map(Constraint::Length);
-    let table = Table::new(table_rows, constraints)
-        .header(header)
-        .row_highlight_style(highlight())
-        .highlight_symbol(">");
-    let mut table_state = TableState::default().with_selected(shown.cursor);
-    StatefulWidget::render(table, table_area, buf, &mut table_state);
+    let header = header_row(&titles, &sorts, &view.list);
+    render_table(table_rows, header, &widths, shown.cursor, table_area, buf);
 
     if let Some(selected) = state.selected_deleted() {
         let result = state.row_results.get(&selected.id);
@@ -206,20 +182,8 @@ fn row(
     let id = webhook.id.as_str();
     let gone = list.is_gone(id);
     let job = &webhook.job_status;
-    let mark = if list.marks.contains(id) {
-        "[x]"
-    } else {
-        "[ ]"
-    };
-    let marker = match result {
-        Some(RowResult { ok: true, .. }) => Span::styled("✓", Style::new().fg(Color::Green)),
-        Some(RowResult { ok: false, .. }) => Span::styled("✗", Style::new().fg(Color::Red)),
-        None => row_marker(list, webhook),
-    };
     let name_style = if gone {
-        Style::new()
-            .fg(Color::DarkGray)
-            .add_modifier(Modifier::CROSSED_OUT)
+        gone_style()
     } else {
         Style::new().add_modifier(Modifier::BOLD)
     };
@@ -237,10 +201,7 @@ fn row(
     };
 
     vec![
-        Cell::from(Line::from(vec![
-            marker,
-            Span::styled(mark, Style::new().fg(Color::Yellow)),
-        ])),
+        Cell::from(mark_cell(list, webhook, result)),
         two_lines(
             Line::styled(
                 texts.name.clone(),

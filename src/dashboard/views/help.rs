@@ -5,8 +5,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
+use super::render_popup;
 use crate::api::Role;
 use crate::dashboard::app::{State, Tab};
 use crate::dashboard::widgets::text::clean;
@@ -84,15 +84,7 @@ pub fn render(state: &State, body: Rect, screen: Rect, buf: &mut Buffer) {
     let rows = view_keys.len() + GLOBAL_KEYS.len() + 5 + usize::from(state.identity.is_some());
     let rows = u16::try_from(rows).unwrap_or(u16::MAX);
     let area = if rows <= body.height { body } else { screen };
-    let width = 72.min(area.width);
-    let height = rows.min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    Clear.render(popup, buf);
+    let size = (72.min(area.width), rows.min(area.height));
     let title = match (&state.detail, state.tab) {
         (Some(_), _) => "Webhook detail".to_owned(),
         (None, tab) => format!("{} tab", tab.title()),
@@ -116,13 +108,7 @@ pub fn render(state: &State, body: Rect, screen: Rect, buf: &mut Buffer) {
     if let Some(line) = role_note(state) {
         lines.push(Line::styled(line, Style::new().fg(Color::DarkGray)));
     }
-    Paragraph::new(lines)
-        .block(
-            Block::bordered()
-                .border_type(BorderType::Rounded)
-                .title(" Keys (Esc closes) "),
-        )
-        .render(popup, buf);
+    render_popup(lines, " Keys (Esc closes) ", size, area, buf);
 }
 
 /// Names the token's role and the writes it may not perform, which the dashboard refuses.

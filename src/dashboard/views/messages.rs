@@ -5,8 +5,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 
+use super::render_popup;
 use crate::dashboard::app::State;
 use crate::dashboard::format;
 use crate::dashboard::widgets::status_bar::{messages, Message, MessageKind};
@@ -38,20 +38,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let height = u16::try_from(rows.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    Clear.render(popup, buf);
-    Paragraph::new(rows)
-        .block(
-            Block::bordered()
-                .border_type(BorderType::Rounded)
-                .title(" Messages (Esc closes) "),
-        )
-        .render(popup, buf);
+    render_popup(rows, " Messages (Esc closes) ", (width, height), area, buf);
 }
 
 /// Builds the line above a message: what kind it is and since when.

@@ -18,13 +18,16 @@ use std::cell::Cell;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{
+    Block, BorderType, Clear, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap,
+};
 use ratatui::Frame;
 
 use crate::dashboard::app::lists::{visible_start, ListRow, ListState};
-use crate::dashboard::app::{LoadState, Prompt, Rows, State, Tab, View};
+use crate::dashboard::app::{LoadState, Prompt, RowResult, Rows, State, Tab, View};
 use crate::dashboard::theme;
+use crate::dashboard::widgets::columns::{kept_widths, pick};
 use crate::dashboard::widgets::status_bar::{self, STALE};
 use crate::dashboard::widgets::text::{clean, visible};
 
@@ -202,6 +205,32 @@ fn row_marker<R: ListRow>(list: &ListState, row: &R) -> Span<'static> {
     }
 }
 
+/// Builds the first cell of a row that can be marked: `✓` or `✗` for the result of the last
+/// bulk action on the row, else the [`row_marker`], then `[x]` or `[ ]` for the mark.
+fn mark_cell<R: ListRow>(list: &ListState, row: &R, result: Option<&RowResult>) -> Line<'static> {
+    let marker = match result {
+        Some(RowResult { ok: true, .. }) => Span::styled("✓", Style::new().fg(Color::Green)),
+        Some(RowResult { ok: false, .. }) => Span::styled("✗", Style::new().fg(Color::Red)),
+        None => row_marker(list, row),
+    };
+    let mark = if list.marks.contains(row.row_id().as_ref()) {
+        "[x]"
+    } else {
+        "[ ]"
+    };
+    Line::from(vec![
+        marker,
+        Span::styled(mark, Style::new().fg(Color::Yellow)),
+    ])
+}
+
+/// Style of the name of a row the server no longer lists: dimmed and crossed out.
+fn gone_style() -> Style {
+    Style::new()
+        .fg(Color::DarkGray)
+        .add_modifier(Modifier::CROSSED_OUT)
+}
+
 /// Builds a table header, with `▲` or `▼` after the sort column.
 fn header_row(titles: &[&str], sort_titles: &[Option<usize>], list: &ListState) -> Vec<String> {
     titles
@@ -221,13 +250,7 @@ fn header_row(titles: &[&str], sort_titles: &[Option<usize>], list: &ListState) 
 
 fn header_line(state: &State) -> Line<'static> {
     let mut spans = vec![
-        Span::styled(
-            " hookgrace ",
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::Cyan)
-                .add_modifier(Modifier::BOLD),
-        ),
+        Span::styled(" hookgrace ", badge_style(Color::Black, Color::Cyan)),
         Span::raw(" "),
         Span::styled(clean(&state.server_url), Style::new().fg(Color::Cyan)),
         Span::styled(
@@ -239,19 +262,13 @@ fn header_line(state: &State) -> Line<'static> {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
             " READ-ONLY ",
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
-                .add_modifier(Modifier::BOLD),
+            badge_style(Color::Black, Color::Yellow),
         ));
     } else if let Some(env) = &state.options.confirm_env {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
             format!(" ENV {} ", clean(env)),
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::Magenta)
-                .add_modifier(Modifier::BOLD),
+            badge_style(Color::Black, Color::Magenta),
         ));
         spans.push(Span::styled(
             " writes need the name typed",
@@ -262,10 +279,7 @@ fn header_line(state: &State) -> Line<'static> {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
             " WRITES OFF ",
-            Style::new()
-                .fg(Color::White)
-                .bg(Color::Red)
-                .add_modifier(Modifier::BOLD),
+            badge_style(Color::White, Color::Red),
         ));
     }
     Line::from(spans)
@@ -284,10 +298,7 @@ fn tab_line(state: &State) -> Line<'static> {
             None => format!(" {} {} ", index + 1, tab.title()),
         };
         let style = if tab == state.tab && state.detail.is_none() {
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::White)
-                .add_modifier(Modifier::BOLD)
+            badge_style(Color::Black, Color::White)
         } else {
             Style::new().fg(Color::Gray)
         };
@@ -297,10 +308,7 @@ fn tab_line(state: &State) -> Line<'static> {
     if let Some(detail) = &state.detail {
         spans.push(Span::styled(
             format!(" webhook {} ", visible(&detail.id)),
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::White)
-                .add_modifier(Modifier::BOLD),
+            badge_style(Color::Black, Color::White),
         ));
     }
     Line::from(spans)
@@ -387,10 +395,7 @@ fn hint_line(state: &State, width: u16) -> Line<'static> {
     if show_marks {
         spans.push(Span::styled(
             format!(" {marks} marked "),
-            Style::new()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
-                .add_modifier(Modifier::BOLD),
+            badge_style(Color::Black, Color::Yellow),
         ));
     }
     for (key, action) in hints {
@@ -479,26 +484,33 @@ fn view_block<T>(title: String, view: &View<T>, state: &State) -> Block<'static>
             .border_style(Style::new().fg(Color::Red))
             .title(Span::styled(
                 format!(" {STALE}: showing data from {age} "),
-                Style::new()
-                    .fg(Color::White)
-                    .bg(Color::Red)
-                    .add_modifier(Modifier::BOLD),
+                badge_style(Color::White, Color::Red),
             ));
     }
     block
 }
 
-/// Draws the text for a view without data: loading, failed or not provided. Returns `false`
-/// when the view has data to draw instead.
+/// Draws the text for a view without data: loading, failed or not provided. A tab that
+/// needs a server extension passes its `not_provided` text, and shows
+/// [`capabilities_pending`] while neither the extensions nor its data are known. Returns
+/// `false` when the view has data to draw instead.
 fn render_placeholder<T>(
+    state: &State,
     view: &View<T>,
-    not_provided: &str,
+    not_provided: Option<&str>,
     block: Block<'_>,
     area: Rect,
     buf: &mut Buffer,
 ) -> bool {
+    if not_provided.is_some() && state.capabilities.is_none() && view.data.is_none() {
+        render_placeholder_text(&capabilities_pending(state), block, area, buf);
+        return true;
+    }
     let (text, style) = match (&view.data, &view.load) {
-        (_, LoadState::NotProvided) => (not_provided.to_owned(), Style::new().fg(Color::Yellow)),
+        (_, LoadState::NotProvided) => (
+            not_provided.unwrap_or_default().to_owned(),
+            Style::new().fg(Color::Yellow),
+        ),
         (Some(_), _) => return false,
         (None, LoadState::Loading | LoadState::Loaded) => {
             ("Loading…".to_owned(), Style::new().fg(Color::DarkGray))
@@ -513,6 +525,11 @@ fn render_placeholder<T>(
         .block(block)
         .render(area, buf);
     true
+}
+
+/// Style of a badge such as ` READ-ONLY `: bold `fg` text on a `bg` background.
+fn badge_style(fg: Color, bg: Color) -> Style {
+    Style::new().fg(fg).bg(bg).add_modifier(Modifier::BOLD)
 }
 
 /// Style of the selected table row: reverse video, which stays visible without colour.
@@ -535,6 +552,112 @@ fn render_placeholder_text(text: &str, block: Block<'_>, area: Rect, buf: &mut B
     .wrap(Wrap { trim: true })
     .block(block)
     .render(area, buf);
+}
+
+/// Draws the text of a list without a row to draw: `empty` when the list has no rows, or
+/// the filter's note when the filter hides every row. Returns `false` when rows pass the
+/// filter, which the view then draws.
+fn render_no_rows<T: Rows>(
+    view: &View<T>,
+    empty: &str,
+    block: Block<'_>,
+    area: Rect,
+    buf: &mut Buffer,
+) -> bool {
+    let total = view.rows().len();
+    if total == 0 {
+        render_placeholder_text(empty, block, area, buf);
+        return true;
+    }
+    if view.list.order.is_empty() {
+        render_placeholder_text(&filtered_out(&view.list, total), block, area, buf);
+        return true;
+    }
+    false
+}
+
+/// Returns the rows of the detail panel under a table: `rows` once the view's inner area is
+/// `min_inner` rows high, else none.
+fn detail_height(inner_height: u16, min_inner: u16, rows: u16) -> u16 {
+    if inner_height >= min_inner {
+        rows
+    } else {
+        0
+    }
+}
+
+/// Splits a view's `inner` area into the table and the detail panel under it, which is
+/// [`detail_height`] rows high.
+fn table_and_detail(inner: Rect, min_inner: u16, rows: u16) -> [Rect; 2] {
+    let detail_rows = detail_height(inner.height, min_inner, rows);
+    Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_rows)]).areas(inner)
+}
+
+/// Builds the header row of a table and the widths of its columns, leaving out the columns
+/// that [`crate::dashboard::widgets::columns::allocate`] dropped.
+fn header_and_widths(
+    titles: Vec<String>,
+    widths: &[Option<u16>],
+) -> (Row<'static>, Vec<Constraint>) {
+    let header = Row::new(pick(titles, widths)).style(header_style());
+    let constraints = kept_widths(widths)
+        .into_iter()
+        .map(Constraint::Length)
+        .collect();
+    (header, constraints)
+}
+
+/// Draws a list's table into `area`: the header of `titles`, then `rows`, in the allocated
+/// column `widths`, with the row at `cursor` selected.
+fn render_table<'a>(
+    rows: impl IntoIterator<Item = Row<'a>>,
+    titles: Vec<String>,
+    widths: &[Option<u16>],
+    cursor: Option<usize>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let (header, constraints) = header_and_widths(titles, widths);
+    render_selectable(
+        Table::new(rows, constraints).header(header),
+        cursor,
+        area,
+        buf,
+    );
+}
+
+/// Draws `table` with the row at `cursor` selected: in reverse video, after a `>` in the
+/// column left of the table.
+fn render_selectable(table: Table<'_>, cursor: Option<usize>, area: Rect, buf: &mut Buffer) {
+    let table = table.row_highlight_style(highlight()).highlight_symbol(">");
+    let mut table_state = TableState::default().with_selected(cursor);
+    StatefulWidget::render(table, area, buf, &mut table_state);
+}
+
+/// Draws `text` in a rounded frame titled `title`, over what is drawn in a `size` (width,
+/// height) area at the centre of `area`. The size must fit in `area`.
+fn render_popup<'a>(
+    text: impl Into<Text<'a>>,
+    title: &'a str,
+    size: (u16, u16),
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let (width, height) = size;
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    Clear.render(popup, buf);
+    Paragraph::new(text)
+        .block(
+            Block::bordered()
+                .border_type(BorderType::Rounded)
+                .title(title),
+        )
+        .render(popup, buf);
 }
 
 /// Builds the text of a tab that needs to know the server's extensions before the first

@@ -5,18 +5,18 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
+use ratatui::widgets::{Cell, Paragraph, Row, Widget};
 
 use super::deleted::job_style;
 use super::{
-    capabilities_pending, changed_style, filtered_out, header_row, header_style, highlight,
-    render_placeholder, render_placeholder_text, row_marker, view_block, window,
+    changed_style, filtered_out, header_row, mark_cell, render_placeholder, render_table,
+    view_block, window,
 };
 use crate::api::{JobRecord, JobState, Timestamp};
 use crate::dashboard::app::lists::{job_columns, job_due_at, ListState};
 use crate::dashboard::app::{RowResult, State};
 use crate::dashboard::format;
-use crate::dashboard::widgets::columns::{allocate, kept_widths, name_min, pick, widest, Column};
+use crate::dashboard::widgets::columns::{allocate, name_min, pick, widest, Column};
 use crate::dashboard::widgets::text::{clean, visible};
 
 /// Text drawn when the server lacks the queue extension.
@@ -31,11 +31,7 @@ pub fn table_rows(height: u16) -> usize {
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let view = &state.queue;
     let block = view_block("Deletion queue".to_owned(), view, state);
-    if state.capabilities.is_none() && view.data.is_none() {
-        render_placeholder_text(&capabilities_pending(state), block, area, buf);
-        return;
-    }
-    if render_placeholder(view, NOT_PROVIDED, block.clone(), area, buf) {
+    if render_placeholder(state, view, Some(NOT_PROVIDED), block.clone(), area, buf) {
         return;
     }
     let Some(data) = &view.data else {
@@ -127,15 +123,8 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         .into_iter()
         .map(|cells| Row::new(pick(cells.map(Cell::from), &widths)));
     let sorts = [None, Some(1), Some(2), Some(3), Some(0), None];
-    let header =
-        Row::new(pick(header_row(&titles, &sorts, &view.list), &widths)).style(header_style());
-    let constraints = kept_widths(&widths).into_iter().map(Constraint::Length);
-    let table = Table::new(rows, constraints)
-        .header(header)
-        .row_highlight_style(highlight())
-        .highlight_symbol(">");
-    let mut table_state = TableState::default().with_selected(shown.cursor);
-    StatefulWidget::render(table, jobs_area, buf, &mut table_state);
+    let header = header_row(&titles, &sorts, &view.list);
+    render_table(rows, header, &widths, shown.cursor, jobs_area, buf);
 }
 
 fn row(
@@ -158,25 +147,12 @@ fn row(
     } else {
         Span::raw(format::short_time(due, server_now))
     };
-    let marker = match result {
-        Some(RowResult { ok: true, .. }) => Span::styled("✓", Style::new().fg(Color::Green)),
-        Some(RowResult { ok: false, .. }) => Span::styled("✗", Style::new().fg(Color::Red)),
-        None => row_marker(list, job),
-    };
-    let mark = if list.marks.contains(id) {
-        "[x]"
-    } else {
-        "[ ]"
-    };
     let error = match result {
         Some(result) => result.message.clone(),
         None => job.last_error.as_deref().map(clean).unwrap_or_default(),
     };
     [
-        Line::from(vec![
-            marker,
-            Span::styled(mark, Style::new().fg(Color::Yellow)),
-        ]),
+        mark_cell(list, job, result),
         Line::styled(
             job.state.to_string(),
             job_style(job.state).patch(changed_style(list, id, job_columns::STATE)),
