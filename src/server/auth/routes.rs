@@ -1,7 +1,7 @@
 //! `GET /whoami` and token management over HTTP: `GET /tokens`, `POST /tokens` and
 //! `DELETE /tokens/{id}`, which need the admin role.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -12,7 +12,7 @@ use crate::api::{
     CreateTokenRequest, CreateTokenResponse, RevokeTokenResponse, TokenInfo, TokenList, WhoAmI,
 };
 use crate::server::error::ApiError;
-use crate::server::extract::{Actor, JsonBody};
+use crate::server::extract::{Actor, JsonBody, PathId};
 use crate::server::AppState;
 use crate::store::{CreateTokenOutcome, NewToken, RevokeTokenOutcome, TokenRecord};
 
@@ -130,7 +130,7 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     Actor(actor): Actor,
-    Path(key): Path<String>,
+    PathId(key): PathId,
 ) -> Result<Response, ApiError> {
     let now = state.now();
     match state.store.revoke_token(&key, &actor, now).await? {
