@@ -4,10 +4,11 @@
 Usage: HOOKGRACE_TOKEN=<admin token> fuzz-leads.py http://127.0.0.1:PORT [REQUESTS] [SEED]
 
 schemathesis cannot sign a lead, because the signature is an HMAC of the body keyed with a
-secret that only the create and rotate responses show. This driver creates webhooks, keeps their secrets
-and sends REQUESTS leads (2000 by default) at up to 50 a second: random bodies, each signed
-correctly or in one of several wrong ways, with a random Content-Type. Between leads it soft
-deletes, restores, disables, enables, force deletes webhooks and replaces their secrets.
+secret that only the create and rotate responses show. This driver creates webhooks, keeps
+their secrets and sends REQUESTS leads (2000 by default) at up to 50 a second: random bodies,
+each signed correctly or in one of several wrong ways, with a random Content-Type. Between leads
+it soft deletes, restores, disables, enables and force deletes webhooks and replaces their
+secrets.
 
 A model of each webhook predicts the status of every lead, and each response must match it.
 At the end, each webhook's total_leads must equal the leads it accepted and its
