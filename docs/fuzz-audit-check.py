@@ -1,23 +1,30 @@
 #!/usr/bin/env python3
-"""Compare a hookgrace server's webhooks and deletion jobs with its audit trail.
+"""Compare a hookgrace server's webhooks, deletion jobs and tokens with its audit trail.
 
-Usage: fuzz-audit-check.py http://127.0.0.1:PORT
+Usage: HOOKGRACE_TOKEN=<admin token> fuzz-audit-check.py http://127.0.0.1:PORT
 
 Replays each webhook's audit events in order and checks that the state they lead to is the
 state the server reports: active and enabled or disabled, soft-deleted, or gone after a purge
-or force delete. Also checks each job's state against its last job event, and prints
-GET /integrity. Exits 1 when anything disagrees. Reads only, with the standard library.
+or force delete. Checks each job's state against its last job event, and each token's
+revocation against its token_created and token_revoked events, whose webhook_id is empty.
+Then prints GET /integrity. Exits 1 when anything disagrees. Reads only, with the standard
+library. GET /tokens needs an admin token. Leads and the rejected_signatures counter have no
+audit events, so they are not checked.
 """
 
 import json
+import os
 import sys
 import urllib.request
 
 BASE = sys.argv[1].rstrip("/")
+TOKEN = os.environ.get("HOOKGRACE_TOKEN", "")
+TOKEN_EVENTS = ("token_created", "token_revoked")
 
 
 def get(path):
-    with urllib.request.urlopen(BASE + path) as response:
+    request = urllib.request.Request(BASE + path, headers={"Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(request) as response:
         return json.load(response)
 
 
@@ -32,6 +39,8 @@ def all_events():
 
 
 def main():
+    if not TOKEN:
+        sys.exit("missing token: set HOOKGRACE_TOKEN to an admin token of the server")
     problems = []
     events = all_events()
     active = {w["id"]: w for w in get("/webhook")["webhooks"]}
@@ -41,10 +50,21 @@ def main():
         for job in get(f"/queue/jobs?state={state}&limit=500")["jobs"]:
             jobs[job["id"]] = job
 
-    # Replay: webhook id -> "enabled" | "disabled" | "soft_deleted" | "gone".
-    replayed, job_events = {}, {}
+    tokens = {t["id"]: t for t in get("/tokens")["tokens"]}
+
+    # Replay: webhook id -> "enabled" | "disabled" | "soft_deleted" | "gone", and
+    # token id -> "active" | "revoked".
+    replayed, job_events, token_states = {}, {}, {}
     for event in events:
         kind, webhook = event["event_type"], event["webhook_id"]
+        if kind in TOKEN_EVENTS:
+            if webhook:
+                problems.append(f"event {event['id']} ({kind}) names webhook {webhook!r}")
+            token_id = event["details"].get("token_id")
+            token_states[token_id] = "active" if kind == "token_created" else "revoked"
+            continue
+        if not webhook:
+            problems.append(f"event {event['id']} ({kind}) has an empty webhook_id")
         if kind == "created":
             replayed[webhook] = "enabled"
         elif kind in ("enabled", "disabled"):
@@ -89,9 +109,20 @@ def main():
         if job["state"] != expected and not (expected == "pending" and job["state"] == "processing"):
             problems.append(f"job {job_id}: server {job['state']}, audit trail {expected}")
 
+    for token_id, token in tokens.items():
+        actual = "revoked" if token["revoked_at"] else "active"
+        expected = token_states.get(token_id)
+        if expected is None:
+            problems.append(f"token {token_id} ({token['name']}) has no token_created event")
+        elif actual != expected:
+            problems.append(f"token {token_id}: server {actual}, audit trail {expected}")
+    for token_id in set(token_states) - set(tokens):
+        problems.append(f"token {token_id} has audit events but is not in GET /tokens")
+
     integrity = get("/integrity")["issues"]
     print(f"events={len(events)} webhooks={len(replayed)} active={len(active)} "
-          f"soft_deleted={len(deleted)} jobs={len(jobs)} integrity_issues={len(integrity)}")
+          f"soft_deleted={len(deleted)} jobs={len(jobs)} tokens={len(tokens)} "
+          f"integrity_issues={len(integrity)}")
     for problem in problems + [json.dumps(issue) for issue in integrity]:
         print(problem)
     sys.exit(1 if problems or integrity else 0)

@@ -1019,6 +1019,30 @@ async fn malformed_requests_get_json_errors() {
     assert_error(&error, "Method not allowed");
 }
 
+/// A path segment that is not UTF-8 after percent-decoding gets a JSON 400 on every route
+/// with an `{id}`, not axum's plain-text rejection.
+#[tokio::test]
+async fn non_utf8_path_id_is_400_json() {
+    let test = TestServer::start().await;
+    let cases = [
+        (Method::GET, "/webhook/%FF"),
+        (Method::DELETE, "/webhook/%FF?reason=x"),
+        (Method::POST, "/webhook/%FF/restore"),
+        (Method::POST, "/webhook/%FF/signing-secret"),
+        (Method::POST, "/queue/jobs/%FF/retry"),
+        (Method::DELETE, "/tokens/%FF"),
+        (Method::DELETE, "/tokens/%C3%28"),
+    ];
+    for (method, path) in cases {
+        let response = test.raw(method.clone(), path, None, None).await;
+        let (status, error) = common::read_json(response, &format!("{method} {path}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{method} {path}: {error}");
+        assert_error(&error, "Invalid path");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains("UTF-8"), "{method} {path}: {message}");
+    }
+}
+
 #[tokio::test]
 async fn oversized_body_is_413_json() {
     let test = TestServer::start().await;

@@ -404,6 +404,47 @@ async fn tokens_are_managed_over_http() {
     assert_eq!(audit["events"][0]["details"]["token_id"], id);
 }
 
+/// Revoking the token that sends the request would lock its holder out at once, and revoking
+/// the last stored admin token that way would leave no admin able to manage tokens over HTTP.
+#[tokio::test]
+async fn token_cannot_revoke_itself() {
+    let test = start().await;
+    let request = json!({"name": "ada", "role": "admin"});
+    let response = send(
+        &test,
+        Method::POST,
+        "/tokens",
+        Some(ADMIN_TOKEN),
+        Some(request),
+    )
+    .await;
+    let (status, created) = common::read_json(response, "create token").await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let ada = created["token"].as_str().unwrap().to_owned();
+    let id = created["info"]["id"].as_str().unwrap().to_owned();
+
+    for key in [id.as_str(), "ada"] {
+        let path = format!("/tokens/{key}");
+        let (status, body) = send_json(&test, Method::DELETE, &path, Some(&ada)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{key}: {body}");
+        assert_eq!(body["error"], "Token in use", "{key}");
+        assert_eq!(body["token_id"], id.as_str(), "{key}");
+        let message = body["message"].as_str().unwrap();
+        assert!(message.contains("another admin token"), "{message}");
+    }
+    let (status, _) = send_json(&test, Method::GET, "/whoami", Some(&ada)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, audit) = test.get("/audit?event_type=token_revoked").await;
+    assert_eq!(audit["events"], json!([]));
+
+    // Another admin token may revoke it.
+    let path = format!("/tokens/{id}");
+    let (status, body) = send_json(&test, Method::DELETE, &path, Some(ADMIN_TOKEN)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let response = send(&test, Method::GET, "/whoami", Some(&ada), None).await;
+    assert_unauthorized(&response);
+}
+
 #[tokio::test]
 async fn unsigned_lead_is_401_and_counted() {
     let test = start().await;

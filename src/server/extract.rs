@@ -147,10 +147,11 @@ where
     }
 }
 
-/// The `{id}` path segment, checked against the webhook id pattern.
-pub struct WebhookId(pub String);
+/// The `{id}` path segment, percent-decoded. A segment that is not UTF-8 gets a JSON 400
+/// instead of axum's plain-text rejection.
+pub struct PathId(pub String);
 
-impl<S> FromRequestParts<S> for WebhookId
+impl<S> FromRequestParts<S> for PathId
 where
     S: Send + Sync,
 {
@@ -165,6 +166,21 @@ where
                     format!("invalid path: {}", rejection.body_text()),
                 )
             })?;
+        Ok(PathId(id))
+    }
+}
+
+/// The `{id}` path segment, checked against the webhook id pattern.
+pub struct WebhookId(pub String);
+
+impl<S> FromRequestParts<S> for WebhookId
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let PathId(id) = PathId::from_request_parts(parts, state).await?;
         parse_webhook_id(&id)?;
         Ok(WebhookId(id))
     }

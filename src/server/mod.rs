@@ -25,7 +25,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::extract::{DefaultBodyLimit, FromRef};
-use axum::routing::{delete, get, patch, post};
 use axum::Router;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -126,39 +125,13 @@ fn endpoints(id: &str) -> Endpoints {
     }
 }
 
-/// Assembles every route, which [`ROUTES`] lists with their query parameters.
-/// `/webhook/deleted` is a static segment, so axum matches it before the `/webhook/{id}`
-/// capture whatever the registration order. It is listed first anyway.
+/// Assembles every route of [`ROUTES`] with the middleware.
 fn router(state: AppState) -> Router {
-    let id = "{id}";
-    Router::new()
-        .route(paths::HEALTH, get(health::health))
-        .route(paths::WEBHOOKS, get(webhooks::list).post(webhooks::create))
-        .route(paths::DELETED, get(deleted::list))
-        .route(
-            &paths::webhook(id),
-            get(webhooks::detail)
-                .post(leads::receive)
-                .delete(deleted::delete),
-        )
-        .route(&paths::restore(id), post(deleted::restore))
-        .route(&paths::status(id), patch(webhooks::set_status))
-        .route(&paths::webhook_audit(id), get(audit::for_webhook))
-        .route(paths::AUDIT, get(audit::global))
-        .route(paths::QUEUE, get(queue::summary))
-        .route(paths::QUEUE_JOBS, get(queue::jobs))
-        .route(paths::BULK_RESTORE, post(bulk::restore))
-        .route(&paths::retry_job(id), post(queue::retry_job))
-        .route(paths::RETRY_DEAD_LETTERS, post(queue::retry_dead_letters))
-        .route(paths::INTEGRITY, get(integrity::report))
-        .route(paths::WHOAMI, get(auth::whoami))
-        .route(
-            paths::TOKENS,
-            get(auth::list_tokens).post(auth::create_token),
-        )
-        .route(&paths::token(id), delete(auth::revoke_token))
-        .route(&paths::signing_secret(id), post(leads::rotate_secret))
-        .route(openapi::PATH, get(openapi::document))
+    let mut router = Router::new();
+    for route in ROUTES {
+        router = router.route(route.path, route.method_router());
+    }
+    router
         // Route layers run after routing, so the middleware sees the route's template. The
         // layer added last runs first: authentication, then the query-string check.
         .route_layer(axum::middleware::from_fn(routes::check_query))

@@ -2,12 +2,12 @@
 //! /queue/jobs/{id}/retry` and `POST /queue/dead-letter/retry`: the operator's redrive of
 //! dead-lettered jobs.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
 use super::error::ApiError;
-use super::extract::{Actor, QueryParams};
+use super::extract::{Actor, PathId, QueryParams};
 use super::{validate, AppState};
 use crate::api::{
     DeadLetterRetryResponse, JobList, JobRecord, JobRetryResponse, JobState, QueueSummary,
@@ -98,7 +98,7 @@ fn job_record(job: Job) -> JobRecord {
 pub async fn retry_job(
     State(state): State<AppState>,
     Actor(actor): Actor,
-    Path(job_id): Path<String>,
+    PathId(job_id): PathId,
 ) -> Result<Json<JobRetryResponse>, ApiError> {
     if job_id.chars().count() > MAX_JOB_ID_CHARS || job_id.chars().any(char::is_control) {
         return Err(ApiError::invalid(

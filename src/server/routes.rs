@@ -1,16 +1,17 @@
-//! The table of every route that [`super::router`] serves, with the query parameters each one
-//! accepts, and the middleware that enforces those parameters.
-//!
-//! The OpenAPI document and its tests compare themselves against [`ROUTES`], and a test sends
-//! each (method, path) of the table to the real router, so a route added to only one place
-//! fails a test.
+//! The table of every route: method, path, accepted query parameters and handler.
+//! [`super::router`] builds the router from [`ROUTES`], so the router serves exactly the routes
+//! that the table lists. The OpenAPI document's tests compare it against the same table, and
+//! [`check_query`] enforces each route's query parameters.
 
 use axum::extract::{MatchedPath, Request};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{on, MethodFilter, MethodRouter};
 
 use super::error::ApiError;
+use super::AppState;
+use super::{audit, auth, bulk, deleted, health, integrity, leads, openapi, queue, webhooks};
 
 /// Query parameters of a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,55 +23,79 @@ pub enum QueryRule {
     Ignored,
 }
 
-/// One route of the router: method, path in axum's `{name}` syntax (also OpenAPI's), and its
-/// query parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One route of the router: method, path in axum's `{name}` syntax (also OpenAPI's), its
+/// query parameters and its handler.
+#[derive(Debug, Clone, Copy)]
 pub struct RouteSpec {
     pub method: &'static str,
     pub path: &'static str,
     pub query: QueryRule,
+    handler: fn() -> MethodRouter<AppState>,
 }
 
-const PAGE: &[&str] = &["limit", "offset"];
-const AUDIT: &[&str] = &["limit", "cursor", "event_type", "user"];
-const NONE: &[&str] = &[];
-
-const fn route(
-    method: &'static str,
-    path: &'static str,
-    query: &'static [&'static str],
-) -> RouteSpec {
-    RouteSpec {
-        method,
-        path,
-        query: QueryRule::Only(query),
+impl RouteSpec {
+    /// Returns the axum method router that serves this route.
+    pub(super) fn method_router(&self) -> MethodRouter<AppState> {
+        (self.handler)()
     }
 }
 
+/// Builds a [`RouteSpec`]. One method token gives both the method's name and the axum method
+/// filter, so an entry cannot list one method and serve another.
+macro_rules! route {
+    ($method:ident $path:literal, $query:expr, $handler:path) => {
+        RouteSpec {
+            method: stringify!($method),
+            path: $path,
+            query: $query,
+            handler: || on(MethodFilter::$method, $handler),
+        }
+    };
+}
+
+const NO_QUERY: QueryRule = QueryRule::Only(&[]);
+const PAGE: QueryRule = QueryRule::Only(&["limit", "offset"]);
+const AUDIT_QUERY: QueryRule = QueryRule::Only(&["limit", "cursor", "event_type", "user"]);
+
 /// Every route of [`super::router`]. GET routes also serve HEAD, as axum's `get` does.
+/// `/webhook/deleted` is a static segment, so axum matches it before the `/webhook/{id}`
+/// capture whatever the order of the table.
 pub const ROUTES: &[RouteSpec] = &[
-    route("GET", "/health", NONE),
-    route("GET", "/openapi.json", NONE),
-    route("GET", "/webhook", PAGE),
-    route("POST", "/webhook", NONE),
-    route("GET", "/webhook/deleted", PAGE),
-    route("GET", "/webhook/{id}", NONE),
-    RouteSpec {
-        method: "POST",
-        path: "/webhook/{id}",
-        query: QueryRule::Ignored,
-    },
-    route("DELETE", "/webhook/{id}", &["reason", "force", "confirm"]),
-    route("POST", "/webhook/{id}/restore", &["enabled"]),
-    route("PATCH", "/webhook/{id}/status", NONE),
-    route("GET", "/webhook/{id}/audit", AUDIT),
-    route("GET", "/audit", AUDIT),
-    route("GET", "/queue", NONE),
-    route("GET", "/queue/jobs", &["state", "limit"]),
-    route("POST", "/webhooks/restore", NONE),
-    route("POST", "/queue/jobs/{id}/retry", NONE),
-    route("POST", "/queue/dead-letter/retry", NONE),
-    route("GET", "/integrity", NONE),
+    route!(GET "/health", NO_QUERY, health::health),
+    route!(GET "/openapi.json", NO_QUERY, openapi::document),
+    route!(GET "/webhook", PAGE, webhooks::list),
+    route!(POST "/webhook", NO_QUERY, webhooks::create),
+    route!(GET "/webhook/deleted", PAGE, deleted::list),
+    route!(GET "/webhook/{id}", NO_QUERY, webhooks::detail),
+    route!(POST "/webhook/{id}", QueryRule::Ignored, leads::receive),
+    route!(
+        DELETE "/webhook/{id}",
+        QueryRule::Only(&["reason", "force", "confirm"]),
+        deleted::delete
+    ),
+    route!(
+        POST "/webhook/{id}/restore",
+        QueryRule::Only(&["enabled"]),
+        deleted::restore
+    ),
+    route!(PATCH "/webhook/{id}/status", NO_QUERY, webhooks::set_status),
+    route!(POST "/webhook/{id}/signing-secret", NO_QUERY, leads::rotate_secret),
+    route!(GET "/webhook/{id}/audit", AUDIT_QUERY, audit::for_webhook),
+    route!(GET "/audit", AUDIT_QUERY, audit::global),
+    route!(GET "/queue", NO_QUERY, queue::summary),
+    route!(
+        GET "/queue/jobs",
+        QueryRule::Only(&["state", "limit"]),
+        queue::jobs
+    ),
+    route!(POST "/webhooks/restore", NO_QUERY, bulk::restore),
+    route!(POST "/queue/jobs/{id}/retry", NO_QUERY, queue::retry_job),
+    route!(POST "/queue/dead-letter/retry", NO_QUERY, queue::retry_dead_letters),
+    route!(GET "/integrity", NO_QUERY, integrity::report),
+    route!(GET "/whoami", NO_QUERY, auth::whoami),
+    route!(GET "/tokens", NO_QUERY, auth::list_tokens),
+    route!(POST "/tokens", NO_QUERY, auth::create_token),
+    route!(DELETE "/tokens/{id}", NO_QUERY, auth::revoke_token),
 ];
 
 /// Maximum length of a query string, in bytes. The longest valid one, a force delete with a
@@ -89,18 +114,40 @@ pub fn find(method: &Method, path: &str) -> Option<&'static RouteSpec> {
         .find(|route| route.method == method && route.path == path)
 }
 
+/// Finds the table entry of the route that axum matched for `method`. The router is built from
+/// [`ROUTES`], so every matched route has one. If one ever lacks it, this panics in debug builds
+/// and logs an error in release builds, where the request goes on with its query string
+/// unchecked.
+fn listed_route(method: &Method, matched: &str) -> Option<&'static RouteSpec> {
+    let route = find(method, matched);
+    debug_assert!(
+        route.is_some(),
+        "{method} {matched} is routed but missing from ROUTES, so its query string is not \
+         checked; add it to ROUTES"
+    );
+    if route.is_none() {
+        tracing::error!(
+            %method,
+            route = matched,
+            "route missing from the route table; its query string is not checked"
+        );
+    }
+    route
+}
+
 /// Middleware, installed as a route layer, that rejects a query string that the matched route
 /// does not accept: unknown or repeated parameters, invalid percent-encoding, text that is not
 /// UTF-8, or more than [`MAX_QUERY_BYTES`].
 pub async fn check_query(request: Request, next: Next) -> Response {
-    let accepted = request
+    // A route layer runs only on a matched route, which always has a `MatchedPath`.
+    let matched = request
         .extensions()
         .get::<MatchedPath>()
-        .and_then(|matched| find(request.method(), matched.as_str()))
-        .and_then(|route| match route.query {
-            QueryRule::Only(accepted) => Some((route.path, accepted)),
-            QueryRule::Ignored => None,
-        });
+        .map_or("", MatchedPath::as_str);
+    let accepted = listed_route(request.method(), matched).and_then(|route| match route.query {
+        QueryRule::Only(accepted) => Some((route.path, accepted)),
+        QueryRule::Ignored => None,
+    });
     if let (Some((path, accepted)), Some(query)) = (accepted, request.uri().query()) {
         if let Err(error) = check_pairs(request.method(), path, accepted, query) {
             return error.into_response();
@@ -190,6 +237,7 @@ pub fn decode_component(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::paths;
 
     #[test]
     fn decode_component_is_strict() {
@@ -237,5 +285,58 @@ mod tests {
         }
         assert!(find(&Method::HEAD, "/webhook").is_some());
         assert!(find(&Method::PUT, "/webhook").is_none());
+    }
+
+    #[test]
+    fn every_api_path_is_in_the_table() {
+        let id = "{id}";
+        let api_paths = [
+            paths::HEALTH.to_owned(),
+            super::super::openapi::PATH.to_owned(),
+            paths::WEBHOOKS.to_owned(),
+            paths::DELETED.to_owned(),
+            paths::webhook(id),
+            paths::restore(id),
+            paths::status(id),
+            paths::signing_secret(id),
+            paths::webhook_audit(id),
+            paths::AUDIT.to_owned(),
+            paths::QUEUE.to_owned(),
+            paths::QUEUE_JOBS.to_owned(),
+            paths::BULK_RESTORE.to_owned(),
+            paths::retry_job(id),
+            paths::RETRY_DEAD_LETTERS.to_owned(),
+            paths::INTEGRITY.to_owned(),
+            paths::WHOAMI.to_owned(),
+            paths::TOKENS.to_owned(),
+            paths::token(id),
+        ];
+        for path in &api_paths {
+            assert!(
+                ROUTES.iter().any(|route| route.path == path),
+                "{path} is missing from ROUTES"
+            );
+        }
+        for route in ROUTES {
+            assert!(
+                api_paths.iter().any(|path| path == route.path),
+                "{} has no constant or function in api::paths",
+                route.path
+            );
+        }
+    }
+
+    #[test]
+    fn listed_route_finds_table_entries() {
+        let route = listed_route(&Method::DELETE, "/tokens/{id}").unwrap();
+        assert_eq!(route.query, QueryRule::Only(&[]));
+        assert!(listed_route(&Method::HEAD, "/whoami").is_some());
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "PUT /unlisted is routed but missing from ROUTES")]
+    fn unlisted_route_panics_in_debug_builds() {
+        listed_route(&Method::PUT, "/unlisted");
     }
 }

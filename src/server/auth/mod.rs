@@ -1,7 +1,8 @@
 //! Bearer-token authentication and role checks.
 //!
-//! Every route needs a token except `GET /health` (liveness and capability detection) and lead
-//! intake `POST /webhook/{id}`, which the webhook's HMAC signature authenticates instead. A
+//! Every route needs a token except `GET /health` (liveness and capability detection),
+//! `GET /openapi.json` and lead intake `POST /webhook/{id}`, which the webhook's HMAC signature
+//! authenticates instead. A
 //! token is `hg_` and 64 hex digits from the operating system's random source, sent as
 //! `Authorization: Bearer <token>`. The server keeps only its SHA-256, which is enough for
 //! random tokens of 256 bits: no salt or slow hash is needed against guessing.

@@ -1,7 +1,7 @@
 //! `GET /whoami` and token management over HTTP: `GET /tokens`, `POST /tokens` and
 //! `DELETE /tokens/{id}`, which need the admin role.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -12,7 +12,7 @@ use crate::api::{
     CreateTokenRequest, CreateTokenResponse, RevokeTokenResponse, TokenInfo, TokenList, WhoAmI,
 };
 use crate::server::error::ApiError;
-use crate::server::extract::{Actor, JsonBody};
+use crate::server::extract::{Actor, JsonBody, PathId};
 use crate::server::AppState;
 use crate::store::{CreateTokenOutcome, NewToken, RevokeTokenOutcome, TokenRecord};
 
@@ -82,6 +82,19 @@ pub async fn list_tokens(State(state): State<AppState>) -> Result<Json<TokenList
     }))
 }
 
+/// Returns whether `key` names the token `token_id` as [`revoke_token`] resolves it: by id
+/// first, else by the name of an unrevoked token, which is unique.
+async fn resolves_to(state: &AppState, key: &str, token_id: &str) -> Result<bool, ApiError> {
+    let tokens = state.store.list_tokens().await?;
+    let by_id = tokens.iter().find(|token| token.id == key);
+    let target = by_id.or_else(|| {
+        tokens
+            .iter()
+            .find(|token| token.name == key && token.revoked_at.is_none())
+    });
+    Ok(target.is_some_and(|token| token.id == token_id))
+}
+
 /// Creates a token and returns its text, the only time the server shows it.
 pub async fn create_token(
     State(state): State<AppState>,
@@ -126,13 +139,36 @@ pub async fn create_token(
 }
 
 /// Revokes a token by id or by the name of an unrevoked token. Requests with it fail from
-/// the next request on.
+/// the next request on. A token cannot revoke itself, because that would lock its holder out
+/// at once and, for the last stored admin token, leave nobody able to manage tokens over HTTP.
 pub async fn revoke_token(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Actor(actor): Actor,
-    Path(key): Path<String>,
+    PathId(key): PathId,
 ) -> Result<Response, ApiError> {
     let now = state.now();
+    if let Some(own_id) = caller.token_id.as_deref() {
+        if resolves_to(&state, &key, own_id).await? {
+            tracing::info!(
+                token_id = own_id,
+                %actor,
+                "rejected a request to revoke the token that sent it"
+            );
+            return Ok(error_response(
+                StatusCode::CONFLICT,
+                "Token in use",
+                format!(
+                    "token '{}' ({own_id}) sent this request and cannot revoke itself; revoke \
+                     it with another admin token, or with hookgrace token revoke {own_id} \
+                     --db PATH",
+                    caller.name
+                ),
+                json!({ "token_id": own_id }),
+                now,
+            ));
+        }
+    }
     match state.store.revoke_token(&key, &actor, now).await? {
         RevokeTokenOutcome::Revoked(record) => {
             tracing::info!(token_id = %record.id, name = %record.name, %actor, "token revoked");
