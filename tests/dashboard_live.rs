@@ -401,6 +401,149 @@ async fn long_lists_arrive_in_pages() {
     live.running.shutdown().await.unwrap();
 }
 
+/// A TCP relay in front of the server that records the request line of every request the
+/// client sends through it. Only bodiless requests pass through it in these tests, so every
+/// line that starts with a method is a request line.
+struct RequestLog {
+    url: String,
+    lines: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl RequestLog {
+    async fn start(server: std::net::SocketAddr) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = Arc::clone(&lines);
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let upstream = tokio::net::TcpStream::connect(server).await.unwrap();
+                tokio::spawn(relay(client, upstream, Arc::clone(&log)));
+            }
+        });
+        Self { url, lines }
+    }
+
+    /// Returns the request lines seen since the last call, as "GET /path".
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.lines.lock().unwrap())
+    }
+}
+
+async fn relay(
+    client: tokio::net::TcpStream,
+    upstream: tokio::net::TcpStream,
+    log: Arc<std::sync::Mutex<Vec<String>>>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut client_read, mut client_write) = client.into_split();
+    let (mut upstream_read, mut upstream_write) = upstream.into_split();
+    tokio::spawn(async move {
+        let _ = tokio::io::copy(&mut upstream_read, &mut client_write).await;
+    });
+    let mut pending = Vec::new();
+    let mut chunk = [0_u8; 8192];
+    loop {
+        let read = match client_read.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(read) => read,
+        };
+        pending.extend_from_slice(&chunk[..read]);
+        while let Some(end) = pending.windows(2).position(|pair| pair == b"\r\n") {
+            let line = String::from_utf8_lossy(&pending[..end]).into_owned();
+            pending.drain(..end + 2);
+            let mut words = line.split(' ');
+            if let (Some(method @ ("GET" | "HEAD" | "POST" | "DELETE" | "PATCH")), Some(target)) =
+                (words.next(), words.next())
+            {
+                let path = target.split('?').next().unwrap_or(target);
+                log.lock().unwrap().push(format!("{method} {path}"));
+            }
+        }
+        if upstream_write.write_all(&chunk[..read]).await.is_err() {
+            return;
+        }
+    }
+}
+
+#[tokio::test]
+async fn idle_poll_sends_one_request() {
+    let mut live = Live::start().await;
+    let requests: Vec<CreateWebhookRequest> = (0..520)
+        .map(|n| webhook_request(&format!("Webhook {n}"), "solar", "ca", "bulk"))
+        .collect();
+    live.create_all(&requests).await;
+    let deleted = live.create("Cool HVAC", "hvac", "tx", 0).await;
+    live.client.soft_delete(&deleted, "cleanup").await.unwrap();
+    let log = RequestLog::start(live.running.addr()).await;
+    live.fetcher = poller::Fetcher::new(common::admin_api_client(&log.url, "alice"));
+    let lists = [Resource::Active, Resource::Deleted];
+
+    // The first poll learns the capabilities and fetches every page; the second reads the
+    // data revision and revalidates every page under it.
+    live.refresh().await;
+    live.refresh().await;
+    assert_eq!(live.state.active_rows().len(), 520);
+    let warm_up = log.take();
+    assert!(
+        warm_up
+            .iter()
+            .filter(|line| *line == "GET /webhook")
+            .count()
+            >= 4,
+        "two pages fetched in each of two polls: {warm_up:?}"
+    );
+
+    live.clock.advance(chrono::Duration::seconds(30));
+    let results = live.fetcher.fetch(&lists).await;
+    assert_eq!(log.take(), ["GET /changes"]);
+    for fetched in &results {
+        let (unchanged, server_time) = match &fetched.data {
+            FetchedData::Active(Ok(response)) => (
+                response.body == Conditional::NotModified,
+                response.server_time,
+            ),
+            FetchedData::Deleted(Ok(response)) => (
+                response.body == Conditional::NotModified,
+                response.server_time,
+            ),
+            other => panic!("unexpected fetch result: {other:?}"),
+        };
+        assert!(unchanged);
+        assert_eq!(
+            server_time,
+            Some(live.clock.now()),
+            "the 304's Date is the server's"
+        );
+    }
+
+    // One new webhook: both lists are revalidated, and the new row arrives.
+    live.create("Sunny Solar", "solar", "cal", 0).await;
+    log.take();
+    live.refresh().await;
+    assert_eq!(live.state.active_rows().len(), 521);
+    let after_change = log.take();
+    assert_eq!(after_change[0], "GET /changes", "{after_change:?}");
+    assert!(
+        after_change.contains(&"GET /webhook".to_owned())
+            && after_change.contains(&"GET /webhook/deleted".to_owned()),
+        "{after_change:?}"
+    );
+    live.refresh().await;
+    assert_eq!(log.take(), ["GET /changes"]);
+
+    // The deadline passing changes no row in the database, but ends the restore window,
+    // so the Deleted list is fetched again and shows it.
+    let restorable = |live: &Live| live.state.deleted_rows()[0].restoration.can_restore;
+    assert!(restorable(&live));
+    live.advance_server_clock(25);
+    live.refresh().await;
+    assert!(!restorable(&live), "the Deleted list was not fetched again");
+    assert!(log.take().contains(&"GET /webhook/deleted".to_owned()));
+
+    live.running.shutdown().await.unwrap();
+}
+
 #[tokio::test]
 async fn undo_reverses_a_soft_delete() {
     let mut live = Live::start().await;

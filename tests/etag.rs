@@ -165,3 +165,96 @@ async fn health_lists_etag_extension() {
         .collect();
     assert!(extensions.contains(&"etag"), "{extensions:?}");
 }
+
+/// Reads `GET /changes` with `etag` and returns the status and the new tag.
+async fn changes(server: &TestServer, etag: Option<&str>) -> (StatusCode, String) {
+    let response = tagged_get(server, "/changes", etag).await;
+    (response.status(), etag_of(&response))
+}
+
+/// Asserts that `GET /changes` no longer matches `tag` after `step`, and keeps the new tag.
+async fn assert_moved(server: &TestServer, tag: &mut String, step: &str) {
+    let (status, next) = changes(server, Some(tag)).await;
+    assert_eq!(status, StatusCode::OK, "after {step}");
+    assert_ne!(&next, tag, "after {step}");
+    *tag = next;
+}
+
+#[tokio::test]
+async fn changes_304_until_data_changes() {
+    let server = TestServer::start().await;
+    server.create("ws_cal_solar_001", "Solar CA").await;
+    let (status, mut tag) = changes(&server, None).await;
+    assert_eq!(status, StatusCode::OK);
+
+    server.advance(common::millis(1500));
+    let _ = server.get("/webhook").await;
+    let _ = server.get("/audit").await;
+    assert_eq!(
+        changes(&server, Some(&tag)).await,
+        (StatusCode::NOT_MODIFIED, tag.clone()),
+        "reads and the clock alone change nothing"
+    );
+
+    server.create("ws_cal_solar_002", "Solar CA 2").await;
+    assert_moved(&server, &mut tag, "a create").await;
+
+    let (status, body) = server
+        .lead("ws_cal_solar_002", serde_json::json!({"first_name": "Ann"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_moved(&server, &mut tag, "a lead").await;
+
+    server.soft_delete("ws_cal_solar_002").await;
+    assert_moved(&server, &mut tag, "a soft delete").await;
+
+    let (status, body) = server
+        .lead("ws_cal_solar_002", serde_json::json!({"first_name": "Bo"}))
+        .await;
+    assert_eq!(status, StatusCode::GONE, "{body}");
+    assert_moved(&server, &mut tag, "a rejected lead").await;
+
+    let (status, body) = server.restore("ws_cal_solar_002").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_moved(&server, &mut tag, "a restore").await;
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn changes_tag_moves_at_clock_boundaries() {
+    let server = TestServer::start().await;
+    server.create("ws_cal_solar_001", "Solar CA").await;
+    let deleted = server.soft_delete("ws_cal_solar_001").await;
+    let deadline = common::timestamp(&deleted["scheduled_deletion_at"]);
+    server.advance(server.now().until(deadline) - common::millis(1));
+
+    // One millisecond before the deadline, at it, and one after: `can_restore` ends at the
+    // deadline, and the job counts as overdue once its due time is in the past.
+    let (_, before) = changes(&server, None).await;
+    let (_, list_before) = server.get("/webhook/deleted").await;
+    assert_eq!(list_before["restorable"], 1);
+
+    server.advance(common::millis(1));
+    let (status, at) = changes(&server, Some(&before)).await;
+    assert_eq!(status, StatusCode::OK, "at the deadline");
+    let (_, list_at) = server.get("/webhook/deleted").await;
+    assert_eq!(list_at["restorable"], 0);
+    let (_, queue_at) = server.get("/queue").await;
+    assert_eq!(queue_at["overdue"], 0);
+
+    server.advance(common::millis(1));
+    let (status, after) = changes(&server, Some(&at)).await;
+    assert_eq!(status, StatusCode::OK, "one millisecond after the deadline");
+    let (_, queue_after) = server.get("/queue").await;
+    assert_eq!(queue_after["overdue"], 1);
+
+    server.advance(hours(1));
+    assert_eq!(
+        changes(&server, Some(&after)).await,
+        (StatusCode::NOT_MODIFIED, after.clone()),
+        "no boundary lies between"
+    );
+
+    server.shutdown().await;
+}

@@ -83,6 +83,16 @@ pub struct QueueSummary {
     pub timestamp: Timestamp,
 }
 
+/// `GET /changes`: the data revision. Its `revision` is opaque and changes whenever the body of
+/// `GET /webhook`, `GET /webhook/deleted`, `GET /queue`, `GET /queue/jobs` or `GET /audit`
+/// would change, other than in `timestamp` and `seconds_until_deletion`. A poller that sends
+/// the `ETag` of its last copy gets 304 while nothing changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Changes {
+    pub revision: String,
+    pub timestamp: Timestamp,
+}
+
 /// `GET /queue/jobs?state=..&limit=..`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobList {

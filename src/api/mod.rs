@@ -49,6 +49,8 @@ pub mod paths {
     pub const WHOAMI: &str = "/whoami";
     /// API tokens: list (GET) and create (POST).
     pub const TOKENS: &str = "/tokens";
+    /// The data revision, which changes whenever a list route's body would (GET).
+    pub const CHANGES: &str = "/changes";
 
     /// Revokes one token (DELETE).
     pub fn token(id: &str) -> String {
@@ -102,4 +104,6 @@ pub mod extension {
     /// Leads carry an HMAC-SHA256 signature in `X-Webhook-Signature`.
     pub const SIGNED_LEADS: &str = "signed_leads";
     pub const OPENAPI: &str = "openapi";
+    /// `GET /changes`: one request tells a poller whether any list changed.
+    pub const CHANGES: &str = "changes";
 }

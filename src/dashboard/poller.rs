@@ -3,8 +3,12 @@
 //!
 //! The Active and Deleted lists are fetched in pages of [`PAGE_SIZE`] rows, each sent with the
 //! `ETag` of its last copy. When every page returns 304 the poll reports
-//! [`Conditional::NotModified`] and the dashboard keeps what it has, so an idle poll costs
-//! a few empty responses.
+//! [`Conditional::NotModified`] and the dashboard keeps what it has.
+//!
+//! A server with the `changes` extension also serves `GET /changes`, a revision that changes
+//! whenever a list would. Each poll asks for it first, with the `ETag` seen before the
+//! lists were last fetched in full; a 304 means neither list changed, so an idle poll costs
+//! one empty response however many pages the lists have.
 //!
 //! [`Fetcher::run`] is a plain async function, so a test can call it against a live server and
 //! feed its results to [`crate::dashboard::app::State::update`].
@@ -17,7 +21,7 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use crate::api::{paths, DeletedList, JobState, Timestamp, WebhookList};
+use crate::api::{extension, paths, Changes, DeletedList, JobState, Timestamp, WebhookList};
 use crate::client::{ops, ApiClient, ApiError, ApiResponse, AuditQuery, Conditional};
 use crate::dashboard::app::lists::ListRow;
 use crate::dashboard::app::{
@@ -89,12 +93,36 @@ impl PagedList for DeletedList {
 /// The last copy of each page, by offset, with its `ETag`.
 type PageCache<L> = Mutex<BTreeMap<u64, (Option<String>, L)>>;
 
+/// The fetcher's record of the server's data revision.
+#[derive(Debug, Default)]
+struct RevisionState {
+    /// The server lists the `changes` extension.
+    supported: bool,
+    /// The `ETag` of `GET /changes` read before the last complete fetch of each list.
+    active: Option<String>,
+    deleted: Option<String>,
+}
+
+/// The result of `GET /changes` for one poll.
+enum Revision {
+    /// Unknown: the server lacks the route, or the request failed. Every list is fetched.
+    Unknown,
+    /// Neither list changed since its last complete fetch.
+    Unchanged(Option<Timestamp>),
+    /// The current tag; a list last fetched under another tag is fetched again.
+    Current {
+        etag: String,
+        server_time: Option<Timestamp>,
+    },
+}
+
 /// Runs commands against one server and remembers list pages between polls.
 #[derive(Clone)]
 pub struct Fetcher {
     client: ApiClient,
     active_pages: Arc<PageCache<WebhookList>>,
     deleted_pages: Arc<PageCache<DeletedList>>,
+    revision: Arc<Mutex<RevisionState>>,
 }
 
 impl Fetcher {
@@ -103,6 +131,7 @@ impl Fetcher {
             client,
             active_pages: Arc::default(),
             deleted_pages: Arc::default(),
+            revision: Arc::default(),
         }
     }
 
@@ -201,20 +230,110 @@ impl Fetcher {
 
     /// Fetches every resource concurrently, stamping each result with its arrival time.
     pub async fn fetch(&self, resources: &[Resource]) -> Vec<Fetched> {
-        join_all(resources.iter().map(|resource| self.fetch_one(resource))).await
+        let lists = resources
+            .iter()
+            .any(|resource| matches!(resource, Resource::Active | Resource::Deleted));
+        let revision = if lists {
+            self.read_revision().await
+        } else {
+            Revision::Unknown
+        };
+        join_all(
+            resources
+                .iter()
+                .map(|resource| self.fetch_one(resource, &revision)),
+        )
+        .await
     }
 
-    async fn fetch_one(&self, resource: &Resource) -> Fetched {
+    /// Asks `GET /changes` whether the lists changed since they were last fetched.
+    async fn read_revision(&self) -> Revision {
+        let etag = {
+            let state = lock(&self.revision);
+            if !state.supported {
+                return Revision::Unknown;
+            }
+            // Only a tag under which both lists were fetched covers both.
+            match (&state.active, &state.deleted) {
+                (Some(active), Some(deleted)) if active == deleted => Some(active.clone()),
+                _ => None,
+            }
+        };
+        match ops::get_conditional::<Changes>(&self.client, paths::CHANGES, &[], etag.as_deref())
+            .await
+        {
+            Ok(tagged) => {
+                let server_time = tagged.response.server_time;
+                match (tagged.response.body, tagged.etag) {
+                    (Conditional::NotModified, _) => Revision::Unchanged(server_time),
+                    (Conditional::Modified(_), Some(etag)) => {
+                        Revision::Current { etag, server_time }
+                    }
+                    (Conditional::Modified(_), None) => Revision::Unknown,
+                }
+            }
+            Err(error) => {
+                tracing::debug!(%error, "data revision unavailable; fetching every list");
+                Revision::Unknown
+            }
+        }
+    }
+
+    /// Fetches one list unless the revision shows it unchanged, and records the revision
+    /// under which it was fetched in full.
+    async fn fetch_list<L: PagedList>(
+        &self,
+        path: &str,
+        cache: &PageCache<L>,
+        revision: &Revision,
+        seen: fn(&mut RevisionState) -> &mut Option<String>,
+    ) -> Result<ApiResponse<Conditional<L>>, ApiError> {
+        let unchanged = |server_time: Option<Timestamp>| {
+            Ok(ApiResponse {
+                body: Conditional::NotModified,
+                server_time,
+            })
+        };
+        let current = match revision {
+            Revision::Unknown => None,
+            Revision::Unchanged(server_time) => return unchanged(*server_time),
+            Revision::Current { etag, server_time } => {
+                if seen(&mut lock(&self.revision)).as_ref() == Some(etag) {
+                    return unchanged(*server_time);
+                }
+                Some(etag.clone())
+            }
+        };
+        let result = fetch_paged(&self.client, path, cache).await;
+        // The tag was read before the fetch began, so a change during the fetch leaves the
+        // recorded tag behind the server's and the next poll fetches again.
+        *seen(&mut lock(&self.revision)) = if result.is_ok() { current } else { None };
+        result
+    }
+
+    async fn fetch_one(&self, resource: &Resource, revision: &Revision) -> Fetched {
         let client = &self.client;
         let data = match resource {
-            Resource::Capabilities => FetchedData::Capabilities(client.capabilities().await),
+            Resource::Capabilities => {
+                let result = client.capabilities().await;
+                if let Ok(response) = &result {
+                    lock(&self.revision).supported = response.body.has(extension::CHANGES);
+                }
+                FetchedData::Capabilities(result)
+            }
             Resource::Identity => FetchedData::Identity(client.whoami().await),
-            Resource::Active => {
-                FetchedData::Active(fetch_paged(client, paths::WEBHOOKS, &self.active_pages).await)
-            }
-            Resource::Deleted => {
-                FetchedData::Deleted(fetch_paged(client, paths::DELETED, &self.deleted_pages).await)
-            }
+            Resource::Active => FetchedData::Active(
+                self.fetch_list(paths::WEBHOOKS, &self.active_pages, revision, |state| {
+                    &mut state.active
+                })
+                .await,
+            ),
+            Resource::Deleted => FetchedData::Deleted(
+                self.fetch_list(paths::DELETED, &self.deleted_pages, revision, |state| {
+                    &mut state.deleted
+                })
+                .await,
+            ),
             Resource::Queue => FetchedData::Queue(fetch_queue(client).await),
             Resource::Audit => {
                 let query = AuditQuery {

@@ -21,12 +21,13 @@ use crate::api::{paths, Timestamp};
 use crate::clock::SharedClock;
 
 /// Routes whose GET responses get an `ETag`.
-pub const TAGGED_PATHS: [&str; 5] = [
+pub const TAGGED_PATHS: [&str; 6] = [
     paths::WEBHOOKS,
     paths::DELETED,
     paths::QUEUE,
     paths::QUEUE_JOBS,
     paths::AUDIT,
+    paths::CHANGES,
 ];
 
 /// Body fields left out of the tag: they change with the clock, not with the data.

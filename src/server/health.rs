@@ -24,6 +24,7 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
             extension::AUTH,
             extension::SIGNED_LEADS,
             extension::OPENAPI,
+            extension::CHANGES,
         ]
         .into_iter()
         .map(str::to_owned)

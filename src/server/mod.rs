@@ -4,6 +4,7 @@
 mod audit;
 pub mod auth;
 mod bulk;
+mod changes;
 mod deleted;
 mod error;
 mod etag;

@@ -11,7 +11,9 @@ use axum::routing::{on, MethodFilter, MethodRouter};
 
 use super::error::ApiError;
 use super::AppState;
-use super::{audit, auth, bulk, deleted, health, integrity, leads, openapi, queue, webhooks};
+use super::{
+    audit, auth, bulk, changes, deleted, health, integrity, leads, openapi, queue, webhooks,
+};
 
 /// Query parameters of a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +94,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route!(POST "/queue/jobs/{id}/retry", NO_QUERY, queue::retry_job),
     route!(POST "/queue/dead-letter/retry", NO_QUERY, queue::retry_dead_letters),
     route!(GET "/integrity", NO_QUERY, integrity::report),
+    route!(GET "/changes", NO_QUERY, changes::revision),
     route!(GET "/whoami", NO_QUERY, auth::whoami),
     route!(GET "/tokens", NO_QUERY, auth::list_tokens),
     route!(POST "/tokens", NO_QUERY, auth::create_token),
@@ -310,6 +313,7 @@ mod tests {
             paths::WHOAMI.to_owned(),
             paths::TOKENS.to_owned(),
             paths::token(id),
+            paths::CHANGES.to_owned(),
         ];
         for path in &api_paths {
             assert!(

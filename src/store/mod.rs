@@ -135,6 +135,9 @@ pub trait Store: Send + Sync + 'static {
     /// Counts jobs in every state and finds the next due and overdue ones.
     async fn queue_stats(&self, now: Timestamp) -> Result<QueueStats, StoreError>;
 
+    /// Reads the revision counter and the next clock boundaries after `now`.
+    async fn data_revision(&self, now: Timestamp) -> Result<DataRevision, StoreError>;
+
     /// Lists jobs in one state.
     async fn list_jobs(&self, state: JobState, limit: u32) -> Result<Vec<Job>, StoreError>;
 

@@ -539,3 +539,18 @@ pub enum LeadKey {
     /// The webhook exists, active or soft-deleted; `None` when no secret was ever set.
     Found { signing_secret: Option<String> },
 }
+
+/// A snapshot of what the list routes' bodies depend on besides their clock-derived seconds.
+/// Its counter increases with every change to webhooks, jobs, leads or audit events. Its two
+/// times are the next at which a value computed from the clock flips: a deadline passing ends
+/// `can_restore`, and a due time or lease expiry passing makes a job overdue. Two equal
+/// snapshots mean equal list bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataRevision {
+    pub revision: i64,
+    /// The earliest deadline, due time or lease expiry later than `now`.
+    pub next_boundary_after: Option<Timestamp>,
+    /// The earliest one at or later than `now`. It differs from `next_boundary_after` only at
+    /// the millisecond of a boundary, at which comparisons with `<` and with `<=` disagree.
+    pub next_boundary_from: Option<Timestamp>,
+}

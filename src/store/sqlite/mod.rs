@@ -9,6 +9,7 @@
 mod audit;
 mod integrity;
 mod jobs;
+mod revision;
 mod rows;
 mod signing;
 mod tokens;
@@ -23,7 +24,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::api::{JobState, Timestamp};
 use crate::store::{
-    ActivePage, AuditQuery, AuditRows, ClaimedJob, CreateOutcome, CreateTokenOutcome,
+    ActivePage, AuditQuery, AuditRows, ClaimedJob, CreateOutcome, CreateTokenOutcome, DataRevision,
     FailureOutcome, ForceDeleteOutcome, ForceDeleteRequest, IntegrityIssue, Job, LeadKey,
     LeadOutcome, NewLead, NewToken, NewWebhook, PageRequest, PermanentDeletion, PurgeOutcome,
     QueueStats, RestoreOutcome, RestoreRequest, RetryOutcome, RevokeTokenOutcome,
@@ -37,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_job_retried.sql"),
     include_str!("../migrations/0003_auth.sql"),
+    include_str!("../migrations/0004_revision.sql"),
 ];
 
 /// The schema version this binary creates and understands.
@@ -364,6 +366,10 @@ impl Store for SqliteStore {
 
     async fn queue_stats(&self, now: Timestamp) -> Result<QueueStats, StoreError> {
         self.read(move |tx| jobs::stats(tx, now)).await
+    }
+
+    async fn data_revision(&self, now: Timestamp) -> Result<DataRevision, StoreError> {
+        self.read(move |tx| revision::read(tx, now)).await
     }
 
     async fn list_jobs(&self, state: JobState, limit: u32) -> Result<Vec<Job>, StoreError> {
