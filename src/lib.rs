@@ -14,3 +14,4 @@ pub mod demo;
 pub mod queue;
 pub mod server;
 pub mod store;
+pub mod text;

@@ -19,6 +19,7 @@ use hookgrace::store::{
     CreateTokenOutcome, IntegrityIssue, NewToken, OpenOptions, RevokeTokenOutcome, SqliteStore,
     Store,
 };
+use hookgrace::text::count_of;
 use hookgrace::{dashboard, demo};
 
 /// Webhook soft deletion with a grace period: the terminal dashboard (default) and its server.
@@ -269,7 +270,7 @@ async fn check(args: CheckArgs) -> ExitCode {
         println!("no issues found");
         ExitCode::SUCCESS
     } else {
-        println!("{} issue(s) found", issues.len());
+        println!("{} found", count_of(issues.len() as u64, "issue"));
         ExitCode::from(1)
     }
 }

@@ -654,6 +654,14 @@ async fn force_delete_removes_webhook_and_keeps_leads() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(test.stored_leads(ID), 1);
 
+    // A new signing secret for the deleted id gets a 404 that says how it was deleted.
+    let (status, error) = test
+        .post(&format!("/webhook/{ID}/signing-secret"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{error}");
+    assert_eq!(error["deletion_type"], "force_deleted", "{error}");
+    assert_eq!(error["deleted_by"], "dave", "{error}");
+
     let events = test.audit(ID).await;
     assert_eq!(events[0]["event_type"], "force_deleted");
     assert_eq!(events[0]["actor"], "dave");

@@ -439,7 +439,7 @@ fn check_exit_codes() {
         output.contains("orphaned_job webhook=gone_ws_cal_solar_001 job=job_orphan"),
         "{output}"
     );
-    assert!(output.contains("issue(s) found"), "{output}");
+    assert!(output.contains("3 issues found"), "{output}");
 
     // The server runs the same check at start and logs each issue.
     let clock_file = dir.path().join("clock");

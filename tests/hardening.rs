@@ -92,7 +92,7 @@ async fn recreating_purged_id_is_409() {
     assert!(text.contains(ID), "{text}");
     assert!(text.contains(&purged_at.to_string()), "{text}");
     assert!(text.contains("purged"), "{text}");
-    assert!(text.contains("3 lead(s)"), "{text}");
+    assert!(text.contains("3 leads are preserved"), "{text}");
     assert!(text.contains("choose another id"), "{text}");
     assert_eq!(error["webhook_id"], ID);
     assert_eq!(timestamp(&error["deleted_at"]), purged_at);

@@ -5,15 +5,6 @@ use chrono::Duration;
 
 use crate::api::Timestamp;
 
-/// Writes `count` followed by `noun`, with an `s` unless the count is one: `1 job`, `2 jobs`.
-pub fn count_of(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
-}
-
 /// Formats a non-negative duration as `h:mm:ss`, with hours past 24 kept as hours
 /// (`36:00:00`). A part second counts as a whole one, so a countdown reads `0:00:00` only
 /// once no time is left. Negative input formats as `0:00:00`.

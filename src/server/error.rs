@@ -12,6 +12,7 @@ use super::MAX_BODY_BYTES;
 use crate::api::{paths, ErrorBody, InvalidWebhookId, JobState, Timestamp};
 use crate::clock::SharedClock;
 use crate::store::{Deletion, PermanentDeletion, PermanentDeletionKind, StoreError};
+use crate::text::{count_of, is_are};
 
 /// Maximum length of a request path repeated in an error message, in characters.
 const MAX_ECHOED_PATH_CHARS: usize = 200;
@@ -147,7 +148,11 @@ fn retired_history(deletion: Option<&PermanentDeletion>, leads_preserved: u64) -
             "the audit trail or stored leads name it, but its webhook no longer exists".to_owned()
         }
     };
-    format!("{deleted}, and {leads_preserved} lead(s) are preserved under it")
+    format!(
+        "{deleted}, and {} {} preserved under it",
+        count_of(leads_preserved, "lead"),
+        is_are(leads_preserved)
+    )
 }
 
 fn permanent_deletion_cause(deletion: &PermanentDeletion) -> String {
@@ -162,8 +167,9 @@ fn permanent_deletion_cause(deletion: &PermanentDeletion) -> String {
 
 fn permanent_deletion_hint(id: &str, deletion: &PermanentDeletion, gone: bool) -> String {
     let history = format!(
-        "its {} lead(s) are preserved and its history is at GET {}",
-        deletion.leads_preserved,
+        "its {} {} preserved and its history is at GET {}",
+        count_of(deletion.leads_preserved, "lead"),
+        is_are(deletion.leads_preserved),
         paths::webhook_audit(id)
     );
     if gone {

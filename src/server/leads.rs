@@ -219,7 +219,7 @@ pub async fn rotate_secret(
         .set_signing_secret(&id, &secret, &actor, now)
         .await?
     {
-        return Err(ApiError::WebhookNotFound { id });
+        return Err(super::deleted::not_found(&state, id, false).await);
     }
     tracing::info!(webhook_id = %id, %actor, "signing secret replaced");
     Ok(Json(SigningSecretResponse {

@@ -13,6 +13,7 @@ use crate::api::{
     DeadLetterRetryResponse, JobList, JobRecord, JobRetryResponse, JobState, QueueSummary,
 };
 use crate::store::{Job, RetryOutcome};
+use crate::text::count_of;
 
 /// Maximum length of a job id in a path, in characters. Stored ids are 36.
 const MAX_JOB_ID_CHARS: usize = 100;
@@ -160,8 +161,8 @@ pub async fn retry_dead_letters(
     Ok(Json(DeadLetterRetryResponse {
         status: "success".to_owned(),
         message: format!(
-            "{} dead-lettered deletion job(s) moved back to pending.",
-            job_ids.len()
+            "{} moved back to pending.",
+            count_of(job_ids.len() as u64, "dead-lettered deletion job")
         ),
         retried: job_ids.len() as u64,
         job_ids,

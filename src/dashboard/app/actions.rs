@@ -18,6 +18,7 @@ use crate::dashboard::dialogs::{
 };
 use crate::dashboard::format;
 use crate::dashboard::widgets::text::{clean, visible};
+use crate::text::count_of;
 
 impl State {
     /// Sends a confirmed request. Bulk and retry dialogs stay open, to show per-row results,
@@ -498,7 +499,7 @@ impl State {
                 }
                 let summary = format!(
                     "Retry: {} back in the queue, {failed} failed",
-                    format::count_of(results.len() - failed, "job")
+                    count_of((results.len() - failed) as u64, "job")
                 );
                 tracing::info!(sent = results.len(), failed, "job retry done");
                 if failed > 0 {
@@ -512,10 +513,7 @@ impl State {
                 tracing::info!(retried = response.body.retried, "dead letters retried");
                 self.notify(format!(
                     "Retried {}",
-                    format::count_of(
-                        usize::try_from(response.body.retried).unwrap_or(usize::MAX),
-                        "dead-lettered job",
-                    )
+                    count_of(response.body.retried, "dead-lettered job")
                 ));
             }
             RetryOutcome::AllDeadLetters(Err(error)) => {

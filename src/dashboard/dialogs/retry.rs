@@ -13,8 +13,8 @@ use super::{
 };
 use crate::api::{JobRecord, JobState};
 use crate::dashboard::app::{Command, RetryOutcome};
-use crate::dashboard::format;
 use crate::dashboard::widgets::text::{clean, clean_or_dash, fit_width, visible};
+use crate::text::count_of;
 
 /// One job chosen for retry.
 #[derive(Debug, Clone)]
@@ -180,15 +180,11 @@ impl RetryDialog {
         let title = match self.scope {
             RetryScope::Jobs => format!(
                 "Retry {}",
-                format::count_of(self.ids().len(), "dead-lettered job")
+                count_of(self.ids().len() as u64, "dead-lettered job")
             ),
-            RetryScope::AllDeadLetters(count) => format!(
-                "Retry all {}",
-                format::count_of(
-                    usize::try_from(count).unwrap_or(usize::MAX),
-                    "dead-lettered job"
-                )
-            ),
+            RetryScope::AllDeadLetters(count) => {
+                format!("Retry all {}", count_of(count, "dead-lettered job"))
+            }
         };
         let mut content = Content {
             title,
