@@ -517,6 +517,38 @@ async fn idle_poll_sends_one_request() {
         );
     }
 
+    // The Queue and Audit tabs add their resources: the first poll with them fetches them,
+    // and from then on an idle poll is one request again, reusing their last copies.
+    let all = [
+        Resource::Active,
+        Resource::Deleted,
+        Resource::Queue,
+        Resource::Audit,
+    ];
+    let first = live.fetcher.fetch(&all).await;
+    let lines = log.take();
+    assert_eq!(lines[0], "GET /changes", "{lines:?}");
+    assert!(
+        !lines.iter().any(|line| line.starts_with("GET /webhook")),
+        "{lines:?}"
+    );
+    assert!(lines.contains(&"GET /queue".to_owned()), "{lines:?}");
+    assert!(lines.contains(&"GET /audit".to_owned()), "{lines:?}");
+    let again = live.fetcher.fetch(&all).await;
+    assert_eq!(log.take(), ["GET /changes"]);
+    let queue_and_audit = |results: &[hookgrace::dashboard::app::Fetched]| {
+        results
+            .iter()
+            .filter_map(|fetched| match &fetched.data {
+                FetchedData::Queue(Ok(response)) => Some(format!("{:?}", response.body)),
+                FetchedData::Audit(Ok(response)) => Some(format!("{:?}", response.body)),
+                _ => None,
+            })
+            .collect::<Vec<String>>()
+    };
+    assert_eq!(queue_and_audit(&first).len(), 2);
+    assert_eq!(queue_and_audit(&again), queue_and_audit(&first));
+
     // One new webhook: both lists are revalidated, and the new row arrives.
     live.create("Sunny Solar", "solar", "cal", 0).await;
     log.take();

@@ -6,14 +6,16 @@
 //! [`Conditional::NotModified`] and the dashboard keeps what it has.
 //!
 //! A server with the `changes` extension also serves `GET /changes`, a revision that changes
-//! whenever a list would. Each poll asks for it first, with the `ETag` seen before the
-//! lists were last fetched in full; a 304 means neither list changed, so an idle poll costs
-//! one empty response however many pages the lists have.
+//! whenever a list, the queue or the audit trail would. Each poll reads it first, with the
+//! `ETag` seen before its resources were last fetched in full. A 304 means none of them
+//! changed, so an idle poll costs one empty response however many pages the lists have. The
+//! queue and the newest audit page are then served from their last copies.
 //!
 //! [`Fetcher::run`] is a plain async function, so a test can call it against a live server and
 //! feed its results to [`crate::dashboard::app::State::update`].
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use futures::future::join_all;
@@ -21,7 +23,9 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use crate::api::{extension, paths, Changes, DeletedList, JobState, Timestamp, WebhookList};
+use crate::api::{
+    extension, paths, AuditPage, Changes, DeletedList, JobState, Timestamp, WebhookList,
+};
 use crate::client::{ops, ApiClient, ApiError, ApiResponse, AuditQuery, Conditional};
 use crate::dashboard::app::lists::ListRow;
 use crate::dashboard::app::{
@@ -93,27 +97,44 @@ impl PagedList for DeletedList {
 /// The last copy of each page, by offset, with its `ETag`.
 type PageCache<L> = Mutex<BTreeMap<u64, (Option<String>, L)>>;
 
+/// A resource whose body the server's data revision covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Covered {
+    Active,
+    Deleted,
+    Queue,
+    Audit,
+}
+
+impl Covered {
+    fn of(resource: &Resource) -> Option<Self> {
+        match resource {
+            Resource::Active => Some(Covered::Active),
+            Resource::Deleted => Some(Covered::Deleted),
+            Resource::Queue => Some(Covered::Queue),
+            Resource::Audit => Some(Covered::Audit),
+            _ => None,
+        }
+    }
+}
+
 /// The fetcher's record of the server's data revision.
 #[derive(Debug, Default)]
 struct RevisionState {
     /// The server lists the `changes` extension.
     supported: bool,
-    /// The `ETag` of `GET /changes` read before the last complete fetch of each list.
-    active: Option<String>,
-    deleted: Option<String>,
+    /// The `ETag` of `GET /changes` read before the last complete fetch of each resource.
+    seen: HashMap<Covered, String>,
+    /// The last Queue and Audit bodies, reused while the revision stays the same.
+    queue: Option<QueueData>,
+    audit: Option<AuditPage>,
 }
 
-/// The result of `GET /changes` for one poll.
-enum Revision {
-    /// Unknown: the server lacks the route, or the request failed. Every list is fetched.
-    Unknown,
-    /// Neither list changed since its last complete fetch.
-    Unchanged(Option<Timestamp>),
-    /// The current tag; a list last fetched under another tag is fetched again.
-    Current {
-        etag: String,
-        server_time: Option<Timestamp>,
-    },
+/// The data revision at the start of one poll: the `ETag` of `GET /changes` and the server
+/// time of its response.
+struct Revision {
+    etag: String,
+    server_time: Option<Timestamp>,
 }
 
 /// Runs commands against one server and remembers list pages between polls.
@@ -230,88 +251,80 @@ impl Fetcher {
 
     /// Fetches every resource concurrently, stamping each result with its arrival time.
     pub async fn fetch(&self, resources: &[Resource]) -> Vec<Fetched> {
-        let lists = resources
-            .iter()
-            .any(|resource| matches!(resource, Resource::Active | Resource::Deleted));
-        let revision = if lists {
-            self.read_revision().await
-        } else {
-            Revision::Unknown
-        };
+        let covered: Vec<Covered> = resources.iter().filter_map(Covered::of).collect();
+        let revision = self.read_revision(&covered).await;
         join_all(
             resources
                 .iter()
-                .map(|resource| self.fetch_one(resource, &revision)),
+                .map(|resource| self.fetch_one(resource, revision.as_ref())),
         )
         .await
     }
 
-    /// Asks `GET /changes` whether the lists changed since they were last fetched.
-    async fn read_revision(&self) -> Revision {
-        let etag = {
+    /// Reads `GET /changes` before the resources of a poll are fetched. It sends the tag
+    /// under which all of `covered` were last fetched, if they share one, so that an idle
+    /// poll gets a 304. `None` when the server lacks the route or the request failed.
+    async fn read_revision(&self, covered: &[Covered]) -> Option<Revision> {
+        let sent = {
             let state = lock(&self.revision);
-            if !state.supported {
-                return Revision::Unknown;
+            if !state.supported || covered.is_empty() {
+                return None;
             }
-            // Only a tag under which both lists were fetched covers both.
-            match (&state.active, &state.deleted) {
-                (Some(active), Some(deleted)) if active == deleted => Some(active.clone()),
-                _ => None,
-            }
+            let mut tags = covered.iter().map(|kind| state.seen.get(kind));
+            let first = tags.next().flatten();
+            tags.all(|tag| tag == first)
+                .then(|| first.cloned())
+                .flatten()
         };
-        match ops::get_conditional::<Changes>(&self.client, paths::CHANGES, &[], etag.as_deref())
+        match ops::get_conditional::<Changes>(&self.client, paths::CHANGES, &[], sent.as_deref())
             .await
         {
-            Ok(tagged) => {
-                let server_time = tagged.response.server_time;
-                match (tagged.response.body, tagged.etag) {
-                    (Conditional::NotModified, _) => Revision::Unchanged(server_time),
-                    (Conditional::Modified(_), Some(etag)) => {
-                        Revision::Current { etag, server_time }
-                    }
-                    (Conditional::Modified(_), None) => Revision::Unknown,
-                }
-            }
+            Ok(tagged) => Some(Revision {
+                etag: tagged.etag?,
+                server_time: tagged.response.server_time,
+            }),
             Err(error) => {
-                tracing::debug!(%error, "data revision unavailable; fetching every list");
-                Revision::Unknown
+                tracing::debug!(%error, "data revision unavailable; fetching every resource");
+                None
             }
         }
     }
 
-    /// Fetches one list unless the revision shows it unchanged, and records the revision
-    /// under which it was fetched in full.
-    async fn fetch_list<L: PagedList>(
+    /// Returns `reuse()` when `kind` was last fetched in full under the current revision,
+    /// and otherwise runs `fetch` and records the revision if it succeeds. The revision was
+    /// read before the fetch began, so a change during the fetch leaves the record behind
+    /// the server and the next poll fetches again.
+    async fn fetch_covered<T, F>(
         &self,
-        path: &str,
-        cache: &PageCache<L>,
-        revision: &Revision,
-        seen: fn(&mut RevisionState) -> &mut Option<String>,
-    ) -> Result<ApiResponse<Conditional<L>>, ApiError> {
-        let unchanged = |server_time: Option<Timestamp>| {
-            Ok(ApiResponse {
-                body: Conditional::NotModified,
-                server_time,
-            })
-        };
-        let current = match revision {
-            Revision::Unknown => None,
-            Revision::Unchanged(server_time) => return unchanged(*server_time),
-            Revision::Current { etag, server_time } => {
-                if seen(&mut lock(&self.revision)).as_ref() == Some(etag) {
-                    return unchanged(*server_time);
+        kind: Covered,
+        revision: Option<&Revision>,
+        reuse: impl FnOnce(&mut RevisionState) -> Option<T>,
+        fetch: F,
+    ) -> Result<ApiResponse<T>, ApiError>
+    where
+        F: Future<Output = Result<ApiResponse<T>, ApiError>>,
+    {
+        if let Some(revision) = revision {
+            let mut state = lock(&self.revision);
+            if state.seen.get(&kind) == Some(&revision.etag) {
+                if let Some(body) = reuse(&mut state) {
+                    return Ok(ApiResponse {
+                        body,
+                        server_time: revision.server_time,
+                    });
                 }
-                Some(etag.clone())
             }
+        }
+        let result = fetch.await;
+        let mut state = lock(&self.revision);
+        match (&result, revision) {
+            (Ok(_), Some(revision)) => state.seen.insert(kind, revision.etag.clone()),
+            _ => state.seen.remove(&kind),
         };
-        let result = fetch_paged(&self.client, path, cache).await;
-        // The tag was read before the fetch began, so a change during the fetch leaves the
-        // recorded tag behind the server's and the next poll fetches again.
-        *seen(&mut lock(&self.revision)) = if result.is_ok() { current } else { None };
         result
     }
 
-    async fn fetch_one(&self, resource: &Resource, revision: &Revision) -> Fetched {
+    async fn fetch_one(&self, resource: &Resource, revision: Option<&Revision>) -> Fetched {
         let client = &self.client;
         let data = match resource {
             Resource::Capabilities => {
@@ -323,24 +336,62 @@ impl Fetcher {
             }
             Resource::Identity => FetchedData::Identity(client.whoami().await),
             Resource::Active => FetchedData::Active(
-                self.fetch_list(paths::WEBHOOKS, &self.active_pages, revision, |state| {
-                    &mut state.active
-                })
+                self.fetch_covered(
+                    Covered::Active,
+                    revision,
+                    |_| Some(Conditional::NotModified),
+                    fetch_paged(client, paths::WEBHOOKS, &self.active_pages),
+                )
                 .await,
             ),
             Resource::Deleted => FetchedData::Deleted(
-                self.fetch_list(paths::DELETED, &self.deleted_pages, revision, |state| {
-                    &mut state.deleted
-                })
+                self.fetch_covered(
+                    Covered::Deleted,
+                    revision,
+                    |_| Some(Conditional::NotModified),
+                    fetch_paged(client, paths::DELETED, &self.deleted_pages),
+                )
                 .await,
             ),
-            Resource::Queue => FetchedData::Queue(fetch_queue(client).await),
+            Resource::Queue => {
+                let fetch = async {
+                    let result = fetch_queue(client).await;
+                    if let Ok(response) = &result {
+                        lock(&self.revision).queue = Some(response.body.clone());
+                    }
+                    result
+                };
+                FetchedData::Queue(
+                    self.fetch_covered(
+                        Covered::Queue,
+                        revision,
+                        |state| state.queue.clone(),
+                        fetch,
+                    )
+                    .await,
+                )
+            }
             Resource::Audit => {
                 let query = AuditQuery {
                     limit: Some(AUDIT_PAGE_SIZE),
                     ..AuditQuery::default()
                 };
-                FetchedData::Audit(client.audit(&query).await)
+                let fetch = async {
+                    let result = client.audit(&query).await;
+                    if let Ok(response) = &result {
+                        lock(&self.revision).audit = Some(response.body.clone());
+                    }
+                    result
+                };
+                FetchedData::Audit(
+                    self.fetch_covered(
+                        Covered::Audit,
+                        revision,
+                        |state| state.audit.clone(),
+                        fetch,
+                    )
+                    .await,
+                )
             }
             Resource::Detail(id) => FetchedData::Detail(Box::new(fetch_detail(client, id).await)),
             Resource::Integrity => FetchedData::Integrity(client.integrity().await),
