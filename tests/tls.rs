@@ -94,6 +94,7 @@ async fn https_fails_without_or_with_wrong_ca() {
     assert!(error.is_transport(), "{error:?}");
     let text = error.to_string();
     assert!(text.to_lowercase().contains("certificate"), "{text}");
+    assert!(text.contains("--ca-cert"), "{text}");
 
     // Plain HTTP to the TLS port gets no HTTP response.
     let plain = base.replace("https://", "http://");
@@ -102,6 +103,41 @@ async fn https_fails_without_or_with_wrong_ca() {
 
     // The server still serves a client that trusts it after those failed handshakes.
     client(&base, Some(&pair.cert)).whoami().await.unwrap();
+    running.shutdown().await.unwrap();
+}
+
+/// Builds a self-signed certificate for 127.0.0.1 marked as a CA, as `openssl req -x509`
+/// makes by default.
+fn self_signed_ca() -> Pair {
+    let mut params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    Pair {
+        cert: cert.pem(),
+        key: key.serialize_pem(),
+    }
+}
+
+#[tokio::test]
+async fn ca_certificate_as_server_names_fix() {
+    let dir = common::scratch_dir();
+    let pair = self_signed_ca();
+    let running = start_tls(dir.path(), write_pair(dir.path(), "server", &pair))
+        .await
+        .unwrap();
+
+    let error = client(&running.base_url(), Some(&pair.cert))
+        .whoami()
+        .await
+        .unwrap_err();
+
+    let text = error.to_string();
+    assert!(text.contains("CaUsedAsEndEntity"), "{text}");
+    assert!(
+        text.contains("basicConstraints=critical,CA:FALSE"),
+        "{text}"
+    );
     running.shutdown().await.unwrap();
 }
 

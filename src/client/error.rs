@@ -83,10 +83,40 @@ impl ApiError {
                 detail: innermost_cause(error),
             };
         }
+        let cause = innermost_cause(error);
+        let detail = match certificate_hint(&cause) {
+            Some(hint) => format!("{cause}; {hint}"),
+            None => cause,
+        };
         ApiError::Unreachable {
             url: url.to_owned(),
-            detail: innermost_cause(error),
+            detail,
         }
+    }
+}
+
+/// Returns what to do about a TLS certificate error, read from the name that rustls or
+/// webpki gives it in `cause`.
+fn certificate_hint(cause: &str) -> Option<&'static str> {
+    if cause.contains("CaUsedAsEndEntity") {
+        Some(
+            "the server's certificate is marked as a CA (basicConstraints CA:TRUE, the default \
+             of 'openssl req -x509'), and a CA certificate is refused as a server's own; make \
+             it with '-addext basicConstraints=critical,CA:FALSE' or sign it with a separate CA",
+        )
+    } else if cause.contains("UnknownIssuer") || cause.contains("BadSignature") {
+        // BadSignature: a trusted certificate has the issuer's name but did not sign it.
+        Some(
+            "pass the server's own self-signed certificate, or the CA certificate that signed \
+             it, with --ca-cert",
+        )
+    } else if cause.contains("NotValidForName") || cause.contains("not valid for name") {
+        Some(
+            "the server's certificate does not name the host in --api; give it a \
+             subjectAltName with that IP address or DNS name",
+        )
+    } else {
+        None
     }
 }
 
@@ -131,6 +161,19 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn certificate_errors_name_the_fix() {
+        let ca = certificate_hint("invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))");
+        assert!(ca.is_some_and(|hint| hint.contains("CA:FALSE")));
+        let issuer = certificate_hint("invalid peer certificate: UnknownIssuer");
+        assert!(issuer.is_some_and(|hint| hint.contains("--ca-cert")));
+        let signer = certificate_hint("invalid peer certificate: BadSignature");
+        assert!(signer.is_some_and(|hint| hint.contains("--ca-cert")));
+        let name = certificate_hint("invalid peer certificate: NotValidForName");
+        assert!(name.is_some_and(|hint| hint.contains("subjectAltName")));
+        assert_eq!(certificate_hint("connection refused"), None);
+    }
 
     #[test]
     fn http_error_shows_server_message() {

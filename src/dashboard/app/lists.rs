@@ -27,6 +27,12 @@ pub trait ListRow: Clone {
         None
     }
 
+    /// Returns the time until which a restore can succeed, for a row the server reported as
+    /// restorable.
+    fn restorable_until(&self) -> Option<Timestamp> {
+        None
+    }
+
     /// Returns a bit mask of the drawn columns whose values differ from `old`.
     fn changed_columns(&self, old: &Self) -> u32;
 
@@ -144,6 +150,9 @@ pub struct ListState {
     pub changed: HashMap<String, u32>,
     /// Lowercased search text of each row, built once per poll.
     search: Vec<String>,
+    /// [`ListRow::restorable_until`] of the listed rows, sorted, built once per poll, so
+    /// that a frame counts the rows still restorable without reading every row.
+    restorable_until: Vec<Timestamp>,
 }
 
 impl ListState {
@@ -159,6 +168,12 @@ impl ListState {
 
     pub fn is_gone(&self, id: &str) -> bool {
         self.gone.contains(id)
+    }
+
+    /// Counts the listed rows whose restore can still succeed at `now`.
+    pub fn restorable_at(&self, now: Timestamp) -> usize {
+        let passed = self.restorable_until.partition_point(|until| *until <= now);
+        self.restorable_until.len() - passed
     }
 
     /// Replaces `rows` with a new poll result and returns the rows to keep: the new ones,
@@ -219,6 +234,12 @@ impl ListState {
     /// Rebuilds the search text, then the order. Call after the rows themselves changed.
     pub fn rebuild<R: ListRow>(&mut self, rows: &[R], now: Timestamp, keep_id: Option<&str>) {
         self.search = rows.iter().map(ListRow::search_text).collect();
+        self.restorable_until = rows
+            .iter()
+            .filter(|row| !self.gone.contains(row.row_id().as_ref()))
+            .filter_map(ListRow::restorable_until)
+            .collect();
+        self.restorable_until.sort_unstable();
         self.reorder(rows, now, keep_id);
     }
 
@@ -459,6 +480,12 @@ impl ListRow for DeletedWebhook {
 
     fn due_at(&self) -> Option<Timestamp> {
         Some(self.deletion.scheduled_deletion_at)
+    }
+
+    fn restorable_until(&self) -> Option<Timestamp> {
+        self.restoration
+            .can_restore
+            .then_some(self.deletion.scheduled_deletion_at)
     }
 
     fn changed_columns(&self, old: &Self) -> u32 {

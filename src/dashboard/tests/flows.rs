@@ -192,6 +192,9 @@ fn poll_during_marking_keeps_cursor_on_row() {
     assert!(state.deleted.list.is_gone("sunrise_ws_cal_solar_004"));
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("gone from server"), "{screen}");
+    // The vanished row is the only one before its purge time, and the title counts only the
+    // rows the server still lists.
+    assert!(screen.contains("· 0 restorable"), "{screen}");
     assert!(state.deleted.list.changed.contains_key("ws_nv_solar_010"));
 }
 

@@ -39,12 +39,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let server_now = state.server_now();
     let title = match &view.data {
         Some(list) => {
-            let restorable = view
-                .rows()
-                .iter()
-                .filter(|webhook| !view.list.is_gone(&webhook.id))
-                .filter(|webhook| is_restorable(webhook, server_now))
-                .count();
+            let restorable = view.list.restorable_at(server_now);
             format!(
                 "Deleted webhooks · {} · {restorable} restorable",
                 list.total_deleted
