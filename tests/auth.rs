@@ -299,6 +299,7 @@ async fn forged_user_header_is_ignored() {
 #[tokio::test]
 async fn repeated_failures_lock_the_address_out() {
     let test = start().await;
+    // The 5 free failures and the sixth, which starts the lockout, each get 401.
     for attempt in 1..=6 {
         let response = send(&test, Method::GET, "/webhook", Some(UNKNOWN_TOKEN), None).await;
         assert_eq!(
@@ -307,7 +308,10 @@ async fn repeated_failures_lock_the_address_out() {
             "attempt {attempt}"
         );
     }
-    // The sixth failure started a lockout: even the valid token waits.
+    let seventh = send(&test, Method::GET, "/webhook", Some(UNKNOWN_TOKEN), None).await;
+    assert_eq!(seventh.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(seventh.headers()[RETRY_AFTER], "1");
+    // Even the valid token waits.
     let response = send(&test, Method::GET, "/webhook", Some(ADMIN_TOKEN), None).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry_after: u64 = response.headers()[RETRY_AFTER]
