@@ -1101,6 +1101,33 @@ async fn deleted_list_paginates_with_next_offset() {
     assert!(all.get("next_offset").is_none(), "{all}");
 }
 
+/// A second restore of one id in the same request would fail as "not deleted" after the
+/// first one succeeded, so the request is rejected whole and nothing is restored.
+#[tokio::test]
+async fn bulk_restore_rejects_repeated_ids() {
+    let test = TestServer::start().await;
+    let first = "acme_ws_cal_solar_001";
+    let second = "acme_ws_cal_solar_002";
+    for id in [first, second] {
+        test.create(id, "Bulk").await;
+        test.soft_delete(id).await;
+    }
+    let ids = json!({"ids": [first, second, first]});
+    let (status, error) = test.post("/webhooks/restore", ids).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    assert_error(&error, "Invalid ids");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("'{first}' more than once")),
+        "{message}"
+    );
+    assert!(message.contains("send each id once"), "{message}");
+
+    let (_, deleted) = test.get("/webhook/deleted").await;
+    assert_eq!(deleted["total_deleted"], 2, "{deleted}");
+    assert_eq!(test.audit_types(first).await, ["created", "soft_deleted"]);
+}
+
 #[tokio::test]
 async fn bulk_restore_reports_each_id() {
     let test = TestServer::start().await;
