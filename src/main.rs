@@ -14,10 +14,11 @@ use hookgrace::cli::{check_user, parse_api_url, parse_grace_period, parse_listen
 use hookgrace::client::{read_token_file, token_file_path, ClientAuth, TOKEN_ENV};
 use hookgrace::clock::{Clock, FileClock, SharedClock, ShiftedClock, SystemClock};
 use hookgrace::dashboard::signals::QuitSignals;
+use hookgrace::dashboard::widgets::text::visible;
 use hookgrace::server::{self, ServerConfig, TlsFiles};
 use hookgrace::store::{
     CreateTokenOutcome, IntegrityIssue, NewToken, OpenOptions, RevokeTokenOutcome, SqliteStore,
-    Store,
+    Store, CLI_ACTOR_PREFIX,
 };
 use hookgrace::text::count_of;
 use hookgrace::{dashboard, demo};
@@ -68,7 +69,9 @@ struct TokenDbArgs {
 
 #[derive(Debug, Args)]
 struct TokenCreateArgs {
-    /// The user the token stands for: the acting user of its requests in the audit trail.
+    /// The user the token stands for: the acting user of its requests in the audit trail. At
+    /// most 100 printable characters; system, anonymous and names starting with cli: are
+    /// reserved for the server's own audit events.
     #[arg(long, value_name = "NAME")]
     name: String,
 
@@ -131,7 +134,8 @@ struct DashboardArgs {
     #[arg(long, value_name = "PATH", requires = "api")]
     ca_cert: Option<PathBuf>,
 
-    /// Sent as X-User-ID: printable characters, at most 100 [default: $USER]. A server records
+    /// Sent as X-User-ID: printable characters, at most 100, and not system, anonymous or a
+    /// name starting with cli: [default: $USER]. A server records
     /// it as the acting user only with --trust-user-header; otherwise the API token's name is.
     /// Also names the in-process server's token. The API token itself comes from HOOKGRACE_TOKEN or the file `token`
     /// in the hookgrace config directory, never from an argument.
@@ -325,7 +329,7 @@ async fn token(command: TokenCommand) -> anyhow::Result<()> {
     let store = SqliteStore::open_with(&db_path, options)
         .await
         .with_context(|| format!("failed to open database {}", db_path.display()))?;
-    let actor = format!("cli:{}", default_user());
+    let actor = format!("{CLI_ACTOR_PREFIX}{}", default_user());
     let now = SystemClock.now();
     match command {
         TokenCommand::Create(args) => {
@@ -364,13 +368,15 @@ async fn token(command: TokenCommand) -> anyhow::Result<()> {
                 let state = token
                     .revoked_at
                     .map_or("active".to_owned(), |at| format!("revoked at {at}"));
+                // A database written by an older hookgrace may hold names with control or
+                // invisible characters, which would otherwise reach the terminal raw.
                 println!(
                     "{}  {}  {}  created {} by {}  last used {}  {}",
                     token.id,
-                    token.name,
+                    visible(&token.name),
                     token.role,
                     token.created_at,
-                    token.created_by,
+                    visible(&token.created_by),
                     last_used,
                     state
                 );

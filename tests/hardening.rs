@@ -318,11 +318,28 @@ async fn invalid_percent_encoding_is_400() {
 async fn reserved_actor_is_400() {
     let test = TestServer::start().await;
     test.create(ID, NAME).await;
-    for user in ["system", "SYSTEM", "  System "] {
+    for user in [
+        "system",
+        "SYSTEM",
+        "  System ",
+        "anonymous",
+        "Anonymous",
+        "cli:alice",
+        "CLI:root",
+    ] {
         let path = format!("/webhook/{ID}?reason=x");
         let (status, error) = test.call(Method::DELETE, &path, Some(user), None).await;
         assert_json_error(status, &error, StatusCode::BAD_REQUEST, "Invalid X-User-ID");
         assert!(message(&error).contains("reserved"), "{user}: {error}");
+    }
+    for (user, expected) in [
+        ("bob\u{2028}x", "U+2028 at character 4"),
+        ("a\u{3164}b", "U+3164 at character 2"),
+    ] {
+        let path = format!("/webhook/{ID}?reason=x");
+        let (status, error) = test.call(Method::DELETE, &path, Some(user), None).await;
+        assert_json_error(status, &error, StatusCode::BAD_REQUEST, "Invalid X-User-ID");
+        assert!(message(&error).contains(expected), "{user:?}: {error}");
     }
     let (status, error) = test
         .call(
@@ -559,6 +576,13 @@ async fn text_with_invisible_characters_is_400() {
         assert_json_error(status, &error, StatusCode::BAD_REQUEST, "Invalid field");
         assert!(message(&error).contains(expected), "{body}: {error}");
     }
+    let (_, error) = test
+        .post("/webhook", with("name", "Acme\u{202E}raloS"))
+        .await;
+    assert!(
+        message(&error).contains("contains an invisible formatting character"),
+        "{error}"
+    );
     test.create(ID, NAME).await;
     let (status, error) = test
         .delete(&format!("/webhook/{ID}?reason=ok%E2%80%AEko"))

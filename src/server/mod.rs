@@ -41,6 +41,7 @@ pub use extract::{ANONYMOUS_ACTOR, MAX_ACTOR_CHARS, USER_HEADER};
 pub use openapi::OPENAPI_JSON;
 pub use routes::{QueryRule, RouteSpec, ROUTES};
 pub use tls::TlsFiles;
+pub use validate::actor_name;
 
 pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(24 * 3600);
 /// Shortest grace period accepted: a shorter one would purge before anyone could restore.
