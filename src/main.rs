@@ -17,8 +17,8 @@ use hookgrace::dashboard::signals::QuitSignals;
 use hookgrace::dashboard::widgets::text::visible;
 use hookgrace::server::{self, ServerConfig, TlsFiles};
 use hookgrace::store::{
-    CreateTokenOutcome, IntegrityIssue, NewToken, OpenOptions, RevokeTokenOutcome, SqliteStore,
-    Store, CLI_ACTOR_PREFIX,
+    CreateTokenOutcome, IntegrityIssue, NewToken, OpenOptions, RevokeTokenOutcome, Store,
+    CLI_ACTOR_PREFIX,
 };
 use hookgrace::text::count_of;
 use hookgrace::{dashboard, demo};
@@ -288,9 +288,7 @@ async fn check_database(db: Option<PathBuf>) -> anyhow::Result<Vec<IntegrityIssu
         read_only: true,
         ..OpenOptions::default()
     };
-    let store = SqliteStore::open_with(&db_path, options)
-        .await
-        .with_context(|| format!("failed to open database {}", db_path.display()))?;
+    let store = server::open_store(&db_path, options).await?;
     store
         .check_integrity()
         .await
@@ -326,9 +324,7 @@ async fn token(command: TokenCommand) -> anyhow::Result<()> {
         read_only,
         ..OpenOptions::default()
     };
-    let store = SqliteStore::open_with(&db_path, options)
-        .await
-        .with_context(|| format!("failed to open database {}", db_path.display()))?;
+    let store = server::open_store(&db_path, options).await?;
     let actor = format!("{CLI_ACTOR_PREFIX}{}", default_user());
     let now = SystemClock.now();
     match command {

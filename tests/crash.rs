@@ -382,6 +382,23 @@ async fn killed_server_purges_each_job_once() {
 }
 
 #[test]
+fn check_names_the_path_once() {
+    let dir = common::scratch_dir();
+    let missing = dir.path().join("missing.db");
+    let (code, output) = run_check(&missing);
+    assert_eq!(code, 2, "{output}");
+    let opening = format!("failed to open database {}", missing.display());
+    assert_eq!(output.matches(&opening).count(), 1, "{output}");
+    assert!(output.contains("the file does not exist"), "{output}");
+
+    let (code, output) = run_check(dir.path());
+    assert_eq!(code, 2, "{output}");
+    assert!(output.contains("the path is a directory"), "{output}");
+    assert!(output.contains("a database file is needed"), "{output}");
+    assert!(!output.contains("disk I/O error"), "{output}");
+}
+
+#[test]
 fn check_exit_codes() {
     let dir = common::scratch_dir();
     let missing = dir.path().join("missing.db");

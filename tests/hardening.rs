@@ -591,6 +591,30 @@ async fn text_with_invisible_characters_is_400() {
     assert!(message(&error).contains("U+202E at character 3"), "{error}");
 }
 
+#[tokio::test]
+async fn blank_name_is_called_blank() {
+    let test = TestServer::start().await;
+    for (field, value) in [("name", "   "), ("name", ""), ("type", " \t ")] {
+        let mut body = create_body(ID);
+        body[field] = json!(value);
+        let (status, error) = test.post("/webhook", body).await;
+        assert_json_error(status, &error, StatusCode::BAD_REQUEST, "Invalid field");
+        let text = message(&error);
+        assert!(
+            text.contains(&format!("field '{field}' is blank")),
+            "{value:?}: {error}"
+        );
+        assert!(!text.contains("missing"), "{value:?}: {error}");
+    }
+    let mut body = create_body(ID);
+    body.as_object_mut().expect("object body").remove("name");
+    let (status, error) = test.post("/webhook", body).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    assert!(message(&error).contains("missing field"), "{error}");
+    let (_, list) = test.get("/webhook").await;
+    assert_eq!(list["total_webhooks"], 0, "{list}");
+}
+
 /// Sends each over-limit value and checks the 400 names the limit. The table is the one in
 /// `docs/api.md`.
 #[tokio::test]

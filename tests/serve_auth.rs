@@ -311,6 +311,27 @@ async fn token_commands_manage_the_database() {
 }
 
 #[tokio::test]
+async fn read_only_serve_logs_consumer_off() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = common::scratch_dir();
+    let db = dir.path().join("read-only.db");
+    create_database(&db).await;
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let serve = Serve::start(&db, &[]);
+    let log = serve.stop();
+    let started = log
+        .lines()
+        .find(|line| line.contains("server started"))
+        .unwrap_or_else(|| panic!("no start line: {log}"));
+    assert!(started.contains("consumer=off"), "{started}");
+    assert!(
+        log.contains("the deletion queue consumer does not run"),
+        "{log}"
+    );
+}
+
+#[tokio::test]
 async fn trust_flag_warns_at_start() {
     let dir = common::scratch_dir();
     let db = dir.path().join("trust.db");

@@ -20,7 +20,7 @@ mod validate;
 mod webhooks;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,7 +34,7 @@ use tower_http::trace::TraceLayer;
 use crate::api::{paths, Endpoints, Role, Timestamp};
 use crate::clock::SharedClock;
 use crate::queue::{Consumer, ConsumerSettings, PurgeFault};
-use crate::store::{OpenOptions, SqliteStore, Store};
+use crate::store::{OpenOptions, SqliteStore, Store, StoreError};
 
 pub use auth::{generate_token, hash_token, Caller, FailureLimits, SessionToken};
 pub use extract::{ANONYMOUS_ACTOR, MAX_ACTOR_CHARS, USER_HEADER};
@@ -255,9 +255,7 @@ pub async fn start(
     if config.max_attempts == 0 {
         anyhow::bail!("invalid max attempts 0: a deletion job needs at least 1 attempt");
     }
-    let sqlite = SqliteStore::open_with(&config.db_path, options.database.clone())
-        .await
-        .with_context(|| format!("failed to open database {}", config.db_path.display()))?;
+    let sqlite = open_store(&config.db_path, options.database.clone()).await?;
     let read_only = sqlite.is_read_only();
     let store: Arc<dyn Store> = Arc::new(sqlite);
     if let Err(error) = integrity::log_check(store.as_ref()).await {
@@ -297,6 +295,11 @@ pub async fn start(
         ConsumerMode::Background => Some(tokio::spawn(consumer.clone().run(cancel.child_token()))),
         ConsumerMode::Manual => None,
     };
+    let consumer_state = match options.consumer {
+        ConsumerMode::Background if consumer_task.is_none() => "off",
+        ConsumerMode::Background => "background",
+        ConsumerMode::Manual => "manual",
+    };
     let state_clock = Arc::clone(&clock);
     let state = AppState {
         store: Arc::clone(&store),
@@ -331,7 +334,7 @@ pub async fn start(
         db = %config.db_path.display(),
         grace_period_seconds = grace_period.num_seconds(),
         max_attempts = config.max_attempts,
-        consumer = ?options.consumer,
+        consumer = %consumer_state,
         "server started"
     );
     Ok(RunningServer {
@@ -344,6 +347,22 @@ pub async fn start(
         server_task: Some(server_task),
         consumer_task,
     })
+}
+
+/// Opens the database at `path` with `options`, with an error that names the path once.
+///
+/// # Errors
+///
+/// As [`SqliteStore::open_with`].
+pub async fn open_store(path: &Path, options: OpenOptions) -> anyhow::Result<SqliteStore> {
+    SqliteStore::open_with(path, options)
+        .await
+        .map_err(|error| match error {
+            // Its message already starts with "failed to open database PATH".
+            StoreError::Open { .. } => anyhow::Error::new(error),
+            other => anyhow::Error::new(other)
+                .context(format!("failed to open database {}", path.display())),
+        })
 }
 
 /// Runs the server until SIGINT or SIGTERM, then shuts down gracefully.

@@ -200,7 +200,7 @@ pub fn required_text(field: &str, value: &str, max_chars: usize) -> Result<Strin
     if trimmed.is_empty() {
         return Err(ApiError::invalid(
             title,
-            format!("missing field '{field}': it must not be empty"),
+            format!("field '{field}' is blank: give it some text, not only whitespace"),
         ));
     }
     optional_text(field, trimmed, max_chars)
@@ -237,7 +237,7 @@ pub fn slug(field: &str, value: &str, max_chars: usize) -> Result<String, ApiErr
     if trimmed.is_empty() {
         return Err(ApiError::invalid(
             "Invalid field",
-            format!("missing field '{field}': it must not be empty"),
+            format!("field '{field}' is blank: give it some text, not only whitespace"),
         ));
     }
     let valid_chars = trimmed
@@ -377,6 +377,13 @@ mod tests {
     }
 
     #[test]
+    fn blank_field_is_called_blank() {
+        let message = required_text("name", "   ", 200).unwrap_err().to_string();
+        assert!(message.contains("field 'name' is blank"), "{message}");
+        assert!(!message.contains("missing"), "{message}");
+    }
+
+    #[test]
     fn actor_name_accepts_plain_names() {
         assert_eq!(actor_name("  alice ").unwrap(), "alice");
         assert_eq!(actor_name("José Ñúñez").unwrap(), "José Ñúñez");
@@ -435,7 +442,7 @@ mod tests {
         assert!(slug("type", " ", 40)
             .unwrap_err()
             .to_string()
-            .contains("missing"));
+            .contains("field 'type' is blank"));
         for bad in ["Solar", "sol ar/../x", "a.b", "é", &"x".repeat(41)] {
             let message = slug("type", bad, 40).unwrap_err().to_string();
             assert!(message.contains("40"), "{bad}: {message}");
