@@ -20,7 +20,7 @@ use hookgrace::store::{
     CreateTokenOutcome, IntegrityIssue, NewToken, OpenOptions, RevokeTokenOutcome, Store,
     CLI_ACTOR_PREFIX,
 };
-use hookgrace::text::count_of;
+use hookgrace::text::{count_of, shell_word};
 use hookgrace::{dashboard, demo};
 
 /// Webhook soft deletion with a grace period: the terminal dashboard (default) and its server.
@@ -62,7 +62,8 @@ enum TokenCommand {
 
 #[derive(Debug, Args)]
 struct TokenDbArgs {
-    /// SQLite database file of the server [default: hookgrace.db in the user's data directory].
+    /// SQLite database file of the server, which must exist
+    /// [default: hookgrace.db in the user's data directory].
     #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
 }
@@ -313,15 +314,17 @@ async fn token(command: TokenCommand) -> anyhow::Result<()> {
         Some(path) => path.clone(),
         None => server::default_db_path()?,
     };
-    let read_only = matches!(command, TokenCommand::List(_));
-    if read_only && !db_path.exists() {
+    // Opening a missing file would create an empty database that no server uses, so a
+    // mistyped --db would hand out tokens that never work.
+    if !db_path.exists() {
+        let path = shell_word(&db_path.to_string_lossy());
         anyhow::bail!(
-            "database {} does not exist: pass --db PATH",
-            db_path.display()
+            "database {path} does not exist: start the server once with hookgrace serve --db \
+             {path} to create it, or pass the --db PATH that the server uses"
         );
     }
     let options = OpenOptions {
-        read_only,
+        read_only: matches!(command, TokenCommand::List(_)),
         ..OpenOptions::default()
     };
     let store = server::open_store(&db_path, options).await?;
@@ -354,7 +357,9 @@ async fn token(command: TokenCommand) -> anyhow::Result<()> {
             let tokens = store.list_tokens().await?;
             if tokens.is_empty() {
                 println!(
-                    "no tokens; create one with hookgrace token create --name NAME --role ROLE"
+                    "no tokens; create one with hookgrace token create --name NAME --role ROLE \
+                     --db {}",
+                    shell_word(&db_path.to_string_lossy())
                 );
             }
             for token in tokens {

@@ -193,6 +193,43 @@ async fn create_database(db: &Path) {
 }
 
 #[tokio::test]
+async fn first_start_hint_names_the_database() {
+    let dir = common::scratch_dir();
+    let db = dir.path().join("my data").join("serve.db");
+    let serve = Serve::start(&db, &[]);
+    wait_for_token(&serve);
+    let printed = serve.stdout();
+    serve.stop();
+    let hint = format!(
+        "hookgrace token create --name NAME --role viewer --db '{}'",
+        db.display()
+    );
+    assert!(printed.contains(&hint), "{printed}");
+}
+
+#[tokio::test]
+async fn token_commands_reject_a_missing_database() {
+    let dir = common::scratch_dir();
+    let db = dir.path().join("typo.db");
+    for args in [
+        &["token", "create", "--name", "vera", "--role", "viewer"][..],
+        &["token", "revoke", "vera"][..],
+        &["token", "list"][..],
+    ] {
+        let (ok, stdout, stderr) = hookgrace(args, &db);
+        assert!(!ok, "{args:?}: {stdout}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+        let expected = format!("database {} does not exist", db.display());
+        assert!(stderr.contains(&expected), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("hookgrace serve --db {}", db.display())),
+            "{args:?}: {stderr}"
+        );
+        assert!(!db.exists(), "{args:?} created the database");
+    }
+}
+
+#[tokio::test]
 async fn token_create_rejects_reserved_and_hidden_names() {
     let dir = common::scratch_dir();
     let db = dir.path().join("names.db");
@@ -259,9 +296,31 @@ async fn token_list_escapes_stored_names() {
 }
 
 #[tokio::test]
+async fn read_only_serve_logs_consumer_off() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = common::scratch_dir();
+    let db = dir.path().join("read-only.db");
+    create_database(&db).await;
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let serve = Serve::start(&db, &[]);
+    let log = serve.stop();
+    let started = log
+        .lines()
+        .find(|line| line.contains("server started"))
+        .unwrap_or_else(|| panic!("no start line: {log}"));
+    assert!(started.contains("consumer=off"), "{started}");
+    assert!(
+        log.contains("the deletion queue consumer does not run"),
+        "{log}"
+    );
+}
+
+#[tokio::test]
 async fn token_commands_manage_the_database() {
     let dir = common::scratch_dir();
     let db = dir.path().join("tokens.db");
+    create_database(&db).await;
     let (ok, viewer, stderr) = hookgrace(
         &["token", "create", "--name", "vera", "--role", "viewer"],
         &db,
@@ -308,27 +367,6 @@ async fn token_commands_manage_the_database() {
     let log = serve.stop();
     assert!(!log.contains(&viewer), "the viewer token is in the log");
     assert!(log.contains("revoked token"), "{log}");
-}
-
-#[tokio::test]
-async fn read_only_serve_logs_consumer_off() {
-    use std::os::unix::fs::PermissionsExt;
-
-    let dir = common::scratch_dir();
-    let db = dir.path().join("read-only.db");
-    create_database(&db).await;
-    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let serve = Serve::start(&db, &[]);
-    let log = serve.stop();
-    let started = log
-        .lines()
-        .find(|line| line.contains("server started"))
-        .unwrap_or_else(|| panic!("no start line: {log}"));
-    assert!(started.contains("consumer=off"), "{started}");
-    assert!(
-        log.contains("the deletion queue consumer does not run"),
-        "{log}"
-    );
 }
 
 #[tokio::test]

@@ -35,6 +35,7 @@ use crate::api::{paths, Endpoints, Role, Timestamp};
 use crate::clock::SharedClock;
 use crate::queue::{Consumer, ConsumerSettings, PurgeFault};
 use crate::store::{OpenOptions, SqliteStore, Store, StoreError};
+use crate::text::shell_word;
 
 pub use auth::{generate_token, hash_token, Caller, FailureLimits, SessionToken};
 pub use extract::{ANONYMOUS_ACTOR, MAX_ACTOR_CHARS, USER_HEADER};
@@ -159,6 +160,7 @@ fn router(state: AppState) -> Router {
 /// A server started by [`start`]. It stops on [`RunningServer::shutdown`] or when dropped.
 pub struct RunningServer {
     addr: SocketAddr,
+    db_path: PathBuf,
     tls: bool,
     clock: SharedClock,
     store: Arc<dyn Store>,
@@ -339,6 +341,7 @@ pub async fn start(
     );
     Ok(RunningServer {
         addr,
+        db_path: config.db_path.clone(),
         tls: config.tls.is_some(),
         clock: Arc::clone(&state_clock),
         store,
@@ -409,8 +412,10 @@ async fn bootstrap_admin_token(running: &RunningServer) -> anyhow::Result<()> {
                 "\nhookgrace: no API token existed, so this admin token was created. It is shown \
                  only now:\n\n    {token}\n\nSend it as 'Authorization: Bearer {token}', or run the \
                  dashboard with\n\n    HOOKGRACE_TOKEN={token} hookgrace --api {scheme}://{}\n\nMake \
-                 tokens with fewer rights with 'hookgrace token create --name NAME --role viewer'.\n",
-                running.addr
+                 tokens with fewer rights with\n\n    hookgrace token create --name NAME --role \
+                 viewer --db {}\n",
+                running.addr,
+                shell_word(&running.db_path.to_string_lossy())
             );
         }
         crate::store::CreateTokenOutcome::NameTaken { .. } => {
