@@ -107,6 +107,7 @@ fn deleted(now: Timestamp) -> DeletedList {
         restorable: ROWS as u64,
         webhooks,
         timestamp: now,
+        next_offset: None,
     }
 }
 

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::server::{MAX_ACTOR_CHARS, MIN_GRACE_PERIOD};
+use crate::server::{actor_name, MIN_GRACE_PERIOD};
 
 /// Parses a duration such as `90s`, `15m`, `24h`, `7d` or `500ms`: a whole number and a unit,
 /// which is required.
@@ -98,41 +98,28 @@ pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
     })
 }
 
-/// Checks the name recorded as the acting user: not blank, no control characters, and at
-/// most [`MAX_ACTOR_CHARS`] characters, which is what the server accepts in `X-User-ID`.
+/// Checks the name recorded as the acting user with the rules that the server applies to
+/// `X-User-ID` ([`actor_name`]), so a name the server rejects fails at start and not at every
+/// write.
 ///
 /// # Errors
 ///
 /// A message that describes what is wrong with the name and how to fix it.
 pub fn check_user(name: &str) -> Result<(), String> {
-    let trimmed = name.trim();
-    if trimmed.is_empty() {
+    if name.trim().is_empty() {
         return Err(
             "the name is blank: give the name to record in the audit trail, such \
                     as --user alice"
                 .to_owned(),
         );
     }
-    if let Some((position, control)) = name.chars().enumerate().find(|(_, c)| c.is_control()) {
-        return Err(format!(
-            "it contains the control character U+{:04X} at character {}: use printable \
-             characters only",
-            u32::from(control),
-            position + 1
-        ));
-    }
-    let length = trimmed.chars().count();
-    if length > MAX_ACTOR_CHARS {
-        return Err(format!(
-            "it is {length} characters long, and the server accepts at most {MAX_ACTOR_CHARS}"
-        ));
-    }
-    Ok(())
+    actor_name(name).map(|_| ())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::MAX_ACTOR_CHARS;
 
     #[test]
     fn parses_each_unit() {
@@ -206,7 +193,11 @@ mod tests {
         let escape = check_user("\u{1b}[31malice").unwrap_err();
         assert!(escape.contains("U+001B"), "{escape}");
         let long = check_user(&"a".repeat(MAX_ACTOR_CHARS + 1)).unwrap_err();
-        assert!(long.contains("at most 100"), "{long}");
+        assert!(long.contains("the maximum is 100"), "{long}");
+        let reserved = check_user("System").unwrap_err();
+        assert!(reserved.contains("reserved"), "{reserved}");
+        let bidi = check_user("bob\u{202E}evil").unwrap_err();
+        assert!(bidi.contains("U+202E at character 4"), "{bidi}");
     }
 
     #[test]

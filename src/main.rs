@@ -14,12 +14,13 @@ use hookgrace::cli::{check_user, parse_api_url, parse_grace_period, parse_listen
 use hookgrace::client::{read_token_file, token_file_path, ClientAuth, TOKEN_ENV};
 use hookgrace::clock::{Clock, FileClock, SharedClock, ShiftedClock, SystemClock};
 use hookgrace::dashboard::signals::QuitSignals;
+use hookgrace::dashboard::widgets::text::visible;
 use hookgrace::server::{self, ServerConfig, TlsFiles};
 use hookgrace::store::{
-    CreateTokenOutcome, IntegrityIssue, NewToken, OpenOptions, RevokeTokenOutcome, SqliteStore,
-    Store,
+    CreateTokenOutcome, IntegrityIssue, NewToken, OpenOptions, RevokeTokenOutcome, Store,
+    CLI_ACTOR_PREFIX,
 };
-use hookgrace::text::count_of;
+use hookgrace::text::{count_of, shell_word};
 use hookgrace::{dashboard, demo};
 
 /// Webhook soft deletion with a grace period: the terminal dashboard (default) and its server.
@@ -61,14 +62,17 @@ enum TokenCommand {
 
 #[derive(Debug, Args)]
 struct TokenDbArgs {
-    /// SQLite database file of the server [default: hookgrace.db in the user's data directory].
+    /// SQLite database file of the server, which must exist
+    /// [default: hookgrace.db in the user's data directory].
     #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 struct TokenCreateArgs {
-    /// The user the token stands for: the acting user of its requests in the audit trail.
+    /// The user the token stands for: the acting user of its requests in the audit trail. At
+    /// most 100 printable characters; system, anonymous and names starting with cli: are
+    /// reserved for the server's own audit events.
     #[arg(long, value_name = "NAME")]
     name: String,
 
@@ -131,7 +135,8 @@ struct DashboardArgs {
     #[arg(long, value_name = "PATH", requires = "api")]
     ca_cert: Option<PathBuf>,
 
-    /// Sent as X-User-ID: printable characters, at most 100 [default: $USER]. A server records
+    /// Sent as X-User-ID: printable characters, at most 100, and not system, anonymous or a
+    /// name starting with cli: [default: $USER]. A server records
     /// it as the acting user only with --trust-user-header; otherwise the API token's name is.
     /// Also names the in-process server's token. The API token itself comes from HOOKGRACE_TOKEN or the file `token`
     /// in the hookgrace config directory, never from an argument.
@@ -284,9 +289,7 @@ async fn check_database(db: Option<PathBuf>) -> anyhow::Result<Vec<IntegrityIssu
         read_only: true,
         ..OpenOptions::default()
     };
-    let store = SqliteStore::open_with(&db_path, options)
-        .await
-        .with_context(|| format!("failed to open database {}", db_path.display()))?;
+    let store = server::open_store(&db_path, options).await?;
     store
         .check_integrity()
         .await
@@ -311,21 +314,21 @@ async fn token(command: TokenCommand) -> anyhow::Result<()> {
         Some(path) => path.clone(),
         None => server::default_db_path()?,
     };
-    let read_only = matches!(command, TokenCommand::List(_));
-    if read_only && !db_path.exists() {
+    // Opening a missing file would create an empty database that no server uses, so a
+    // mistyped --db would hand out tokens that never work.
+    if !db_path.exists() {
+        let path = shell_word(&db_path.to_string_lossy());
         anyhow::bail!(
-            "database {} does not exist: pass --db PATH",
-            db_path.display()
+            "database {path} does not exist: start the server once with hookgrace serve --db \
+             {path} to create it, or pass the --db PATH that the server uses"
         );
     }
     let options = OpenOptions {
-        read_only,
+        read_only: matches!(command, TokenCommand::List(_)),
         ..OpenOptions::default()
     };
-    let store = SqliteStore::open_with(&db_path, options)
-        .await
-        .with_context(|| format!("failed to open database {}", db_path.display()))?;
-    let actor = format!("cli:{}", default_user());
+    let store = server::open_store(&db_path, options).await?;
+    let actor = format!("{CLI_ACTOR_PREFIX}{}", default_user());
     let now = SystemClock.now();
     match command {
         TokenCommand::Create(args) => {
@@ -354,7 +357,9 @@ async fn token(command: TokenCommand) -> anyhow::Result<()> {
             let tokens = store.list_tokens().await?;
             if tokens.is_empty() {
                 println!(
-                    "no tokens; create one with hookgrace token create --name NAME --role ROLE"
+                    "no tokens; create one with hookgrace token create --name NAME --role ROLE \
+                     --db {}",
+                    shell_word(&db_path.to_string_lossy())
                 );
             }
             for token in tokens {
@@ -364,13 +369,15 @@ async fn token(command: TokenCommand) -> anyhow::Result<()> {
                 let state = token
                     .revoked_at
                     .map_or("active".to_owned(), |at| format!("revoked at {at}"));
+                // A database written by an older hookgrace may hold names with control or
+                // invisible characters, which would otherwise reach the terminal raw.
                 println!(
                     "{}  {}  {}  created {} by {}  last used {}  {}",
                     token.id,
-                    token.name,
+                    visible(&token.name),
                     token.role,
                     token.created_at,
-                    token.created_by,
+                    visible(&token.created_by),
                     last_used,
                     state
                 );

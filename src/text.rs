@@ -18,6 +18,16 @@ pub fn is_are(count: u64) -> &'static str {
     }
 }
 
+/// Quotes `word` for a POSIX shell when it has spaces or other special characters, so that a
+/// command printed for copying, such as one with a `--db` path, runs as printed.
+pub fn shell_word(word: &str) -> String {
+    match shlex::try_quote(word) {
+        Ok(quoted) => quoted.into_owned(),
+        // Only a NUL character fails, and a path or a command-line argument cannot contain one.
+        Err(_) => word.escape_debug().to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +44,12 @@ mod tests {
         assert_eq!(is_are(1), "is");
         assert_eq!(is_are(0), "are");
         assert_eq!(is_are(3), "are");
+    }
+
+    #[test]
+    fn shell_word_quotes_only_when_needed() {
+        assert_eq!(shell_word("/var/lib/hookgrace.db"), "/var/lib/hookgrace.db");
+        assert_eq!(shell_word("/tmp/my data/h.db"), "'/tmp/my data/h.db'");
+        assert_eq!(shell_word("it's.db"), "\"it's.db\"");
     }
 }

@@ -1070,6 +1070,65 @@ async fn oversized_body_is_413_json() {
 }
 
 #[tokio::test]
+async fn deleted_list_paginates_with_next_offset() {
+    let test = TestServer::start().await;
+    for number in 1..=5 {
+        let id = format!("ws_cal_solar_{number:03}");
+        test.create(&id, "Page").await;
+        test.soft_delete(&id).await;
+        test.advance(common::millis(1));
+    }
+    let (status, first) = test.get("/webhook/deleted?limit=2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(first["total_deleted"], 5);
+    assert_eq!(first["webhooks"].as_array().unwrap().len(), 2);
+    assert_eq!(first["webhooks"][0]["id"], "ws_cal_solar_001");
+    assert_eq!(first["next_offset"], 2);
+
+    let (_, second) = test.get("/webhook/deleted?limit=2&offset=2").await;
+    assert_eq!(second["webhooks"][0]["id"], "ws_cal_solar_003");
+    assert_eq!(second["next_offset"], 4);
+
+    let (_, last) = test.get("/webhook/deleted?limit=2&offset=4").await;
+    assert_eq!(last["webhooks"].as_array().unwrap().len(), 1);
+    assert!(last.get("next_offset").is_none(), "{last}");
+
+    let (_, exact) = test.get("/webhook/deleted?limit=5").await;
+    assert!(exact.get("next_offset").is_none(), "{exact}");
+
+    let (_, all) = test.get("/webhook/deleted").await;
+    assert_eq!(all["webhooks"].as_array().unwrap().len(), 5);
+    assert!(all.get("next_offset").is_none(), "{all}");
+}
+
+/// A second restore of one id in the same request would fail as "not deleted" after the
+/// first one succeeded, so the request is rejected whole and nothing is restored.
+#[tokio::test]
+async fn bulk_restore_rejects_repeated_ids() {
+    let test = TestServer::start().await;
+    let first = "acme_ws_cal_solar_001";
+    let second = "acme_ws_cal_solar_002";
+    for id in [first, second] {
+        test.create(id, "Bulk").await;
+        test.soft_delete(id).await;
+    }
+    let ids = json!({"ids": [first, second, first]});
+    let (status, error) = test.post("/webhooks/restore", ids).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    assert_error(&error, "Invalid ids");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("'{first}' more than once")),
+        "{message}"
+    );
+    assert!(message.contains("send each id once"), "{message}");
+
+    let (_, deleted) = test.get("/webhook/deleted").await;
+    assert_eq!(deleted["total_deleted"], 2, "{deleted}");
+    assert_eq!(test.audit_types(first).await, ["created", "soft_deleted"]);
+}
+
+#[tokio::test]
 async fn bulk_restore_reports_each_id() {
     let test = TestServer::start().await;
     let deleted_one = "acme_ws_cal_solar_001";

@@ -299,6 +299,7 @@ async fn forged_user_header_is_ignored() {
 #[tokio::test]
 async fn repeated_failures_lock_the_address_out() {
     let test = start().await;
+    // The 5 free failures and the sixth, which starts the lockout, each get 401.
     for attempt in 1..=6 {
         let response = send(&test, Method::GET, "/webhook", Some(UNKNOWN_TOKEN), None).await;
         assert_eq!(
@@ -307,7 +308,10 @@ async fn repeated_failures_lock_the_address_out() {
             "attempt {attempt}"
         );
     }
-    // The sixth failure started a lockout: even the valid token waits.
+    let seventh = send(&test, Method::GET, "/webhook", Some(UNKNOWN_TOKEN), None).await;
+    assert_eq!(seventh.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(seventh.headers()[RETRY_AFTER], "1");
+    // Even the valid token waits.
     let response = send(&test, Method::GET, "/webhook", Some(ADMIN_TOKEN), None).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry_after: u64 = response.headers()[RETRY_AFTER]
@@ -402,6 +406,62 @@ async fn tokens_are_managed_over_http() {
     assert_eq!(audit["events"][0]["details"]["token_name"], "dora");
     let (_, audit) = test.get("/audit?event_type=token_revoked").await;
     assert_eq!(audit["events"][0]["details"]["token_id"], id);
+}
+
+/// A token's name is recorded as the acting user, so it follows the rules of `X-User-ID`: no
+/// name that the server writes itself and no hidden characters.
+#[tokio::test]
+async fn token_names_are_validated() {
+    let test = start().await;
+    let long = "n".repeat(101);
+    let cases = [
+        ("system", "reserved"),
+        ("System", "reserved"),
+        ("ANONYMOUS", "reserved"),
+        ("cli:operator", "reserved"),
+        ("Cli:alice", "reserved"),
+        ("bob\u{2028}x", "U+2028 at character 4"),
+        ("\u{202E}nimda", "U+202E at character 1"),
+        ("\u{3164}", "U+3164 at character 1"),
+        ("ad\u{3164}min", "U+3164 at character 3"),
+        ("   ", "blank"),
+        (long.as_str(), "the maximum is 100"),
+    ];
+    for (name, expected) in cases {
+        let request = json!({"name": name, "role": "operator"});
+        let response = send(
+            &test,
+            Method::POST,
+            "/tokens",
+            Some(ADMIN_TOKEN),
+            Some(request),
+        )
+        .await;
+        let (status, body) = common::read_json(response, "create token").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{name:?}: {body}");
+        assert_eq!(body["error"], "Invalid field", "{name:?}: {body}");
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.contains("invalid token name"),
+            "{name:?}: {message}"
+        );
+        assert!(message.contains(expected), "{name:?}: {message}");
+    }
+    let (_, list) = send_json(&test, Method::GET, "/tokens", Some(ADMIN_TOKEN)).await;
+    assert_eq!(list["tokens"], json!([]), "{list}");
+
+    let request = json!({"name": "  Zoë Smith ", "role": "viewer"});
+    let response = send(
+        &test,
+        Method::POST,
+        "/tokens",
+        Some(ADMIN_TOKEN),
+        Some(request),
+    )
+    .await;
+    let (status, created) = common::read_json(response, "create token").await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["info"]["name"], "Zoë Smith");
 }
 
 /// Revoking the token that sends the request would lock its holder out at once, and revoking

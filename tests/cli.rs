@@ -102,7 +102,7 @@ fn invalid_users_are_rejected_at_start() {
     let long = "a".repeat(101);
     let output = run(&["--user", &long], None, dir.path());
     let stderr = stderr_of(&output);
-    assert!(stderr.contains("at most 100"), "{stderr}");
+    assert!(stderr.contains("the maximum is 100"), "{stderr}");
 }
 
 #[test]

@@ -214,8 +214,11 @@ async fn arrange(
     }
 }
 
-/// Creates an admin token with `hookgrace token create`, which also creates the database.
-fn create_token(db: &Path) -> String {
+/// Creates the database and an admin token in it with `hookgrace token create`.
+async fn create_token(db: &Path) -> String {
+    hookgrace::store::SqliteStore::open(db)
+        .await
+        .expect("failed to create the database");
     let output = Command::new(env!("CARGO_BIN_EXE_hookgrace"))
         .args([
             "token", "create", "--name", "crash", "--role", "admin", "--db",
@@ -324,7 +327,7 @@ async fn killed_server_purges_each_job_once() {
     let clock_file = dir.path().join("clock");
     let mut now = Timestamp::parse(START).expect("start time");
     write_clock(&clock_file, now);
-    let token = create_token(&db);
+    let token = create_token(&db).await;
     let client = common::http_client(Some(&token));
 
     let server = Server::start(&db, &clock_file);
@@ -379,6 +382,23 @@ async fn killed_server_purges_each_job_once() {
         rounds + 2,
         started.elapsed().as_secs_f64()
     );
+}
+
+#[test]
+fn check_names_the_path_once() {
+    let dir = common::scratch_dir();
+    let missing = dir.path().join("missing.db");
+    let (code, output) = run_check(&missing);
+    assert_eq!(code, 2, "{output}");
+    let opening = format!("failed to open database {}", missing.display());
+    assert_eq!(output.matches(&opening).count(), 1, "{output}");
+    assert!(output.contains("the file does not exist"), "{output}");
+
+    let (code, output) = run_check(dir.path());
+    assert_eq!(code, 2, "{output}");
+    assert!(output.contains("the path is a directory"), "{output}");
+    assert!(output.contains("a database file is needed"), "{output}");
+    assert!(!output.contains("disk I/O error"), "{output}");
 }
 
 #[test]

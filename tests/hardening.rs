@@ -318,11 +318,28 @@ async fn invalid_percent_encoding_is_400() {
 async fn reserved_actor_is_400() {
     let test = TestServer::start().await;
     test.create(ID, NAME).await;
-    for user in ["system", "SYSTEM", "  System "] {
+    for user in [
+        "system",
+        "SYSTEM",
+        "  System ",
+        "anonymous",
+        "Anonymous",
+        "cli:alice",
+        "CLI:root",
+    ] {
         let path = format!("/webhook/{ID}?reason=x");
         let (status, error) = test.call(Method::DELETE, &path, Some(user), None).await;
         assert_json_error(status, &error, StatusCode::BAD_REQUEST, "Invalid X-User-ID");
         assert!(message(&error).contains("reserved"), "{user}: {error}");
+    }
+    for (user, expected) in [
+        ("bob\u{2028}x", "U+2028 at character 4"),
+        ("a\u{3164}b", "U+3164 at character 2"),
+    ] {
+        let path = format!("/webhook/{ID}?reason=x");
+        let (status, error) = test.call(Method::DELETE, &path, Some(user), None).await;
+        assert_json_error(status, &error, StatusCode::BAD_REQUEST, "Invalid X-User-ID");
+        assert!(message(&error).contains(expected), "{user:?}: {error}");
     }
     let (status, error) = test
         .call(
@@ -559,12 +576,43 @@ async fn text_with_invisible_characters_is_400() {
         assert_json_error(status, &error, StatusCode::BAD_REQUEST, "Invalid field");
         assert!(message(&error).contains(expected), "{body}: {error}");
     }
+    let (_, error) = test
+        .post("/webhook", with("name", "Acme\u{202E}raloS"))
+        .await;
+    assert!(
+        message(&error).contains("contains an invisible formatting character"),
+        "{error}"
+    );
     test.create(ID, NAME).await;
     let (status, error) = test
         .delete(&format!("/webhook/{ID}?reason=ok%E2%80%AEko"))
         .await;
     assert_json_error(status, &error, StatusCode::BAD_REQUEST, "Invalid reason");
     assert!(message(&error).contains("U+202E at character 3"), "{error}");
+}
+
+#[tokio::test]
+async fn blank_name_is_called_blank() {
+    let test = TestServer::start().await;
+    for (field, value) in [("name", "   "), ("name", ""), ("type", " \t ")] {
+        let mut body = create_body(ID);
+        body[field] = json!(value);
+        let (status, error) = test.post("/webhook", body).await;
+        assert_json_error(status, &error, StatusCode::BAD_REQUEST, "Invalid field");
+        let text = message(&error);
+        assert!(
+            text.contains(&format!("field '{field}' is blank")),
+            "{value:?}: {error}"
+        );
+        assert!(!text.contains("missing"), "{value:?}: {error}");
+    }
+    let mut body = create_body(ID);
+    body.as_object_mut().expect("object body").remove("name");
+    let (status, error) = test.post("/webhook", body).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+    assert!(message(&error).contains("missing field"), "{error}");
+    let (_, list) = test.get("/webhook").await;
+    assert_eq!(list["total_webhooks"], 0, "{list}");
 }
 
 /// Sends each over-limit value and checks the 400 names the limit. The table is the one in

@@ -670,6 +670,11 @@ impl Harness {
                         Some(serde_json::json!({ "ids": ids })),
                     )
                     .await;
+                // A request that names one id twice is rejected whole and restores nothing.
+                let unique: BTreeSet<&String> = ids.iter().collect();
+                if unique.len() < ids.len() {
+                    return expect_status(op, status, StatusCode::BAD_REQUEST, &body);
+                }
                 expect_status(op, status, StatusCode::OK, &body)?;
                 let results = body["results"].as_array().cloned().unwrap_or_default();
                 check(results.len() == slots.len(), || {

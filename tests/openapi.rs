@@ -203,6 +203,43 @@ async fn openapi_route_serves_the_document() {
     assert!(extensions.contains(&json!("openapi")), "{health}");
 }
 
+/// A paged list response has the fields of its schema, which allows no others: the schema
+/// lists every field the server sends and the server sends every required one.
+#[tokio::test]
+async fn paged_lists_match_their_schemas() {
+    let test = TestServer::start().await;
+    for number in 1..=3 {
+        let id = format!("ws_cal_solar_{number:03}");
+        test.create(&id, "Page").await;
+        if number > 1 {
+            test.soft_delete(&id).await;
+        }
+    }
+    test.create("ws_cal_solar_004", "Page").await;
+    let doc = document();
+    for (path, name) in [
+        ("/webhook?limit=1", "WebhookList"),
+        ("/webhook/deleted?limit=1", "DeletedList"),
+    ] {
+        let (status, body) = test.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        assert_eq!(body["next_offset"], 1, "{path}: {body}");
+        let schema = &doc["components"]["schemas"][name];
+        assert_eq!(schema["additionalProperties"], false, "{path}");
+        let properties = schema["properties"].as_object().expect("properties");
+        for field in body.as_object().expect("object body").keys() {
+            assert!(
+                properties.contains_key(field),
+                "{path}: '{field}' is not in the {name} schema"
+            );
+        }
+        for field in schema["required"].as_array().expect("required list") {
+            let field = field.as_str().expect("field name");
+            assert!(body.get(field).is_some(), "{path}: '{field}' missing");
+        }
+    }
+}
+
 /// Reads a role named by an `x-required-role` extension.
 fn documented_role(operation: &Value, extension: &str) -> Option<Role> {
     let name = operation.get(extension)?.as_str()?;

@@ -184,10 +184,143 @@ async fn first_start_prints_token_once_and_logs_none() {
     serve.stop();
 }
 
+/// Creates an empty database at `db`, as the first start of `hookgrace serve` would, but
+/// without the first admin token.
+async fn create_database(db: &Path) {
+    hookgrace::store::SqliteStore::open(db)
+        .await
+        .expect("failed to create the database");
+}
+
+#[tokio::test]
+async fn first_start_hint_names_the_database() {
+    let dir = common::scratch_dir();
+    let db = dir.path().join("my data").join("serve.db");
+    let serve = Serve::start(&db, &[]);
+    wait_for_token(&serve);
+    let printed = serve.stdout();
+    serve.stop();
+    let hint = format!(
+        "hookgrace token create --name NAME --role viewer --db '{}'",
+        db.display()
+    );
+    assert!(printed.contains(&hint), "{printed}");
+}
+
+#[tokio::test]
+async fn token_commands_reject_a_missing_database() {
+    let dir = common::scratch_dir();
+    let db = dir.path().join("typo.db");
+    for args in [
+        &["token", "create", "--name", "vera", "--role", "viewer"][..],
+        &["token", "revoke", "vera"][..],
+        &["token", "list"][..],
+    ] {
+        let (ok, stdout, stderr) = hookgrace(args, &db);
+        assert!(!ok, "{args:?}: {stdout}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+        let expected = format!("database {} does not exist", db.display());
+        assert!(stderr.contains(&expected), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("hookgrace serve --db {}", db.display())),
+            "{args:?}: {stderr}"
+        );
+        assert!(!db.exists(), "{args:?} created the database");
+    }
+}
+
+#[tokio::test]
+async fn token_create_rejects_reserved_and_hidden_names() {
+    let dir = common::scratch_dir();
+    let db = dir.path().join("names.db");
+    create_database(&db).await;
+    let cases = [
+        ("system", "reserved"),
+        ("SYSTEM", "reserved"),
+        ("anonymous", "reserved"),
+        ("cli:operator", "reserved"),
+        ("bob\u{2028}x", "U+2028 at character 4"),
+        ("\u{202E}nimda", "U+202E at character 1"),
+        ("ad\u{3164}min", "U+3164 at character 3"),
+    ];
+    for (name, expected) in cases {
+        let (ok, stdout, stderr) = hookgrace(
+            &["token", "create", "--name", name, "--role", "operator"],
+            &db,
+        );
+        assert!(!ok, "{name:?}: {stdout}");
+        assert!(find_token(&stdout).is_none(), "{name:?}: {stdout}");
+        assert!(stderr.contains("invalid token name"), "{name:?}: {stderr}");
+        assert!(stderr.contains(expected), "{name:?}: {stderr}");
+        for hidden in ['\u{2028}', '\u{202E}', '\u{3164}'] {
+            assert!(
+                !stderr.contains(hidden),
+                "{name:?}: raw {hidden:?} in {stderr:?}"
+            );
+        }
+    }
+    let (ok, list, stderr) = hookgrace(&["token", "list"], &db);
+    assert!(ok, "{stderr}");
+    assert!(list.starts_with("no tokens"), "{list}");
+}
+
+/// Tokens stored before names were checked may contain any characters. `token list` shows them
+/// escaped, so that a stored name cannot reorder or hide what the terminal shows.
+#[tokio::test]
+async fn token_list_escapes_stored_names() {
+    use hookgrace::store::Store;
+
+    let dir = common::scratch_dir();
+    let db = dir.path().join("old.db");
+    let store = hookgrace::store::SqliteStore::open(&db).await.unwrap();
+    let now = hookgrace::api::Timestamp::parse("2026-03-01T10:00:00.000Z").unwrap();
+    for name in ["evil\u{202E}txt", "bell\u{7}\u{1b}[2J", "line\u{2028}break"] {
+        let new = hookgrace::store::NewToken {
+            name: name.to_owned(),
+            role: hookgrace::api::Role::Viewer,
+            token_sha256: hookgrace::server::hash_token(name),
+        };
+        store.create_token(new, "older\u{3164}", now).await.unwrap();
+    }
+    drop(store);
+
+    let (ok, list, stderr) = hookgrace(&["token", "list"], &db);
+    assert!(ok, "{stderr}");
+    for raw in ['\u{202E}', '\u{7}', '\u{1b}', '\u{2028}', '\u{3164}'] {
+        assert!(!list.contains(raw), "raw {raw:?} in {list:?}");
+    }
+    assert!(list.contains("evil\\u{202e}txt"), "{list}");
+    assert!(list.contains("bell\\u{7}\\u{1b}[2J"), "{list}");
+    assert!(list.contains("line\\u{2028}break"), "{list}");
+    assert!(list.contains("by older\\u{3164}"), "{list}");
+}
+
+#[tokio::test]
+async fn read_only_serve_logs_consumer_off() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = common::scratch_dir();
+    let db = dir.path().join("read-only.db");
+    create_database(&db).await;
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let serve = Serve::start(&db, &[]);
+    let log = serve.stop();
+    let started = log
+        .lines()
+        .find(|line| line.contains("server started"))
+        .unwrap_or_else(|| panic!("no start line: {log}"));
+    assert!(started.contains("consumer=off"), "{started}");
+    assert!(
+        log.contains("the deletion queue consumer does not run"),
+        "{log}"
+    );
+}
+
 #[tokio::test]
 async fn token_commands_manage_the_database() {
     let dir = common::scratch_dir();
     let db = dir.path().join("tokens.db");
+    create_database(&db).await;
     let (ok, viewer, stderr) = hookgrace(
         &["token", "create", "--name", "vera", "--role", "viewer"],
         &db,

@@ -349,7 +349,7 @@ pub struct DeletedWebhook {
     pub stats: DeletedStats,
 }
 
-/// `GET /webhook/deleted`.
+/// `GET /webhook/deleted`. `next_offset` is set when `limit` cut the list short.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeletedList {
     pub service: String,
@@ -357,4 +357,6 @@ pub struct DeletedList {
     pub restorable: u64,
     pub webhooks: Vec<DeletedWebhook>,
     pub timestamp: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_offset: Option<u64>,
 }

@@ -91,6 +91,7 @@ impl PagedList for DeletedList {
 
     fn clear_rows(&mut self) {
         self.webhooks.clear();
+        self.next_offset = None;
     }
 }
 

@@ -1,6 +1,8 @@
 //! `POST /webhooks/restore`: restore many webhooks in one request, each in its own
 //! transaction, with one result per id.
 
+use std::collections::HashSet;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -8,6 +10,7 @@ use axum::Json;
 use super::deleted::restore_one;
 use super::error::ApiError;
 use super::extract::{Actor, JsonBody};
+use super::validate::shown;
 use super::AppState;
 use crate::api::{parse_webhook_id, BulkRestoreItem, BulkRestoreRequest, BulkRestoreResponse};
 
@@ -31,6 +34,19 @@ pub async fn restore(
             format!(
                 "the ids list has {} entries; the maximum is {MAX_BULK_IDS}, so split the request",
                 request.ids.len()
+            ),
+        ));
+    }
+    // A second restore of the same id would fail with "not deleted" after the first one
+    // succeeded, and count as a failure, so a repeated id is rejected before anything runs.
+    let mut seen = HashSet::with_capacity(request.ids.len());
+    if let Some(repeated) = request.ids.iter().find(|id| !seen.insert(id.as_str())) {
+        return Err(ApiError::invalid(
+            "Invalid ids",
+            format!(
+                "the ids list contains '{}' more than once; send each id once (nothing was \
+                 restored)",
+                shown(repeated)
             ),
         ));
     }

@@ -255,13 +255,17 @@ pub async fn list(
         .filter(|webhook| webhook.restoration.can_restore)
         .count() as u64;
     let total_deleted = webhooks.len() as u64;
-    let webhooks = match page {
-        Some((offset, limit)) => webhooks
-            .into_iter()
-            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-            .take(limit as usize)
-            .collect(),
-        None => webhooks,
+    let (webhooks, next_offset) = match page {
+        Some((offset, limit)) => {
+            let page: Vec<DeletedWebhook> = webhooks
+                .into_iter()
+                .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+                .take(limit as usize)
+                .collect();
+            let end = offset.saturating_add(page.len() as u64);
+            (page, (end < total_deleted).then_some(end))
+        }
+        None => (webhooks, None),
     };
     Ok(Json(DeletedList {
         service: api::SERVICE_NAME.to_owned(),
@@ -269,6 +273,7 @@ pub async fn list(
         restorable,
         webhooks,
         timestamp: now,
+        next_offset,
     }))
 }
 

@@ -14,7 +14,6 @@ use super::auth::Caller;
 use super::error::ApiError;
 use super::validate;
 use crate::api::parse_webhook_id;
-use crate::store::SYSTEM_ACTOR;
 
 /// Header that names the acting user for the audit trail.
 pub const USER_HEADER: &str = "x-user-id";
@@ -186,10 +185,6 @@ where
     }
 }
 
-/// Actor names that clients may not send, compared without regard to ASCII case: the queue
-/// records its own events as `system`.
-pub const RESERVED_ACTORS: [&str; 1] = [SYSTEM_ACTOR];
-
 /// The acting user: the authenticated token's name. When the server trusts `X-User-ID`
 /// (`serve --trust-user-header`), the header, trimmed, replaces the token's name; when it is
 /// absent or blank the token's name stays. A request without a caller, which only a public
@@ -232,23 +227,6 @@ fn actor_from_header(bytes: &[u8]) -> Result<Option<String>, ApiError> {
     if text.is_empty() {
         return Ok(None);
     }
-    let length = text.chars().count();
-    if length > MAX_ACTOR_CHARS {
-        return Err(invalid(&format!(
-            "it is {length} characters long; the maximum is {MAX_ACTOR_CHARS}"
-        )));
-    }
-    if let Some(found) = validate::forbidden_character(text) {
-        return Err(invalid(&format!("it contains a {found}")));
-    }
-    if RESERVED_ACTORS
-        .iter()
-        .any(|reserved| reserved.eq_ignore_ascii_case(text))
-    {
-        return Err(invalid(&format!(
-            "'{text}' is reserved for the deletion queue's own audit events; send your own \
-             user name"
-        )));
-    }
-    Ok(Some(text.to_owned()))
+    let name = validate::actor_name(text).map_err(|problem| invalid(&problem))?;
+    Ok(Some(name))
 }

@@ -20,7 +20,7 @@ mod validate;
 mod webhooks;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,13 +34,15 @@ use tower_http::trace::TraceLayer;
 use crate::api::{paths, Endpoints, Role, Timestamp};
 use crate::clock::SharedClock;
 use crate::queue::{Consumer, ConsumerSettings, PurgeFault};
-use crate::store::{OpenOptions, SqliteStore, Store};
+use crate::store::{OpenOptions, SqliteStore, Store, StoreError};
+use crate::text::shell_word;
 
 pub use auth::{generate_token, hash_token, Caller, FailureLimits, SessionToken};
 pub use extract::{ANONYMOUS_ACTOR, MAX_ACTOR_CHARS, USER_HEADER};
 pub use openapi::OPENAPI_JSON;
 pub use routes::{QueryRule, RouteSpec, ROUTES};
 pub use tls::TlsFiles;
+pub use validate::actor_name;
 
 pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(24 * 3600);
 /// Shortest grace period accepted: a shorter one would purge before anyone could restore.
@@ -158,6 +160,7 @@ fn router(state: AppState) -> Router {
 /// A server started by [`start`]. It stops on [`RunningServer::shutdown`] or when dropped.
 pub struct RunningServer {
     addr: SocketAddr,
+    db_path: PathBuf,
     tls: bool,
     clock: SharedClock,
     store: Arc<dyn Store>,
@@ -254,9 +257,7 @@ pub async fn start(
     if config.max_attempts == 0 {
         anyhow::bail!("invalid max attempts 0: a deletion job needs at least 1 attempt");
     }
-    let sqlite = SqliteStore::open_with(&config.db_path, options.database.clone())
-        .await
-        .with_context(|| format!("failed to open database {}", config.db_path.display()))?;
+    let sqlite = open_store(&config.db_path, options.database.clone()).await?;
     let read_only = sqlite.is_read_only();
     let store: Arc<dyn Store> = Arc::new(sqlite);
     if let Err(error) = integrity::log_check(store.as_ref()).await {
@@ -296,6 +297,11 @@ pub async fn start(
         ConsumerMode::Background => Some(tokio::spawn(consumer.clone().run(cancel.child_token()))),
         ConsumerMode::Manual => None,
     };
+    let consumer_state = match options.consumer {
+        ConsumerMode::Background if consumer_task.is_none() => "off",
+        ConsumerMode::Background => "background",
+        ConsumerMode::Manual => "manual",
+    };
     let state_clock = Arc::clone(&clock);
     let state = AppState {
         store: Arc::clone(&store),
@@ -330,11 +336,12 @@ pub async fn start(
         db = %config.db_path.display(),
         grace_period_seconds = grace_period.num_seconds(),
         max_attempts = config.max_attempts,
-        consumer = ?options.consumer,
+        consumer = %consumer_state,
         "server started"
     );
     Ok(RunningServer {
         addr,
+        db_path: config.db_path.clone(),
         tls: config.tls.is_some(),
         clock: Arc::clone(&state_clock),
         store,
@@ -343,6 +350,22 @@ pub async fn start(
         server_task: Some(server_task),
         consumer_task,
     })
+}
+
+/// Opens the database at `path` with `options`, with an error that names the path once.
+///
+/// # Errors
+///
+/// As [`SqliteStore::open_with`].
+pub async fn open_store(path: &Path, options: OpenOptions) -> anyhow::Result<SqliteStore> {
+    SqliteStore::open_with(path, options)
+        .await
+        .map_err(|error| match error {
+            // Its message already starts with "failed to open database PATH".
+            StoreError::Open { .. } => anyhow::Error::new(error),
+            other => anyhow::Error::new(other)
+                .context(format!("failed to open database {}", path.display())),
+        })
 }
 
 /// Runs the server until SIGINT or SIGTERM, then shuts down gracefully.
@@ -389,8 +412,10 @@ async fn bootstrap_admin_token(running: &RunningServer) -> anyhow::Result<()> {
                 "\nhookgrace: no API token existed, so this admin token was created. It is shown \
                  only now:\n\n    {token}\n\nSend it as 'Authorization: Bearer {token}', or run the \
                  dashboard with\n\n    HOOKGRACE_TOKEN={token} hookgrace --api {scheme}://{}\n\nMake \
-                 tokens with fewer rights with 'hookgrace token create --name NAME --role viewer'.\n",
-                running.addr
+                 tokens with fewer rights with\n\n    hookgrace token create --name NAME --role \
+                 viewer --db {}\n",
+                running.addr,
+                shell_word(&running.db_path.to_string_lossy())
             );
         }
         crate::store::CreateTokenOutcome::NameTaken { .. } => {

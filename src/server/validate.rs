@@ -2,7 +2,9 @@
 //! states what is expected.
 
 use super::error::ApiError;
+use super::extract::{ANONYMOUS_ACTOR, MAX_ACTOR_CHARS};
 use crate::api::MAX_REASON_CHARS;
+use crate::store::{CLI_ACTOR_PREFIX, SYSTEM_ACTOR};
 
 /// Maximum number of characters of a client value that an error message repeats.
 pub const MAX_ECHOED_CHARS: usize = 64;
@@ -26,32 +28,129 @@ pub fn shown(text: &str) -> String {
     out
 }
 
-/// Returns whether `c` is an invisible or bidirectional formatting character that can make
-/// text display differently from what it stores: zero-width spaces and joiners, the
-/// left-to-right and right-to-left marks (U+200B to U+200F), the bidirectional embeddings and
-/// overrides (U+202A to U+202E), the isolates (U+2066 to U+2069) and the byte order mark
-/// (U+FEFF).
+/// Returns whether `c` is an invisible, blank or bidirectional formatting character that can
+/// make text display differently from what it stores, or a line or paragraph separator, which
+/// breaks a line without being a control character. The set:
+/// - zero-width space, non-joiner and joiner, and the directional marks (U+200B to U+200F,
+///   U+061C);
+/// - bidirectional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069);
+/// - characters that draw nothing: the soft hyphen U+00AD, U+034F, U+17B4, U+17B5, U+180E,
+///   U+2060 to U+2064, U+206A to U+206F, U+FFF9 to U+FFFB, the tag characters U+E0000 to
+///   U+E007F and the byte order mark U+FEFF;
+/// - blank letters: the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, and the blank
+///   Braille pattern U+2800;
+/// - the line and paragraph separators U+2028 and U+2029.
 pub fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
     )
 }
 
 /// Finds the first control, invisible or bidirectional formatting character of `text` and
-/// describes it with its 1-based character position, such as `U+202E at character 5`.
+/// describes it with its article and 1-based character position, such as
+/// `an invisible formatting character U+202E at character 5`.
 pub fn forbidden_character(text: &str) -> Option<String> {
     let (index, c) = text
         .chars()
         .enumerate()
         .find(|(_, c)| c.is_control() || is_invisible_format(*c))?;
     let kind = if c.is_control() {
-        "control character"
+        "a control character"
+    } else if matches!(c, '\u{2028}' | '\u{2029}') {
+        "a line or paragraph separator"
     } else {
-        "invisible formatting character"
+        "an invisible formatting character"
     };
     Some(format!(
         "{kind} U+{:04X} at character {}",
+        u32::from(c),
+        index + 1
+    ))
+}
+
+/// Actor names that the server writes into audit events itself, compared in lowercase: the
+/// deletion queue records its events as `system`, and a request without a caller, which only
+/// a public route has, as `anonymous`.
+pub const RESERVED_ACTORS: [&str; 2] = [SYSTEM_ACTOR, ANONYMOUS_ACTOR];
+
+/// Prefixes of actor names that the server writes itself, compared in lowercase:
+/// `hookgrace token` records its changes as `cli:` and the local user name.
+pub const RESERVED_ACTOR_PREFIXES: [&str; 1] = [CLI_ACTOR_PREFIX];
+
+/// Validates a name that the audit trail records as the acting user: an `X-User-ID` value, a
+/// token name or the dashboard's `--user`. Returns the trimmed name.
+///
+/// A valid name is not blank and has at most [`MAX_ACTOR_CHARS`] characters. It has no control
+/// character, no character that [`is_invisible_format`] matches and no whitespace other than
+/// the ASCII space, so no character of a name is hidden. In any case, it differs from each of
+/// [`RESERVED_ACTORS`] and does not start with any of [`RESERVED_ACTOR_PREFIXES`], so no client
+/// can pose as the server in the audit trail.
+///
+/// # Errors
+///
+/// A sentence that starts with "it" and names the problem and the fix, for the caller to put
+/// after the name of the value, such as `invalid token name 'x': it is blank; ...`.
+pub fn actor_name(value: &str) -> Result<String, String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err("it is blank; give the user's name, such as alice".to_owned());
+    }
+    let length = trimmed.chars().count();
+    if length > MAX_ACTOR_CHARS {
+        return Err(format!(
+            "it is {length} characters long; the maximum is {MAX_ACTOR_CHARS}"
+        ));
+    }
+    if let Some(found) = forbidden_character(trimmed).or_else(|| odd_space(trimmed)) {
+        return Err(format!(
+            "it contains {found}; use printable characters, with ASCII spaces only"
+        ));
+    }
+    let lowercase = trimmed.to_lowercase();
+    let reserved = RESERVED_ACTORS.contains(&lowercase.as_str())
+        || RESERVED_ACTOR_PREFIXES
+            .iter()
+            .any(|prefix| lowercase.starts_with(prefix));
+    if reserved {
+        let prefixed = RESERVED_ACTOR_PREFIXES.map(|prefix| format!("{prefix}USER"));
+        return Err(format!(
+            "'{}' is reserved, because the server records its own audit events as {} and {}; \
+             use the user's own name",
+            shown(trimmed),
+            RESERVED_ACTORS.join(", "),
+            prefixed.join(", "),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Finds the first whitespace character of `text` other than the ASCII space, such as the
+/// no-break space U+00A0, and describes it as [`forbidden_character`] does.
+fn odd_space(text: &str) -> Option<String> {
+    let (index, c) = text
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_whitespace() && *c != ' ')?;
+    Some(format!(
+        "the space character U+{:04X} at character {}",
         u32::from(c),
         index + 1
     ))
@@ -85,7 +184,7 @@ pub fn reason(value: Option<&str>) -> Result<String, ApiError> {
         return Err(ApiError::invalid(
             title,
             format!(
-                "the reason contains a {found}; use plain text without line breaks or \
+                "the reason contains {found}; use plain text without line breaks or \
                  formatting characters"
             ),
         ));
@@ -101,7 +200,7 @@ pub fn required_text(field: &str, value: &str, max_chars: usize) -> Result<Strin
     if trimmed.is_empty() {
         return Err(ApiError::invalid(
             title,
-            format!("missing field '{field}': it must not be empty"),
+            format!("field '{field}' is blank: give it some text, not only whitespace"),
         ));
     }
     optional_text(field, trimmed, max_chars)
@@ -123,7 +222,7 @@ pub fn optional_text(field: &str, value: &str, max_chars: usize) -> Result<Strin
         return Err(ApiError::invalid(
             title,
             format!(
-                "field '{field}' contains a {found}; use plain text without control characters \
+                "field '{field}' contains {found}; use plain text without control characters \
                  or invisible formatting characters"
             ),
         ));
@@ -138,7 +237,7 @@ pub fn slug(field: &str, value: &str, max_chars: usize) -> Result<String, ApiErr
     if trimmed.is_empty() {
         return Err(ApiError::invalid(
             "Invalid field",
-            format!("missing field '{field}': it must not be empty"),
+            format!("field '{field}' is blank: give it some text, not only whitespace"),
         ));
     }
     let valid_chars = trimmed
@@ -255,6 +354,86 @@ mod tests {
     }
 
     #[test]
+    fn forbidden_character_has_its_article() {
+        let invisible = required_text("name", "a\u{202E}b", 200)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            invisible.contains("contains an invisible formatting character U+202E"),
+            "{invisible}"
+        );
+        let control = reason(Some("a\u{7}b")).unwrap_err().to_string();
+        assert!(
+            control.contains("contains a control character U+0007"),
+            "{control}"
+        );
+        let separator = required_text("name", "a\u{2028}b", 200)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            separator.contains("contains a line or paragraph separator U+2028"),
+            "{separator}"
+        );
+    }
+
+    #[test]
+    fn blank_field_is_called_blank() {
+        let message = required_text("name", "   ", 200).unwrap_err().to_string();
+        assert!(message.contains("field 'name' is blank"), "{message}");
+        assert!(!message.contains("missing"), "{message}");
+    }
+
+    #[test]
+    fn actor_name_accepts_plain_names() {
+        assert_eq!(actor_name("  alice ").unwrap(), "alice");
+        assert_eq!(actor_name("José Ñúñez").unwrap(), "José Ñúñez");
+        assert_eq!(actor_name("ops-bot@example").unwrap(), "ops-bot@example");
+        assert_eq!(actor_name("systems").unwrap(), "systems");
+        assert_eq!(actor_name("client:alice").unwrap(), "client:alice");
+        let longest = "a".repeat(MAX_ACTOR_CHARS);
+        assert_eq!(actor_name(&longest).unwrap(), longest);
+    }
+
+    #[test]
+    fn actor_name_rejects_reserved_names_in_any_case() {
+        for name in [
+            "system",
+            "System",
+            "SYSTEM",
+            "anonymous",
+            "Anonymous",
+            "cli:operator",
+            "CLI:root",
+            "cli:",
+        ] {
+            let problem = actor_name(name).unwrap_err();
+            assert!(problem.contains("is reserved"), "{name}: {problem}");
+            assert!(problem.contains(&format!("'{name}'")), "{name}: {problem}");
+        }
+    }
+
+    #[test]
+    fn actor_name_rejects_hidden_and_long_names() {
+        for (name, expected) in [
+            ("", "blank"),
+            ("   ", "blank"),
+            ("bob\u{2028}x", "U+2028 at character 4"),
+            ("\u{202E}evil", "U+202E at character 1"),
+            ("a\u{3164}b", "U+3164 at character 2"),
+            ("\u{3164}", "U+3164 at character 1"),
+            ("ali\u{200B}ce", "U+200B at character 4"),
+            ("tag\u{E0041}", "U+E0041 at character 4"),
+            ("no\u{A0}break", "the space character U+00A0 at character 3"),
+            ("tab\there", "a control character U+0009 at character 4"),
+        ] {
+            let problem = actor_name(name).unwrap_err();
+            assert!(problem.contains(expected), "{name:?}: {problem}");
+        }
+        let long = actor_name(&"a".repeat(MAX_ACTOR_CHARS + 1)).unwrap_err();
+        assert!(long.contains("the maximum is 100"), "{long}");
+    }
+
+    #[test]
     fn slug_accepts_lowercase_digits_dash_underscore() {
         assert_eq!(
             slug("type", "home-insurance_2", 40).unwrap(),
@@ -263,7 +442,7 @@ mod tests {
         assert!(slug("type", " ", 40)
             .unwrap_err()
             .to_string()
-            .contains("missing"));
+            .contains("field 'type' is blank"));
         for bad in ["Solar", "sol ar/../x", "a.b", "é", &"x".repeat(41)] {
             let message = slug("type", bad, 40).unwrap_err().to_string();
             assert!(message.contains("40"), "{bad}: {message}");

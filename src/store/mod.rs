@@ -18,6 +18,10 @@ pub use types::*;
 /// Actor recorded on audit events that the deletion queue writes.
 pub const SYSTEM_ACTOR: &str = "system";
 
+/// Start of the actor that `hookgrace token` records on the audit events it writes, followed by
+/// the local user name, such as `cli:alice`.
+pub const CLI_ACTOR_PREFIX: &str = "cli:";
+
 /// A storage failure. Outcomes that a caller must handle, such as "not found" or "already
 /// deleted", are variants of each operation's outcome type instead.
 #[derive(Debug, thiserror::Error)]

@@ -12,12 +12,14 @@ use crate::api::{
     CreateTokenRequest, CreateTokenResponse, RevokeTokenResponse, TokenInfo, TokenList, WhoAmI,
 };
 use crate::server::error::ApiError;
-use crate::server::extract::{Actor, JsonBody, PathId};
+use crate::server::extract::{Actor, JsonBody, PathId, MAX_ACTOR_CHARS};
+use crate::server::validate;
 use crate::server::AppState;
 use crate::store::{CreateTokenOutcome, NewToken, RevokeTokenOutcome, TokenRecord};
 
-/// Maximum length of a token name, in characters.
-pub const MAX_TOKEN_NAME_CHARS: usize = 100;
+/// Maximum length of a token name, in characters. A token's name is recorded as the acting
+/// user of its requests, so it has the limit of `X-User-ID`.
+pub const MAX_TOKEN_NAME_CHARS: usize = MAX_ACTOR_CHARS;
 
 pub(crate) fn token_info(record: TokenRecord) -> TokenInfo {
     TokenInfo {
@@ -31,29 +33,15 @@ pub(crate) fn token_info(record: TokenRecord) -> TokenInfo {
     }
 }
 
-/// Checks a token name: 1 to 100 characters after trimming, no control characters.
+/// Checks a token name with the rules of [`validate::actor_name`], because the audit trail
+/// records the name as the acting user of the token's requests. Returns the trimmed name.
 ///
 /// # Errors
 ///
-/// A message that names the problem.
+/// A message that shows the name and states the rule it breaks.
 pub fn validate_token_name(name: &str) -> Result<String, String> {
-    let trimmed = name.trim();
-    if trimmed.is_empty() {
-        return Err(
-            "invalid token name: it is blank; give the name of the user the token \
-                    stands for"
-                .to_owned(),
-        );
-    }
-    if trimmed.chars().count() > MAX_TOKEN_NAME_CHARS {
-        return Err(format!(
-            "invalid token name: it is longer than {MAX_TOKEN_NAME_CHARS} characters"
-        ));
-    }
-    if trimmed.chars().any(char::is_control) {
-        return Err("invalid token name: it contains control characters".to_owned());
-    }
-    Ok(trimmed.to_owned())
+    validate::actor_name(name)
+        .map_err(|problem| format!("invalid token name '{}': {problem}", validate::shown(name)))
 }
 
 /// Returns the caller's token name, role and the user its audit events record.

@@ -111,6 +111,14 @@ impl SqliteStore {
             path: path.display().to_string(),
             reason,
         };
+        // SQLite's own error for a directory, such as "disk I/O error", does not name the cause.
+        if path.is_dir() {
+            return Err(open_error(format!(
+                "the path is a directory, and a database file is needed; pass a file path such \
+                 as {}",
+                path.join("hookgrace.db").display()
+            )));
+        }
 
         let denies_writes = |path: &Path| {
             std::fs::metadata(path)
