@@ -234,7 +234,13 @@ impl State {
                 self.set_filter(previous);
             }
             (Prompt::Command(_), KeyCode::Esc) => self.prompt = None,
-            (Prompt::Filter { .. }, KeyCode::Enter) => self.prompt = None,
+            (Prompt::Filter { .. }, KeyCode::Enter) => {
+                self.prompt = None;
+                let problem = on_current_view!(self, view => view.list.filter.problem());
+                if let Some(problem) = problem {
+                    self.error = Some(format!("Filter: {problem}"));
+                }
+            }
             (Prompt::Command(input), KeyCode::Enter) => {
                 let line = input.value().to_owned();
                 self.prompt = None;
@@ -395,12 +401,17 @@ impl State {
         self.prompt = Some(Prompt::Filter { input, previous });
     }
 
-    /// Applies `filter` to the current tab, keeping the cursor on the same row if it passes.
+    /// Applies `filter` to the current tab, keeping the cursor on the same row if it passes,
+    /// and scrolls so that the rows that pass fill the screen.
     pub(super) fn set_filter(&mut self, filter: Filter) {
         let server_now = self.server_now();
+        let rows = self.page_rows();
         on_current_view!(self, view => {
             view.list.filter = filter;
             view.reorder(server_now);
+            if let Some(rows) = rows {
+                view.list.scroll_into_view(rows);
+            }
         });
     }
 

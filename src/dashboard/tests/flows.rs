@@ -139,6 +139,158 @@ fn filter_by_time_left() {
 }
 
 #[test]
+fn invalid_time_filter_names_the_value() {
+    let mut state = loaded_on('2');
+    press(&mut state, char_key('/'));
+    type_text(&mut state, "<abc");
+
+    let screen = screen_text(&state, 120, 30);
+    assert!(
+        screen.contains("'<abc' is not a valid time-left filter"),
+        "{screen}"
+    );
+    assert!(screen.contains("<10m"), "{screen}");
+    press(&mut state, key(KeyCode::Enter));
+    let error = state.error.clone().unwrap_or_default();
+    assert!(
+        error.starts_with("Filter: '<abc' is not a valid time-left filter"),
+        "{error}"
+    );
+    let screen = screen_text(&state, 120, 30);
+    assert!(screen.contains("'<abc' is not a valid"), "{screen}");
+
+    // A valid time filter gets no hint.
+    press(&mut state, key(KeyCode::Esc));
+    press(&mut state, char_key('/'));
+    press(&mut state, ctrl('u'));
+    type_text(&mut state, "!>10m");
+    assert_eq!(state.deleted.list.filter.problem(), None);
+    press(&mut state, key(KeyCode::Enter));
+    assert_eq!(state.error, None);
+}
+
+/// Number of rows named `Keep N` on the screen.
+fn kept_rows_shown(screen: &str) -> usize {
+    let names: std::collections::BTreeSet<&str> = screen
+        .match_indices("Keep ")
+        .map(|(start, _)| {
+            let end = screen[start + 5..]
+                .find(|c: char| !c.is_ascii_digit())
+                .map_or(screen.len(), |len| start + 5 + len);
+            &screen[start..end]
+        })
+        .collect();
+    names.len()
+}
+
+/// Puts 313 rows into each of the four lists. Every 18th row, 18 in all, is named `Keep N`.
+fn long_lists(state: &mut State) {
+    let name = |n: usize| {
+        if n % 18 == 0 {
+            format!("Keep {n}")
+        } else {
+            format!("Other {n}")
+        }
+    };
+
+    let mut active = active_list();
+    let template = active.webhooks[0].clone();
+    active.webhooks = (0..313)
+        .map(|n| {
+            let mut row = template.clone();
+            row.id = format!("ws_cal_solar_{n:03}");
+            row.name = name(n);
+            row
+        })
+        .collect();
+
+    let mut deleted = restorable_deleted_list();
+    let template = deleted.webhooks[0].clone();
+    deleted.webhooks = (0..313)
+        .map(|n| {
+            let mut row = template.clone();
+            row.id = format!("ws_tx_roof_{n:03}");
+            row.name = name(n);
+            row
+        })
+        .collect();
+
+    let mut queue = queue_data();
+    let template = queue.jobs[2].clone();
+    queue.jobs = (0..313)
+        .map(|n| {
+            let mut job = template.clone();
+            job.id = format!("job_{n:03}");
+            job.webhook_name = name(n);
+            job
+        })
+        .collect();
+
+    let mut audit = audit_page();
+    let template = audit.events[0].clone();
+    audit.events = (0..313)
+        .map(|n| {
+            let mut event = template.clone();
+            event.id = 1000 - n as i64;
+            event.webhook_name = name(n);
+            event
+        })
+        .collect();
+
+    polled(
+        state,
+        vec![
+            FetchedData::Active(modified(active)),
+            FetchedData::Deleted(modified(deleted)),
+            FetchedData::Queue(response(queue)),
+            FetchedData::Audit(response(audit)),
+        ],
+    );
+}
+
+#[test]
+fn filter_after_scrolling_fills_the_screen() {
+    let size = (120, 40);
+    for tab in Tab::ALL {
+        let mut state = loaded_state();
+        long_lists(&mut state);
+        press(
+            &mut state,
+            Msg::Resize {
+                width: size.0,
+                height: size.1,
+            },
+        );
+        press(&mut state, char_key(char::from(b'1' + tab.index() as u8)));
+        press(&mut state, char_key('G'));
+        press(&mut state, char_key('/'));
+        type_text(&mut state, "keep");
+        press(&mut state, key(KeyCode::Enter));
+
+        let capacity = crate::dashboard::views::list_capacity(tab, size);
+        let expected = capacity.min(18);
+        let screen = screen_text(&state, size.0, size.1);
+        assert_eq!(
+            kept_rows_shown(&screen),
+            expected,
+            "{tab:?} with room for {capacity} rows:\n{screen}"
+        );
+        let list = match tab {
+            Tab::Active => &state.active.list,
+            Tab::Deleted => &state.deleted.list,
+            Tab::Queue => &state.queue.list,
+            Tab::Audit => &state.audit.list,
+        };
+        assert_eq!(list.order.len(), 18, "{tab:?}");
+        assert!(
+            list.offset <= list.order.len().saturating_sub(capacity),
+            "{tab:?}: offset {} leaves blank rows",
+            list.offset
+        );
+    }
+}
+
+#[test]
 fn sort_cycles_columns_and_reverses() {
     let mut state = loaded_on('2');
     press(&mut state, char_key('G'));

@@ -123,6 +123,18 @@ fn deleted_list() -> DeletedList {
     .expect("deleted fixture matches the wire type")
 }
 
+/// Builds the Deleted list with every webhook restorable: each purge two hours away and
+/// each deletion job pending.
+fn restorable_deleted_list() -> DeletedList {
+    let mut list = deleted_list();
+    for row in &mut list.webhooks {
+        row.deletion.scheduled_deletion_at = at("2026-03-01T12:00:00.000Z");
+        row.job_status.status = crate::api::JobState::Pending;
+        row.restoration.can_restore = true;
+    }
+    list
+}
+
 fn queue_data() -> QueueData {
     let summary = serde_json::from_value(json!({"counts": {"pending": 1, "processing": 0,
         "completed": 12, "failed": 1, "cancelled": 4, "dead_letter": 1},

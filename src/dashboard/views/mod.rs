@@ -158,7 +158,7 @@ pub(super) struct Window<'a, R> {
 fn window<T: Rows>(view: &View<T>, rows: usize) -> Window<'_, T::Row> {
     let list = &view.list;
     let all = view.rows();
-    let start = visible_start(list.offset, list.cursor, rows.max(1));
+    let start = visible_start(list.offset, list.cursor, rows.max(1), list.order.len());
     let picked: Vec<(usize, &T::Row)> = list
         .order
         .iter()
@@ -413,6 +413,7 @@ fn hint_line(state: &State, width: u16) -> Line<'static> {
 
 /// Draws the `:` or `/` prompt with the cursor, and what it would do.
 fn prompt_line(state: &State, prompt: &Prompt) -> Line<'static> {
+    let mut note_style = Style::new().fg(Color::DarkGray);
     let (sigil, input, note) = match prompt {
         Prompt::Command(input) => {
             let ids = state
@@ -440,11 +441,15 @@ fn prompt_line(state: &State, prompt: &Prompt) -> Line<'static> {
                 Tab::Queue => (state.queue.list.order.len(), state.queue.rows().len()),
                 Tab::Audit => (state.audit.list.order.len(), state.audit.rows().len()),
             };
-            (
-                "/",
-                input,
-                format!("   {shown} of {total} shown · !x inverts · <10m time left"),
-            )
+            let filter = crate::dashboard::app::lists::Filter::new(input.value());
+            let note = match filter.problem() {
+                Some(problem) => {
+                    note_style = Style::new().fg(Color::Yellow);
+                    format!("   {shown} of {total} shown · {problem}")
+                }
+                None => format!("   {shown} of {total} shown · !x inverts · <10m time left"),
+            };
+            ("/", input, note)
         }
     };
     let screen_width = state
@@ -460,8 +465,7 @@ fn prompt_line(state: &State, prompt: &Prompt) -> Line<'static> {
         sigil.to_owned(),
         Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
     );
-    line.spans
-        .push(Span::styled(note, Style::new().fg(Color::DarkGray)));
+    line.spans.push(Span::styled(note, note_style));
     line
 }
 
@@ -679,10 +683,15 @@ fn capabilities_pending(state: &State) -> String {
     )
 }
 
-/// Builds the text drawn when a filter hides every row.
+/// Builds the text drawn when a filter hides every row, with the hint for a time-left
+/// filter that could not be read.
 fn filtered_out(list: &ListState, total: usize) -> String {
-    format!(
+    let mut text = format!(
         "No row matches the filter '{}' ({total} hidden). Esc clears it.",
         clean(&list.filter.text)
-    )
+    );
+    if let Some(problem) = list.filter.problem() {
+        text.push_str(&format!(" {problem}."));
+    }
+    text
 }
