@@ -204,6 +204,8 @@ impl State {
                 job: row.job_status.status,
                 hidden: !shown.contains(&index),
                 gone: self.deleted.list.is_gone(&row.id),
+                can_restore: row.restoration.can_restore,
+                past_deadline: server_now >= row.deletion.scheduled_deletion_at,
             })
             .collect();
         let env = self.options.confirm_env.clone();

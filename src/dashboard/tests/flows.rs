@@ -371,6 +371,9 @@ fn bulk_preflight_counts_hidden_skipped_and_expiring() {
     let mut state = loaded_state();
     let mut list = deleted_list();
     list.webhooks[0].job_status.status = JobState::Processing;
+    // Roof Pros TX purges three minutes after the server's now, and can still be restored.
+    list.webhooks[1].deletion.scheduled_deletion_at = at("2026-03-01T10:03:00.000Z");
+    list.webhooks[1].job_status.status = JobState::Pending;
     press(&mut state, deleted_poll(list));
     press(&mut state, char_key('2'));
     press(&mut state, ctrl('a'));
@@ -387,13 +390,17 @@ fn bulk_preflight_counts_hidden_skipped_and_expiring() {
     assert_eq!(dialog.hidden_count(), 2);
     assert_eq!(
         dialog.ids(),
-        vec!["ws_tx_roof_005".to_owned(), "ws_az_hvac_006".to_owned()],
-        "the processing one is skipped"
+        vec!["ws_tx_roof_005".to_owned()],
+        "the processing and the dead-lettered ones are skipped"
     );
-    assert_eq!(dialog.expiring.len(), 2, "both overdue rows are called out");
+    assert_eq!(
+        dialog.expiring,
+        vec!["ws_tx_roof_005".to_owned()],
+        "the row purging within 5 minutes is called out"
+    );
     let screen = screen_text(&state, 80, 24);
     assert!(
-        screen.contains("3 marked · 2 hidden by the current filter"),
+        screen.contains("3 marked · 2 hidden by the current filter · 2 skipped"),
         "{screen}"
     );
     assert!(
@@ -405,8 +412,73 @@ fn bulk_preflight_counts_hidden_skipped_and_expiring() {
     assert_eq!(
         commands,
         vec![Command::BulkRestore {
-            ids: vec!["ws_tx_roof_005".to_owned(), "ws_az_hvac_006".to_owned()]
+            ids: vec!["ws_tx_roof_005".to_owned()]
         }]
+    );
+}
+
+#[test]
+fn bulk_preflight_skips_unrestorable_rows() {
+    let mut state = loaded_state();
+    // As the server reports them: both purges are past their time, one job failed and will
+    // retry, and the other is dead-lettered.
+    let mut list = deleted_list();
+    list.webhooks[1].restoration.can_restore = false;
+    list.webhooks[2].restoration.can_restore = false;
+    press(&mut state, deleted_poll(list));
+    press_all(&mut state, &[char_key('2'), ctrl('a'), char_key('r')]);
+
+    let Some(Dialog::Bulk(dialog)) = &state.dialog else {
+        panic!("r with marks opens the bulk preflight");
+    };
+    assert_eq!(dialog.ids(), vec!["sunrise_ws_cal_solar_004".to_owned()]);
+    assert!(dialog.expiring.is_empty(), "{:?}", dialog.expiring);
+    let screen = screen_text(&state, 100, 30);
+    assert!(
+        screen.contains("3 marked · 0 hidden by the current filter · 2 skipped"),
+        "{screen}"
+    );
+    assert!(screen.contains("Roof Pros TX"), "{screen}");
+    assert_eq!(
+        screen.matches("skip: grace period over").count(),
+        2,
+        "{screen}"
+    );
+    assert!(!screen.contains("within 5 min"), "{screen}");
+    assert!(screen.contains("[ Restore 1 ]"), "{screen}");
+
+    let commands = press(&mut state, key(KeyCode::Enter));
+    assert_eq!(
+        commands,
+        vec![Command::BulkRestore {
+            ids: vec!["sunrise_ws_cal_solar_004".to_owned()]
+        }]
+    );
+}
+
+#[test]
+fn bulk_preflight_trusts_server_can_restore() {
+    let mut state = loaded_state();
+    // The purge time is still ahead, but the server already rejects the restore.
+    let mut list = restorable_deleted_list();
+    list.webhooks[0].restoration.can_restore = false;
+    list.webhooks[0].job_status.status = JobState::DeadLetter;
+    list.webhooks[1].restoration.can_restore = false;
+    press(&mut state, deleted_poll(list));
+    press_all(&mut state, &[char_key('2'), ctrl('a'), char_key('r')]);
+
+    let Some(Dialog::Bulk(dialog)) = &state.dialog else {
+        panic!("r with marks opens the bulk preflight");
+    };
+    assert_eq!(dialog.ids(), vec!["ws_az_hvac_006".to_owned()]);
+    let reasons: Vec<Option<&str>> = dialog.items.iter().map(|item| item.skip_reason()).collect();
+    assert_eq!(
+        reasons,
+        vec![
+            Some("purge job dead-lettered"),
+            Some("server refuses restore"),
+            None
+        ]
     );
 }
 

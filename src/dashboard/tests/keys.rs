@@ -286,6 +286,10 @@ fn d_on_deleted_tab_does_nothing() {
 #[test]
 fn marks_lead_to_one_bulk_restore() {
     let mut state = loaded_on('2');
+    polled(
+        &mut state,
+        vec![FetchedData::Deleted(modified(restorable_deleted_list()))],
+    );
     state.update(at(LOCAL_NOW), key(KeyCode::Char(' ')));
     state.update(at(LOCAL_NOW), char_key('j'));
     state.update(at(LOCAL_NOW), key(KeyCode::Char(' ')));
