@@ -304,7 +304,7 @@ impl State {
         }
         match key.code {
             KeyCode::Char('q') if !control => return self.quit(),
-            KeyCode::Char('r') if control => return self.refresh_now().into_iter().collect(),
+            KeyCode::Char('r') if control => return self.poll_by_hand().into_iter().collect(),
             KeyCode::Char('a') if control => self.mark_all_shown(),
             KeyCode::Char(' ') if control => self.mark_range(),
             KeyCode::Char(_) if control => {}
@@ -547,7 +547,12 @@ impl State {
 
     /// Opens the detail view of webhook `id` and fetches it at once.
     pub(super) fn open_detail(&mut self, id: &str) -> Vec<Command> {
-        self.detail = Some(DetailView::new(id));
+        let mut detail = DetailView::new(id);
+        if let Some(reason) = self.access_block_reason() {
+            detail.webhook.fail_with(&reason);
+            detail.audit.fail_with(&reason);
+        }
+        self.detail = Some(detail);
         self.refresh_now().into_iter().collect()
     }
 

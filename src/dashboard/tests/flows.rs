@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::*;
 use crate::api::{JobState, RestoreResponse};
+use crate::client::ApiError;
 use crate::dashboard::app::{ClipboardText, Command, MutationKind, MutationResponse, Options, Tab};
 use crate::dashboard::dialogs::{Dialog, FieldKey, Focus};
 
@@ -529,6 +530,77 @@ fn undo_soft_deletes_after_restore() {
 }
 
 #[test]
+fn undo_cannot_be_undone() {
+    let mut state = loaded_state();
+    solar_ca_deleted(&mut state);
+    let undo = press(&mut state, char_key('u'));
+    assert_eq!(writes(&undo).len(), 1, "{undo:?}");
+    let body: RestoreResponse = serde_json::from_value(json!({
+        "status": "success", "message": "restored",
+        "webhook_id": "click-ventures_ws_cal_solar_001",
+        "restored_by": "alice", "restored_at": SERVER_NOW, "timestamp": SERVER_NOW}))
+    .expect("restore fixture matches the wire type");
+    state.update(
+        now(),
+        Msg::Mutated {
+            kind: MutationKind::Restore,
+            id: "click-ventures_ws_cal_solar_001".to_owned(),
+            name: "Solar CA".to_owned(),
+            received_at: now(),
+            result: response(MutationResponse::Restored(body)),
+        },
+    );
+    assert!(state.undo.is_none(), "the undo's restore offers no undo");
+    assert!(state.undo_in_flight.is_none());
+
+    let again = press(&mut state, char_key('u'));
+
+    assert!(writes(&again).is_empty(), "a second u sent {again:?}");
+    let notice = state
+        .notice
+        .clone()
+        .map(|notice| notice.text)
+        .unwrap_or_default();
+    assert!(notice.starts_with("Nothing to undo"), "{notice}");
+    let screen = screen_text(&state, 100, 30);
+    assert!(!screen.contains("u undoes"), "{screen}");
+}
+
+#[test]
+fn undo_in_confirm_env_dialog_cannot_be_undone() {
+    let mut state = with_options(confirm_env_options());
+    solar_ca_deleted(&mut state);
+    press(&mut state, char_key('u'));
+    type_text(&mut state, "prod");
+    press(&mut state, key(KeyCode::Enter));
+    let sent = press(&mut state, key(KeyCode::Enter));
+    assert_eq!(writes(&sent).len(), 1, "{sent:?}");
+    let body: RestoreResponse = serde_json::from_value(json!({
+        "status": "success", "message": "restored",
+        "webhook_id": "click-ventures_ws_cal_solar_001",
+        "restored_by": "alice", "restored_at": SERVER_NOW, "timestamp": SERVER_NOW}))
+    .expect("restore fixture matches the wire type");
+    state.update(
+        now(),
+        Msg::Mutated {
+            kind: MutationKind::Restore,
+            id: "click-ventures_ws_cal_solar_001".to_owned(),
+            name: "Solar CA".to_owned(),
+            received_at: now(),
+            result: response(MutationResponse::Restored(body)),
+        },
+    );
+
+    assert!(state.undo.is_none());
+    press(&mut state, char_key('u'));
+    assert!(
+        state.dialog.is_none(),
+        "a second u opened {:?}",
+        state.dialog
+    );
+}
+
+#[test]
 fn undo_expires_after_window() {
     let mut state = loaded_state();
     solar_ca_deleted(&mut state);
@@ -680,6 +752,84 @@ fn held_keys_never_act_twice() {
 
     press(&mut state, held(KeyCode::Down));
     assert_eq!(state.active.list.cursor, 1, "moving may repeat");
+}
+
+/// Opens the detail view of `id` with `:webhook` and delivers `webhook` as its result, with
+/// an empty audit timeline. Returns the screen.
+fn detail_of_missing(id: &str, webhook: ApiError) -> String {
+    let mut state = loaded_state();
+    press(&mut state, char_key(':'));
+    type_text(&mut state, &format!("webhook {id}"));
+    press(&mut state, key(KeyCode::Enter));
+    let audit: crate::api::AuditPage =
+        serde_json::from_value(json!({"timestamp": SERVER_NOW, "events": []}))
+            .expect("audit fixture matches the wire type");
+    let fetch = crate::dashboard::app::DetailFetch {
+        id: id.to_owned(),
+        webhook: Err(webhook),
+        audit: response(audit),
+        job: None,
+    };
+    polled(&mut state, vec![FetchedData::Detail(Box::new(fetch))]);
+    screen_text(&state, 120, 30)
+}
+
+#[test]
+fn detail_tells_never_existed_from_purged() {
+    let never = detail_of_missing(
+        "nonexist_ws_xx_yy_001",
+        api_error(
+            404,
+            "Webhook not found",
+            "webhook 'nonexist_ws_xx_yy_001' not found",
+            json!({"webhook_id": "nonexist_ws_xx_yy_001"}),
+            None,
+        ),
+    );
+    assert!(
+        never.contains(
+            "webhook nonexist_ws_xx_yy_001 not found: the server has no webhook with this id"
+        ),
+        "{never}"
+    );
+    assert!(!never.contains("purged"), "{never}");
+    assert!(!never.contains("no longer exists"), "{never}");
+
+    let purged = detail_of_missing(
+        "ws_cal_old_007",
+        api_error(
+            404,
+            "Webhook not found",
+            "webhook 'ws_cal_old_007' was permanently deleted",
+            json!({"webhook_id": "ws_cal_old_007", "deleted_at": "2026-02-27T08:00:00.000Z",
+                "deleted_by": "dave", "deletion_type": "purged",
+                "scheduled_deletion_at": "2026-02-27T08:00:00.000Z"}),
+            None,
+        ),
+    );
+    assert!(
+        purged.contains(
+            "this webhook no longer exists: it was purged by its deletion job at 2026-02-27 \
+             08:00:00Z after a soft delete by dave"
+        ),
+        "{purged}"
+    );
+
+    let forced = detail_of_missing(
+        "ws_cal_old_008",
+        api_error(
+            404,
+            "Webhook not found",
+            "webhook 'ws_cal_old_008' was permanently deleted",
+            json!({"webhook_id": "ws_cal_old_008", "deleted_at": "2026-02-27T09:00:00.000Z",
+                "deleted_by": "erin", "deletion_type": "force_deleted"}),
+            None,
+        ),
+    );
+    assert!(
+        forced.contains("it was force deleted at 2026-02-27 09:00:00Z by erin"),
+        "{forced}"
+    );
 }
 
 #[test]

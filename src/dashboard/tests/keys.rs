@@ -493,6 +493,7 @@ fn failed_mutation_shows_server_message() {
             result: Err(ApiError::Http {
                 status: 410,
                 body: Some(body),
+                retry_after: None,
             }),
         },
     );
@@ -675,6 +676,7 @@ fn failed_queue_fetch_waits_for_schedule() {
     let rejected = ApiError::Http {
         status: 400,
         body: None,
+        retry_after: None,
     };
 
     let commands = polled(&mut state, vec![FetchedData::Queue(Err(rejected))]);

@@ -253,11 +253,13 @@ fn header_line(state: &State) -> Line<'static> {
         Span::styled(" hookgrace ", badge_style(Color::Black, Color::Cyan)),
         Span::raw(" "),
         Span::styled(clean(&state.server_url), Style::new().fg(Color::Cyan)),
-        Span::styled(
-            format!("  as {}", clean(&state.user)),
-            Style::new().fg(Color::DarkGray),
-        ),
     ];
+    if let Some(caller) = caller_label(state) {
+        spans.push(Span::styled(
+            format!("  as {caller}"),
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
     if state.options.read_only {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
@@ -275,7 +277,7 @@ fn header_line(state: &State) -> Line<'static> {
             Style::new().fg(Color::DarkGray),
         ));
     }
-    if !state.options.read_only && state.poll.failures > 0 {
+    if !state.options.read_only && state.connection_blocked() {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
             " WRITES OFF ",
@@ -283,6 +285,30 @@ fn header_line(state: &State) -> Line<'static> {
         ));
     }
     Line::from(spans)
+}
+
+/// Names whom the server records as the actor of this dashboard's writes.
+///
+/// A server with the `auth` extension records the token's name. Only when it was started
+/// with `--trust-user-header` does it record `--user`, which is sent as `X-User-ID`. So the
+/// label is the token's name and role, with the acting user first when the two differ. A
+/// server without the extension gets only `--user`. The label is `None` until `GET /whoami`
+/// has returned, because `--user` alone would name the wrong user on most hookgrace servers.
+fn caller_label(state: &State) -> Option<String> {
+    if let Some(identity) = &state.identity {
+        let name = clean(&identity.name);
+        let acting = clean(&identity.acting_user);
+        return Some(if identity.trusts_user_header && acting != name {
+            format!("{acting} (token {name}, {})", identity.role)
+        } else {
+            format!("{name} ({})", identity.role)
+        });
+    }
+    let capabilities = state.capabilities.as_ref()?;
+    if capabilities.has(crate::api::extension::AUTH) {
+        return None;
+    }
+    Some(clean(&state.user))
 }
 
 fn tab_line(state: &State) -> Line<'static> {
