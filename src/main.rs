@@ -11,7 +11,7 @@ use tracing_subscriber::EnvFilter;
 
 use hookgrace::api::Role;
 use hookgrace::cli::{check_user, parse_api_url, parse_grace_period, parse_listen, parse_refresh};
-use hookgrace::client::{read_token_file, token_file_path, ClientAuth, TOKEN_ENV};
+use hookgrace::client::{read_token_file, token_file_path, ClientAuth, TokenOrigin, TOKEN_ENV};
 use hookgrace::clock::{Clock, FileClock, SharedClock, ShiftedClock, SystemClock};
 use hookgrace::dashboard::signals::QuitSignals;
 use hookgrace::dashboard::widgets::text::visible;
@@ -433,8 +433,9 @@ async fn run_dashboard(args: DashboardArgs) -> anyhow::Result<()> {
             None => None,
         },
     };
+    let mut token_origin = TokenOrigin::Session;
     if args.api.is_some() {
-        auth.token = dashboard_token()?;
+        (auth.token, token_origin) = dashboard_token()?;
     }
 
     // From here on SIGTERM, SIGHUP and SIGINT quit through the code below, which restores the
@@ -442,7 +443,16 @@ async fn run_dashboard(args: DashboardArgs) -> anyhow::Result<()> {
     let mut signals = QuitSignals::install().context("failed to install signal handlers")?;
 
     let mut demo_dir = None;
-    let outcome = run_with_server(&args, user, auth, log_file, &mut signals, &mut demo_dir).await;
+    let outcome = run_with_server(
+        &args,
+        user,
+        auth,
+        token_origin,
+        log_file,
+        &mut signals,
+        &mut demo_dir,
+    )
+    .await;
     if let Some(dir) = demo_dir {
         let path = dir.path().display().to_string();
         match dir.close() {
@@ -459,6 +469,7 @@ async fn run_with_server(
     args: &DashboardArgs,
     user: String,
     mut auth: ClientAuth,
+    token_origin: TokenOrigin,
     log_file: PathBuf,
     signals: &mut QuitSignals,
     demo_dir: &mut Option<tempfile::TempDir>,
@@ -548,6 +559,7 @@ async fn run_with_server(
         confirm_env: args.confirm_env.clone(),
         color: dashboard::theme::ColorMode::from_env(),
         auth,
+        token_origin,
     };
     let outcome = dashboard::run(config, signals).await;
     if let Some(running) = embedded {
@@ -570,32 +582,32 @@ fn dashboard_user(from_args: Option<String>) -> anyhow::Result<String> {
 }
 
 /// Finds the dashboard's API token: `HOOKGRACE_TOKEN`, else the file `token` in the
-/// hookgrace config directory. `None` when neither exists, which suits a server that needs
-/// no token.
-fn dashboard_token() -> anyhow::Result<Option<String>> {
+/// hookgrace config directory, and returns it with where it came from. The token is `None`
+/// when neither exists, which suits a server that needs no token.
+fn dashboard_token() -> anyhow::Result<(Option<String>, TokenOrigin)> {
     if let Ok(token) = std::env::var(TOKEN_ENV) {
         let token = token.trim().to_owned();
         if token.is_empty() {
             anyhow::bail!("{TOKEN_ENV} is set but empty: set it to the API token or unset it");
         }
         tracing::info!("using the API token from {TOKEN_ENV}");
-        return Ok(Some(token));
+        return Ok((Some(token), TokenOrigin::Environment));
     }
     let Some(path) = token_file_path() else {
         tracing::info!("no config directory and no {TOKEN_ENV}: sending no API token");
-        return Ok(None);
+        return Ok((None, TokenOrigin::Missing { file: None }));
     };
     match read_token_file(&path).map_err(anyhow::Error::msg)? {
         Some(token) => {
             tracing::info!(path = %path.display(), "using the API token from the token file");
-            Ok(Some(token))
+            Ok((Some(token), TokenOrigin::File(path)))
         }
         None => {
             tracing::info!(
                 path = %path.display(),
                 "no {TOKEN_ENV} and no token file: sending no API token"
             );
-            Ok(None)
+            Ok((None, TokenOrigin::Missing { file: Some(path) }))
         }
     }
 }

@@ -9,12 +9,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use hookgrace::api::{CreateWebhookRequest, JobState};
+use hookgrace::api::{CreateWebhookRequest, JobState, Role};
 use hookgrace::client::ApiClient;
 use hookgrace::client::Conditional;
+use hookgrace::client::TokenFormat;
 use hookgrace::clock::{Clock, ManualClock, SharedClock};
 use hookgrace::dashboard::app::{
-    ClipboardText, Command, FetchedData, Msg, Resource, State, Tab, INTEGRITY_INTERVAL,
+    ClipboardText, Command, FetchedData, Msg, Options, Resource, State, Tab, INTEGRITY_INTERVAL,
 };
 use hookgrace::dashboard::dialogs::{CreatePhase, Dialog};
 use hookgrace::dashboard::{poller, views};
@@ -170,6 +171,48 @@ impl Live {
 
     fn advance_server_clock(&self, hours: i64) {
         self.clock.advance(chrono::Duration::hours(hours));
+    }
+
+    /// Stores a token named `name` with `role` in the server's database and returns its text.
+    async fn add_token(&self, name: &str, role: Role) -> String {
+        let token = hookgrace::server::generate_token();
+        let new = hookgrace::store::NewToken {
+            name: name.to_owned(),
+            role,
+            token_sha256: hookgrace::server::hash_token(&token),
+        };
+        self.running
+            .store()
+            .create_token(new, "test", self.clock.now())
+            .await
+            .unwrap();
+        token
+    }
+
+    /// Starts a new dashboard state with `options`, whose requests go through `log` and send
+    /// `token` and the user `user`.
+    fn connect_through(&mut self, log: &RequestLog, token: &str, user: &str, options: Options) {
+        let auth = hookgrace::client::ClientAuth {
+            token: Some(token.to_owned()),
+            ca_cert_pem: None,
+        };
+        let client = ApiClient::with_auth(&log.url, user, &auth).unwrap();
+        self.fetcher = poller::Fetcher::new(client);
+        self.state = State::new(&log.url, user, Duration::from_secs(2), poller::local_now())
+            .with_options(options);
+    }
+
+    /// Lets `seconds` of dashboard time pass in ticks of two seconds, running every request
+    /// the dashboard starts.
+    async fn let_time_pass(&mut self, seconds: i64) {
+        let start = poller::local_now();
+        for second in (2..=seconds).step_by(2) {
+            let at = start
+                .checked_add(chrono::Duration::seconds(second))
+                .unwrap();
+            let commands = self.state.update(at, Msg::Tick);
+            self.run(commands).await;
+        }
     }
 }
 
@@ -1019,4 +1062,181 @@ async fn created_webhook_accepts_signed_lead() {
     let log = logs.text();
     assert!(log.contains("webhook created"), "nothing was logged: {log}");
     assert!(!log.contains(&secret), "the secret was logged:\n{log}");
+}
+
+#[tokio::test]
+async fn revoked_token_stops_polling() {
+    let mut live = Live::start().await;
+    live.create("Sunny Solar", "solar", "cal", 0).await;
+    let token = live.add_token("olga", Role::Viewer).await;
+    let log = RequestLog::start(live.running.addr()).await;
+    live.connect_through(&log, &token, "alice", Options::default());
+    // The first poll learns the capabilities, the second the token's name and role.
+    live.refresh().await;
+    live.refresh().await;
+    let screen = live.screen();
+    assert!(screen.contains("as alice (token olga, viewer)"), "{screen}");
+
+    live.running
+        .store()
+        .revoke_token("olga", "test", live.clock.now())
+        .await
+        .unwrap();
+    log.take();
+    live.let_time_pass(120).await;
+
+    assert_eq!(
+        log.take(),
+        ["GET /changes"],
+        "one rejected request, and none after it"
+    );
+    assert!(live.state.poll.token_rejected.is_some());
+    let message = live.state.poll.last_error.clone().unwrap();
+    assert!(message.starts_with("API token rejected"), "{message}");
+    assert!(message.contains("API token revoked"), "{message}");
+    let screen = live.screen();
+    assert!(screen.contains("TOKEN REJECTED"), "{screen}");
+    assert!(screen.contains("WRITES OFF"), "{screen}");
+    // Another client on this address, with a valid token, is not locked out.
+    live.client.whoami().await.unwrap();
+
+    // ctrl-r tries once more, and polling stays stopped.
+    live.refresh().await;
+    assert_eq!(log.take(), ["GET /changes"]);
+    live.let_time_pass(30).await;
+    assert!(log.take().is_empty());
+    live.client.whoami().await.unwrap();
+
+    live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn token_of_other_form_is_not_sent() {
+    let mut live = Live::start().await;
+    let log = RequestLog::start(live.running.addr()).await;
+    let options = Options {
+        token_format: TokenFormat::Other,
+        ..Options::default()
+    };
+    live.connect_through(&log, "not-a-hookgrace-token", "alice", options);
+
+    live.let_time_pass(60).await;
+
+    assert_eq!(log.take(), ["GET /health"]);
+    let rejection = live.state.poll.token_rejected.clone().unwrap();
+    assert!(!rejection.sent);
+    let screen = live.screen();
+    assert!(screen.contains("TOKEN INVALID"), "{screen}");
+
+    live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn detail_of_unknown_id_says_not_found() {
+    let mut live = Live::start().await;
+    live.refresh().await;
+
+    live.press(KeyCode::Char(':')).await;
+    live.type_text("webhook nonexist_ws_xx_yy_001").await;
+    live.press(KeyCode::Enter).await;
+    let screen = live.screen();
+    assert!(
+        screen.contains("webhook nonexist_ws_xx_yy_001 not found"),
+        "{screen}"
+    );
+    assert!(!screen.contains("purged"), "{screen}");
+    live.press(KeyCode::Esc).await;
+
+    let id = live.create("Short Lived", "solar", "cal", 0).await;
+    live.client
+        .force_delete(&id, "Short Lived", "test data")
+        .await
+        .unwrap();
+    live.press(KeyCode::Char(':')).await;
+    live.type_text(&format!("webhook {id}")).await;
+    live.press(KeyCode::Enter).await;
+    let screen = live.screen();
+    assert!(screen.contains("it was force deleted at"), "{screen}");
+
+    live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn second_undo_sends_nothing() {
+    let mut live = Live::start().await;
+    let id = live.create("Sunny Solar", "solar", "cal", 0).await;
+    live.refresh().await;
+    live.press(KeyCode::Char('d')).await;
+    live.type_text("wrong one").await;
+    live.press(KeyCode::Enter).await;
+    live.press(KeyCode::Enter).await;
+
+    live.press(KeyCode::Char('u')).await;
+    live.press(KeyCode::Char('u')).await;
+    live.refresh().await;
+
+    let detail = live.client.get_webhook(&id).await.unwrap().body;
+    assert!(
+        !detail.deletion_status.is_deleted,
+        "the second u deleted again"
+    );
+    let audit = live
+        .client
+        .webhook_audit(&id, &hookgrace::client::AuditQuery::default())
+        .await
+        .unwrap()
+        .body;
+    let deletes = audit
+        .events
+        .iter()
+        .filter(|event| event.event_type == "soft_deleted")
+        .count();
+    assert_eq!(deletes, 1);
+
+    live.running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn bulk_restore_skips_dead_letter() {
+    let outage = Arc::new(PurgeOutage::default());
+    let mut live = Live::start_with_fault(outage.clone()).await;
+    let stuck = live.create("Stuck Purge", "hvac", "tx", 0).await;
+    live.client
+        .soft_delete(&stuck, "campaign over")
+        .await
+        .unwrap();
+    outage.on.store(true, std::sync::atomic::Ordering::SeqCst);
+    for _ in 0..3 {
+        live.clock.advance(chrono::Duration::hours(25));
+        live.running.run_queue_once().await.unwrap();
+    }
+    let mut restorable = Vec::new();
+    for (name, region) in [("North", "ny"), ("South", "fl")] {
+        let id = live.create(name, "solar", region, 0).await;
+        live.client.soft_delete(&id, "cleanup").await.unwrap();
+        restorable.push(id);
+    }
+    live.refresh().await;
+    live.press(KeyCode::Char('2')).await;
+    let marks = Msg::Key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::CONTROL));
+    let commands = live.state.update(poller::local_now(), marks);
+    live.run(commands).await;
+
+    live.press(KeyCode::Char('r')).await;
+    let screen = live.screen();
+    assert!(screen.contains("3 marked"), "{screen}");
+    assert!(screen.contains("1 skipped"), "{screen}");
+    assert!(screen.contains("skip: grace period over"), "{screen}");
+    live.press(KeyCode::Enter).await;
+
+    let screen = live.screen();
+    assert!(screen.contains("2 restored, 0 failed"), "{screen}");
+    for id in &restorable {
+        let detail = live.client.get_webhook(id).await.unwrap().body;
+        assert!(!detail.deletion_status.is_deleted, "{id}");
+    }
+    let detail = live.client.get_webhook(&stuck).await.unwrap().body;
+    assert!(detail.deletion_status.is_deleted);
+
+    live.running.shutdown().await.unwrap();
 }

@@ -15,6 +15,19 @@ pub const SIGNATURE_PREFIX: &str = "sha256=";
 /// Prefix of every API token, which makes a leaked token easy to recognise in a scan.
 pub const TOKEN_PREFIX: &str = "hg_";
 
+/// Length of an API token: [`TOKEN_PREFIX`] and 64 hex digits.
+pub const TOKEN_CHARS: usize = TOKEN_PREFIX.len() + 64;
+
+/// Checks whether `token` has the form of a hookgrace API token: [`TOKEN_PREFIX`] and 64 hex
+/// digits. A hookgrace server rejects any other form with 401 before looking the token up.
+pub fn is_token_format(token: &str) -> bool {
+    token.len() == TOKEN_CHARS
+        && token.starts_with(TOKEN_PREFIX)
+        && token[TOKEN_PREFIX.len()..]
+            .bytes()
+            .all(|byte| byte.is_ascii_hexdigit())
+}
+
 /// Prefix of every lead signing secret.
 pub const SIGNING_SECRET_PREFIX: &str = "whsec_";
 

@@ -54,6 +54,46 @@ pub(super) fn ca_certificate(pem: &[u8]) -> Result<reqwest::Certificate, ApiErro
     })
 }
 
+/// The source of the dashboard's API token. The message about a rejected token names it, so
+/// that the operator knows what to replace.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum TokenOrigin {
+    /// Not recorded, as for a state that a test builds.
+    #[default]
+    Unknown,
+    /// Generated for the in-process server of this session.
+    Session,
+    /// The environment variable [`TOKEN_ENV`].
+    Environment,
+    /// The token file at this path.
+    File(PathBuf),
+    /// Neither was set, so no token is sent. `file` is where the token file would be read.
+    Missing { file: Option<PathBuf> },
+}
+
+/// The form of the dashboard's token, checked before anything is sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TokenFormat {
+    /// `hg_` and 64 hex digits, the only form a hookgrace server accepts.
+    #[default]
+    Hookgrace,
+    /// Another form, which only a server other than hookgrace can accept.
+    Other,
+    /// No token is sent.
+    Missing,
+}
+
+impl TokenFormat {
+    /// Classifies `token`, the text sent as `Authorization: Bearer`, if any.
+    pub fn of(token: Option<&str>) -> Self {
+        match token.map(str::trim) {
+            None => TokenFormat::Missing,
+            Some(token) if crate::api::is_token_format(token) => TokenFormat::Hookgrace,
+            Some(_) => TokenFormat::Other,
+        }
+    }
+}
+
 /// Returns `token` in the user's config directory, such as `~/.config/hookgrace/token`.
 pub fn token_file_path() -> Option<PathBuf> {
     dirs::config_dir().map(|dir| dir.join("hookgrace").join("token"))
@@ -185,6 +225,27 @@ mod tests {
         assert!(message.contains(&path.display().to_string()), "{message}");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert_eq!(read_token_file(&path).unwrap().as_deref(), Some("hg_abc"));
+    }
+
+    #[test]
+    fn token_format_needs_prefix_and_64_hex_digits() {
+        let valid = format!("hg_{}", "0a".repeat(32));
+        assert_eq!(TokenFormat::of(Some(&valid)), TokenFormat::Hookgrace);
+        assert_eq!(
+            TokenFormat::of(Some(&format!(" {valid}\n"))),
+            TokenFormat::Hookgrace,
+            "the client trims the token before sending it"
+        );
+        assert_eq!(TokenFormat::of(Some("hg_abc")), TokenFormat::Other);
+        assert_eq!(
+            TokenFormat::of(Some(&valid.replace("hg_", "xx_"))),
+            TokenFormat::Other
+        );
+        assert_eq!(
+            TokenFormat::of(Some(&format!("hg_{}", "zz".repeat(32)))),
+            TokenFormat::Other
+        );
+        assert_eq!(TokenFormat::of(None), TokenFormat::Missing);
     }
 
     #[test]

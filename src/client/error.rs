@@ -1,5 +1,10 @@
 //! The error type of every client call, and the parsing of error responses.
 
+use std::time::Duration;
+
+use chrono::DateTime;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
 use crate::api::ErrorBody;
 
 /// Failure of one request. `Display` gives one line fit for the status bar: the server's own
@@ -24,6 +29,9 @@ pub enum ApiError {
     Http {
         status: u16,
         body: Option<ErrorBody>,
+        /// How long the server asked the client to wait, from `Retry-After` or the body's
+        /// `retry_after_seconds`, as a 429 or 503 response may send.
+        retry_after: Option<Duration>,
     },
 
     /// A success status whose body is not the expected JSON.
@@ -49,6 +57,14 @@ impl ApiError {
     pub fn status(&self) -> Option<u16> {
         match self {
             ApiError::Http { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Returns the wait that the server asked for, when it sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ApiError::Http { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
@@ -120,10 +136,44 @@ fn certificate_hint(cause: &str) -> Option<&'static str> {
     }
 }
 
-/// Builds the error for a non-success `status` from the raw response body.
+/// Builds the error for a non-success `status` from the raw response body. The wait that a
+/// hookgrace 429 body names in `retry_after_seconds` becomes [`ApiError::retry_after`].
 pub fn parse_error_response(status: u16, body: &[u8]) -> ApiError {
     let body = serde_json::from_slice::<ErrorBody>(body).ok();
-    ApiError::Http { status, body }
+    let retry_after = body
+        .as_ref()
+        .and_then(|body| body.context.get("retry_after_seconds"))
+        .and_then(serde_json::Value::as_u64)
+        .map(Duration::from_secs);
+    ApiError::Http {
+        status,
+        body,
+        retry_after,
+    }
+}
+
+/// Builds the error for a non-success response from its status, headers and raw body. A
+/// `Retry-After` header takes precedence over the body's `retry_after_seconds`.
+pub fn error_from_response(status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
+    let mut error = parse_error_response(status, body);
+    if let (ApiError::Http { retry_after, .. }, Some(header)) = (&mut error, retry_after(headers)) {
+        *retry_after = Some(header);
+    }
+    error
+}
+
+/// Reads `Retry-After` (RFC 9110): a number of seconds, or an HTTP date, which is measured
+/// from the response's `Date` header so that the two clocks need not agree. `None` when the
+/// header is missing or cannot be read, or when it is a date and `Date` is missing.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let until = DateTime::parse_from_rfc2822(text).ok()?;
+    let date = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    let date = DateTime::parse_from_rfc2822(date).ok()?;
+    (until - date).to_std().ok()
 }
 
 fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
@@ -210,6 +260,38 @@ mod tests {
             "the server responded with HTTP 502 Bad Gateway"
         );
         assert_eq!(error.title(), None);
+    }
+
+    #[test]
+    fn retry_after_is_read_from_header_or_body() {
+        let body = br#"{"error":"Too many failed authentications","message":"retry after 8 s",
+            "retry_after_seconds":8}"#;
+        assert_eq!(
+            parse_error_response(429, body).retry_after(),
+            Some(Duration::from_secs(8))
+        );
+
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "30".parse().unwrap());
+        let error = error_from_response(429, &headers, body);
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
+
+        let mut dated = HeaderMap::new();
+        dated.insert(
+            RETRY_AFTER,
+            "Sun, 01 Mar 2026 10:01:00 GMT".parse().unwrap(),
+        );
+        dated.insert(
+            reqwest::header::DATE,
+            "Sun, 01 Mar 2026 10:00:15 GMT".parse().unwrap(),
+        );
+        let error = error_from_response(503, &dated, b"");
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(45)));
+
+        assert_eq!(
+            error_from_response(429, &HeaderMap::new(), b"").retry_after(),
+            None
+        );
     }
 
     #[test]

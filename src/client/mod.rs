@@ -28,9 +28,9 @@ use crate::api::{
     StatusUpdateResponse, Timestamp, WebhookDetail, WebhookList,
 };
 
-pub use auth::{read_token_file, token_file_path, ClientAuth, TOKEN_ENV};
+pub use auth::{read_token_file, token_file_path, ClientAuth, TokenFormat, TokenOrigin, TOKEN_ENV};
 pub use capabilities::Capabilities;
-pub use error::{parse_error_response, ApiError};
+pub use error::{error_from_response, parse_error_response, ApiError};
 pub use ops::{Conditional, Tagged};
 
 /// Header that names the acting user in the audit trail.
@@ -419,7 +419,8 @@ impl ApiClient {
             .await
             .map_err(|error| ApiError::from_reqwest(&url, &error))?;
         let status = response.status();
-        let date = date_header(response.headers());
+        let headers = response.headers().clone();
+        let date = date_header(&headers);
         let bytes = read_body(&url, response).await?;
 
         if !status.is_success() {
@@ -428,7 +429,7 @@ impl ApiClient {
                     return Err(ApiError::ExtensionMissing { extension });
                 }
             }
-            return Err(parse_error_response(status.as_u16(), &bytes));
+            return Err(error_from_response(status.as_u16(), &headers, &bytes));
         }
         let body = lenient::decode::<T>(&bytes).map_err(|error| ApiError::Decode {
             url: url.clone(),

@@ -5,7 +5,7 @@ use reqwest::header::{ETAG, IF_NONE_MATCH};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::{body_timestamp, date_header, parse_error_response, read_body};
+use super::{body_timestamp, date_header, error_from_response, read_body};
 use super::{ApiClient, ApiError, ApiResponse};
 
 /// The body of a conditional GET: new data, or the server's word that the copy sent in
@@ -55,7 +55,8 @@ pub async fn get_conditional<T: DeserializeOwned>(
         .await
         .map_err(|error| ApiError::from_reqwest(&url, &error))?;
     let status = response.status();
-    let date = date_header(response.headers());
+    let headers = response.headers().clone();
+    let date = date_header(&headers);
     let new_etag = response
         .headers()
         .get(ETAG)
@@ -73,7 +74,7 @@ pub async fn get_conditional<T: DeserializeOwned>(
     }
     let bytes = read_body(&url, response).await?;
     if !status.is_success() {
-        return Err(parse_error_response(status.as_u16(), &bytes));
+        return Err(error_from_response(status.as_u16(), &headers, &bytes));
     }
     let body = super::lenient::decode::<T>(&bytes).map_err(|error| ApiError::Decode {
         url: url.clone(),

@@ -10,11 +10,12 @@ use crate::api::{
     extension, AuditPage, DeletedList, DeletedWebhook, Role, Timestamp, WebhookList,
     WebhookSummary, WhoAmI,
 };
-use crate::client::Capabilities;
+use crate::client::{Capabilities, TokenFormat, TokenOrigin};
 use crate::dashboard::dialogs::Dialog;
 use crate::dashboard::theme::ColorMode;
 use crate::dashboard::widgets::text::clean;
 
+mod access;
 mod actions;
 mod audit;
 mod detail;
@@ -33,7 +34,8 @@ pub use messages::{
 };
 pub use prompt::Prompt;
 pub use view::{
-    IntegrityStatus, LoadState, Notice, PollSchedule, QueueData, Rows, ServerClock, Tab, View,
+    IntegrityStatus, LoadState, Notice, PollSchedule, QueueData, Rows, ServerClock, Tab,
+    TokenRejection, View,
 };
 
 /// Maximum wait between polls while the server keeps failing, unless `refresh` is longer.
@@ -64,6 +66,11 @@ pub struct Options {
     /// Environment name that the operator must type before every write, when set.
     pub confirm_env: Option<String>,
     pub color: ColorMode,
+    /// The source of the API token, which the message about a rejected token names.
+    pub token_origin: TokenOrigin,
+    /// The form of the API token, checked against the server's extensions before the token
+    /// is sent to a route that needs it.
+    pub token_format: TokenFormat,
 }
 
 /// A soft delete or restore that `u` can still reverse.
@@ -125,6 +132,12 @@ pub struct State {
     /// Changing requests sent and still without a response.
     pub pending_requests: usize,
     pub undo: Option<Undo>,
+    /// Webhook id of an undo request still running. Its outcome offers no undo, so a second
+    /// `u` cannot reverse the undo.
+    pub undo_in_flight: Option<String>,
+    /// The text of `error` when it reports writes blocked by the connection, such as an
+    /// unreachable server. It is cleared with `error` once writes are possible again.
+    pub write_block_error: Option<String>,
     /// Per-row outcome of the last bulk restore or retry, by webhook or job id.
     pub row_results: BTreeMap<String, RowResult>,
     pub should_quit: bool,
@@ -165,6 +178,8 @@ impl State {
                 last_error: None,
                 error_since: None,
                 integrity_next_at: now,
+                token_rejected: None,
+                paused_until: None,
             },
             error: None,
             error_at: None,
@@ -172,6 +187,8 @@ impl State {
             notice: None,
             pending_requests: 0,
             undo: None,
+            undo_in_flight: None,
+            write_block_error: None,
             row_results: BTreeMap::new(),
             should_quit: false,
             size: None,
@@ -245,6 +262,7 @@ impl State {
                 Vec::new()
             }
         };
+        self.clear_resolved_write_block();
         if self.error.is_none() {
             self.error_at = None;
         } else if self.error != error_before {
@@ -281,9 +299,13 @@ impl State {
         }
     }
 
-    /// Starts a poll when its time has come and none is running.
+    /// Starts a poll when its time has come, none is running and polling is not stopped.
     fn poll_if_due(&mut self) -> Option<Command> {
-        if self.poll.in_flight || self.now < self.poll.next_at || self.should_quit {
+        if self.poll.in_flight
+            || self.now < self.poll.next_at
+            || self.should_quit
+            || self.polling_stopped()
+        {
             return None;
         }
         Some(self.start_poll())
@@ -299,8 +321,12 @@ impl State {
         Command::Poll(resources)
     }
 
-    /// Polls now, or right after the running poll ends.
+    /// Polls now, or right after the running poll ends. Nothing is polled while polling is
+    /// stopped: only ctrl-r polls then.
     fn refresh_now(&mut self) -> Option<Command> {
+        if self.polling_stopped() {
+            return None;
+        }
         if self.poll.in_flight {
             self.poll.queued = true;
             return None;
@@ -310,11 +336,15 @@ impl State {
 
     /// Active and Deleted are always polled, because the tab titles show their counts;
     /// Queue and Audit only while visible, to keep the poll cheap. An open detail view is
-    /// polled too.
+    /// polled too. A token without the hookgrace form waits until `GET /health`, which
+    /// needs no token, shows whether the server accepts other forms.
     pub fn resources_to_poll(&self) -> Vec<Resource> {
         let mut resources = Vec::new();
         if self.capabilities.is_none() {
             resources.push(Resource::Capabilities);
+            if self.options.token_format != TokenFormat::Hookgrace {
+                return resources;
+            }
         }
         resources.push(Resource::Active);
         resources.push(Resource::Deleted);
@@ -353,7 +383,23 @@ impl State {
         self.notice = Some(Notice {
             text,
             expires_at: self.after(NOTICE_TTL),
+            progress: false,
         });
+    }
+
+    /// Shows that a request is running, until its outcome or [`NOTICE_TTL`].
+    fn notify_progress(&mut self, text: String) {
+        self.notify(text);
+        if let Some(notice) = &mut self.notice {
+            notice.progress = true;
+        }
+    }
+
+    /// Removes the notice of a running request, once its outcome is known.
+    fn clear_progress(&mut self) {
+        if self.notice.as_ref().is_some_and(|notice| notice.progress) {
+            self.notice = None;
+        }
     }
 
     /// Whether rows must keep their identity across polls: while marks exist or a dialog is
@@ -377,6 +423,9 @@ impl State {
                 "the server is unreachable (last update {since}); writes resume once it \
                  responds"
             ));
+        }
+        if let Some(reason) = self.access_block_reason() {
+            return Some(reason);
         }
         if self.capabilities.is_none() {
             return Some("still connecting to the server".to_owned());

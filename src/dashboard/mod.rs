@@ -27,7 +27,7 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 use tokio::time::MissedTickBehavior;
 
-use crate::client::{ApiClient, ClientAuth};
+use crate::client::{ApiClient, ClientAuth, TokenFormat, TokenOrigin};
 use app::{Command, Msg, Options, State};
 use poller::{local_now, Executor};
 use signals::QuitSignals;
@@ -52,6 +52,8 @@ pub struct DashboardConfig {
     pub color: ColorMode,
     /// API token and extra CA certificate of the server.
     pub auth: ClientAuth,
+    /// The source of the token, which the message about a rejected token names.
+    pub token_origin: TokenOrigin,
 }
 
 /// `hookgrace.log` in the user's data directory.
@@ -73,10 +75,21 @@ pub async fn run(config: DashboardConfig, signals: &mut QuitSignals) -> anyhow::
         .with_context(|| format!("invalid --api '{}' or --user", config.api_url))?;
     let (sender, mut receiver) = mpsc::channel(256);
     let mut executor = Executor::new(client, sender);
+    let token_format = TokenFormat::of(config.auth.token.as_deref());
+    if token_format == TokenFormat::Other {
+        // Only the form is logged, never the token.
+        tracing::warn!(
+            "the API token does not have the hookgrace form (hg_ and 64 hex digits); a \
+             hookgrace server rejects it, so it is sent only to a server without the auth \
+             extension"
+        );
+    }
     let options = Options {
         read_only: config.read_only,
         confirm_env: config.confirm_env.clone(),
         color: config.color,
+        token_origin: config.token_origin.clone(),
+        token_format,
     };
     let mut state = State::new(&config.api_url, &config.user, config.refresh, local_now())
         .with_options(options);

@@ -251,9 +251,28 @@ impl Fetcher {
     }
 
     /// Fetches every resource concurrently, stamping each result with its arrival time.
+    ///
+    /// When `GET /changes` reports that the server rejected the token (401), every other
+    /// request that needs the token would fail the same way, and a hookgrace server counts
+    /// each failure towards locking this address out. So the poll sends no more of them and
+    /// reports that 401 for each such resource.
     pub async fn fetch(&self, resources: &[Resource]) -> Vec<Fetched> {
         let covered: Vec<Covered> = resources.iter().filter_map(Covered::of).collect();
-        let revision = self.read_revision(&covered).await;
+        let revision = match self.read_revision(&covered).await {
+            Ok(revision) => revision,
+            Err(rejected) => {
+                let fetches = resources.iter().map(|resource| async {
+                    match resource {
+                        Resource::Capabilities => self.fetch_one(resource, None).await,
+                        _ => Fetched {
+                            received_at: local_now(),
+                            data: rejected_data(resource, &rejected),
+                        },
+                    }
+                });
+                return join_all(fetches).await;
+            }
+        };
         join_all(
             resources
                 .iter()
@@ -264,12 +283,13 @@ impl Fetcher {
 
     /// Reads `GET /changes` before the resources of a poll are fetched. It sends the tag
     /// under which all of `covered` were last fetched, if they share one, so that an idle
-    /// poll gets a 304. `None` when the server lacks the route or the request failed.
-    async fn read_revision(&self, covered: &[Covered]) -> Option<Revision> {
+    /// poll gets a 304. `Ok(None)` when the server lacks the route or the request failed,
+    /// and the error itself when the server rejected the token.
+    async fn read_revision(&self, covered: &[Covered]) -> Result<Option<Revision>, ApiError> {
         let sent = {
             let state = lock(&self.revision);
             if !state.supported || covered.is_empty() {
-                return None;
+                return Ok(None);
             }
             let mut tags = covered.iter().map(|kind| state.seen.get(kind));
             let first = tags.next().flatten();
@@ -280,13 +300,14 @@ impl Fetcher {
         match ops::get_conditional::<Changes>(&self.client, paths::CHANGES, &[], sent.as_deref())
             .await
         {
-            Ok(tagged) => Some(Revision {
-                etag: tagged.etag?,
+            Ok(tagged) => Ok(tagged.etag.map(|etag| Revision {
+                etag,
                 server_time: tagged.response.server_time,
-            }),
+            })),
+            Err(error) if error.status() == Some(401) => Err(error),
             Err(error) => {
                 tracing::debug!(%error, "data revision unavailable; fetching every resource");
-                None
+                Ok(None)
             }
         }
     }
@@ -401,6 +422,26 @@ impl Fetcher {
             received_at: local_now(),
             data,
         }
+    }
+}
+
+/// Builds the result of `resource` failing with `error`, for a resource that was not
+/// requested because the server already rejected the token.
+fn rejected_data(resource: &Resource, error: &ApiError) -> FetchedData {
+    match resource {
+        Resource::Capabilities => FetchedData::Capabilities(Err(error.clone())),
+        Resource::Identity => FetchedData::Identity(Err(error.clone())),
+        Resource::Active => FetchedData::Active(Err(error.clone())),
+        Resource::Deleted => FetchedData::Deleted(Err(error.clone())),
+        Resource::Queue => FetchedData::Queue(Err(error.clone())),
+        Resource::Audit => FetchedData::Audit(Err(error.clone())),
+        Resource::Integrity => FetchedData::Integrity(Err(error.clone())),
+        Resource::Detail(id) => FetchedData::Detail(Box::new(DetailFetch {
+            id: id.clone(),
+            webhook: Err(error.clone()),
+            audit: Err(error.clone()),
+            job: None,
+        })),
     }
 }
 

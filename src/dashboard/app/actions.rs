@@ -29,9 +29,16 @@ impl State {
                 if let Some(Dialog::Create(dialog)) = &mut self.dialog {
                     dialog.reject(reason.clone());
                 }
-                self.error = Some(format!("Not sent: {reason}"));
+                self.set_write_block_error(format!("Not sent: {reason}"));
                 return Vec::new();
             }
+        }
+        if let (
+            Some(Dialog::Undo(_)),
+            Command::Restore { id, .. } | Command::SoftDelete { id, .. },
+        ) = (&self.dialog, &command)
+        {
+            self.undo_in_flight = Some(id.clone());
         }
         if !matches!(
             self.dialog,
@@ -59,23 +66,29 @@ impl State {
             | Command::Copy(_)
             | Command::Quit => String::new(),
         };
-        self.notify(progress);
+        self.notify_progress(progress);
         vec![command]
+    }
+
+    /// Shows that writes are blocked, in an error that clears itself once they are possible
+    /// again. A read-only session is never unblocked, so its error stays until Esc.
+    fn set_write_block_error(&mut self, text: String) {
+        self.error = Some(text.clone());
+        self.write_block_error = (!self.options.read_only).then_some(text);
     }
 
     /// Refuses a write with the reason, or returns `true` when writes may proceed. `needed`
     /// is the role the server requires for the action.
     fn may_write(&mut self, action: &str, needed: Role) -> bool {
-        let reason = self
-            .write_block_reason()
-            .or_else(|| self.role_block_reason(action, needed));
-        match reason {
-            Some(reason) => {
-                self.error = Some(format!("{action} unavailable: {reason}"));
-                false
-            }
-            None => true,
+        if let Some(reason) = self.write_block_reason() {
+            self.set_write_block_error(format!("{action} unavailable: {reason}"));
+            return false;
         }
+        if let Some(reason) = self.role_block_reason(action, needed) {
+            self.error = Some(format!("{action} unavailable: {reason}"));
+            return false;
+        }
+        true
     }
 
     /// Returns the active webhook that a write acts on: the detail view's, else the selected
@@ -204,6 +217,8 @@ impl State {
                 job: row.job_status.status,
                 hidden: !shown.contains(&index),
                 gone: self.deleted.list.is_gone(&row.id),
+                can_restore: row.restoration.can_restore,
+                past_deadline: server_now >= row.deletion.scheduled_deletion_at,
             })
             .collect();
         let env = self.options.confirm_env.clone();
@@ -292,7 +307,12 @@ impl State {
             self.dialog = Some(Dialog::Undo(UndoDialog::new(undo, env)));
             return Vec::new();
         }
-        self.submit(undo.command)
+        let commands = self.submit(undo.command);
+        if let Some(Command::Restore { id, .. } | Command::SoftDelete { id, .. }) = commands.first()
+        {
+            self.undo_in_flight = Some(id.clone());
+        }
+        commands
     }
 
     pub(super) fn on_mutated(
@@ -305,6 +325,12 @@ impl State {
     ) -> Vec<Command> {
         self.pending_requests = self.pending_requests.saturating_sub(1);
         let shown_name = visible(name);
+        // The outcome of an undo offers no undo of its own, because a second u would
+        // otherwise reverse the undo, such as by soft deleting again with a fresh grace period.
+        let was_undo = self.undo_in_flight.as_deref() == Some(id);
+        if was_undo {
+            self.undo_in_flight = None;
+        }
         match result {
             Ok(response) => {
                 self.clock.observe(response.server_time, received_at);
@@ -348,13 +374,19 @@ impl State {
                         }),
                     ),
                 };
-                tracing::info!(?kind, id, "request succeeded");
+                tracing::info!(?kind, id, was_undo, "request succeeded");
                 self.error = None;
-                self.undo = if self.options.read_only { None } else { undo };
+                self.undo = if self.options.read_only || was_undo {
+                    None
+                } else {
+                    undo
+                };
                 self.notify(text);
             }
             Err(error) => {
                 tracing::warn!(?kind, id, %error, "request failed");
+                self.clear_progress();
+                self.observe_access_error(&error);
                 let action = match kind {
                     MutationKind::SoftDelete => "Delete",
                     MutationKind::ForceDelete => "Force delete",
@@ -404,6 +436,8 @@ impl State {
             }
             Err(error) => {
                 tracing::warn!(name, %error, "webhook create failed");
+                self.clear_progress();
+                self.observe_access_error(&error);
                 let message = clean(&error.to_string());
                 match &mut self.dialog {
                     Some(Dialog::Create(dialog)) => dialog.reject(message),
@@ -449,6 +483,7 @@ impl State {
                     "bulk restore done"
                 );
                 if body.failed > 0 {
+                    self.clear_progress();
                     self.error = Some(summary);
                 } else {
                     self.error = None;
@@ -457,6 +492,8 @@ impl State {
             }
             Err(error) => {
                 tracing::warn!(%error, "bulk restore failed");
+                self.clear_progress();
+                self.observe_access_error(error);
                 self.error = Some(clean(&format!("Bulk restore failed: {error}")));
             }
         }
@@ -489,6 +526,7 @@ impl State {
                         }
                         Err(error) => {
                             failed += 1;
+                            self.observe_access_error(error);
                             RowResult {
                                 ok: false,
                                 message: clean(&error.to_string()),
@@ -503,6 +541,7 @@ impl State {
                 );
                 tracing::info!(sent = results.len(), failed, "job retry done");
                 if failed > 0 {
+                    self.clear_progress();
                     self.error = Some(summary);
                 } else {
                     self.notify(summary);
@@ -518,6 +557,8 @@ impl State {
             }
             RetryOutcome::AllDeadLetters(Err(error)) => {
                 tracing::warn!(%error, "retry of dead letters failed");
+                self.clear_progress();
+                self.observe_access_error(error);
                 self.error = Some(clean(&format!("Retry of dead letters failed: {error}")));
             }
         }

@@ -43,7 +43,11 @@ impl State {
     /// Returns the request for the next older page when the cursor is on the last loaded
     /// event of the Audit tab and the server has more.
     pub(super) fn older_audit_if_at_end(&mut self) -> Option<Command> {
-        if self.tab != Tab::Audit || self.detail.is_some() || self.audit_history.loading {
+        if self.tab != Tab::Audit
+            || self.detail.is_some()
+            || self.audit_history.loading
+            || self.polling_stopped()
+        {
             return None;
         }
         let list = &self.audit.list;
@@ -69,6 +73,7 @@ impl State {
             }
             Err(error) => {
                 tracing::warn!(%error, "loading older audit events failed");
+                self.observe_access_error(&error);
                 self.error = Some(clean(&format!(
                     "Loading older audit events failed: {error}. Move down again to retry."
                 )));

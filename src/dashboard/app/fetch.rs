@@ -2,35 +2,63 @@
 
 use super::{Fetched, FetchedData, IntegrityStatus, LoadState, ServerClock, State, Tab};
 use crate::api::Timestamp;
-use crate::client::ApiError;
+use crate::client::{ApiError, TokenFormat};
 use crate::dashboard::app::{Command, DetailFetch};
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::format;
+use crate::dashboard::widgets::text::{clean, visible};
 
 impl State {
     pub(super) fn on_polled(&mut self, results: Vec<Fetched>) -> Vec<Command> {
         self.poll.in_flight = false;
         let mut failure: Option<String> = None;
         let mut server_down = false;
-        let polled_queue = results
-            .iter()
-            .any(|fetched| matches!(fetched.data, FetchedData::Queue(_)));
-        let polled_audit = results
-            .iter()
-            .any(|fetched| matches!(fetched.data, FetchedData::Audit(_)));
+        let mut access_failure: Option<String> = None;
+        let mut token_accepted = false;
+        let knew_capabilities = self.capabilities.is_some();
+        // The lists wait for the capabilities when the token's form needs checking first.
+        let held_back_lists =
+            !knew_capabilities && self.options.token_format != TokenFormat::Hookgrace;
+        let polled =
+            |wanted: fn(&FetchedData) -> bool| results.iter().any(|fetched| wanted(&fetched.data));
+        let polled_active = polled(|data| matches!(data, FetchedData::Active(_)));
+        let polled_queue = polled(|data| matches!(data, FetchedData::Queue(_)));
+        let polled_audit = polled(|data| matches!(data, FetchedData::Audit(_)));
         for fetched in results {
-            let error = self.apply_fetched(fetched);
-            if let Some(error) = error {
-                server_down |= error.is_transport() || error.status().is_some_and(|s| s >= 500);
-                if !matches!(error, ApiError::ExtensionMissing { .. }) {
-                    failure.get_or_insert_with(|| clean(&error.to_string()));
+            // `GET /health` needs no token, so only the other results show whether the server
+            // accepted it.
+            let needs_token = !matches!(fetched.data, FetchedData::Capabilities(_));
+            match self.apply_fetched(fetched) {
+                Some(error) => {
+                    server_down |= error.is_transport() || error.status().is_some_and(|s| s >= 500);
+                    if !matches!(error, ApiError::ExtensionMissing { .. }) {
+                        failure.get_or_insert_with(|| clean(&error.to_string()));
+                    }
+                    // The first 401 decides over a 429 in the same poll.
+                    if access_failure.is_none() {
+                        access_failure = self.observe_access_error(&error);
+                    }
                 }
+                None => token_accepted |= needs_token,
             }
         }
-        // When this poll only just learned the capabilities, the visible Queue or Audit tab was
-        // not part of it: fetch it now rather than at the next interval. A tab that was
-        // fetched and failed waits for the schedule like everything else.
+        if !knew_capabilities && self.capabilities.is_some() {
+            self.check_token_format();
+        }
+        if let Some(message) = access_failure {
+            failure = Some(message);
+        } else if token_accepted {
+            self.accept_token();
+        }
+        if let Some(rejection) = &self.poll.token_rejected {
+            failure.get_or_insert_with(|| rejection.message.clone());
+        }
+        // When this poll only just learned the capabilities, the Active list (held back while
+        // a token's form was unchecked) or the visible Queue or Audit tab was not part of it:
+        // fetch it now rather than at the next interval. A tab that was fetched and failed
+        // waits for the schedule like everything else.
         let missed_tab_data = self.capabilities.as_ref().is_some_and(|capabilities| {
-            (self.tab == Tab::Queue && capabilities.has_queue() && !polled_queue)
+            (held_back_lists && !polled_active)
+                || (self.tab == Tab::Queue && capabilities.has_queue() && !polled_queue)
                 || (self.tab == Tab::Audit && capabilities.has_audit() && !polled_audit)
         });
 
@@ -57,8 +85,9 @@ impl State {
         }
         self.poll.last_error = failure;
 
-        if self.poll.queued || (missed_tab_data && !server_down) {
-            self.poll.queued = false;
+        let again = self.poll.queued || (missed_tab_data && !server_down);
+        self.poll.queued = false;
+        if again && !self.polling_stopped() {
             return vec![self.start_poll()];
         }
         Vec::new()
@@ -176,12 +205,11 @@ impl State {
                 detail.webhook.mark_loaded(now);
                 detail.job = fetch.job;
             }
-            // A purged or force-deleted webhook returns 404, but its audit trail remains.
+            // An id that never existed returns 404, and so does a purged or force-deleted
+            // webhook, whose audit trail remains.
             Err(error) if error.status() == Some(404) => {
                 detail.webhook.data = None;
-                detail.webhook.load = LoadState::Failed(
-                    "this webhook no longer exists: it was purged or force deleted".to_owned(),
-                );
+                detail.webhook.load = LoadState::Failed(not_found_text(&error, &fetch.id));
                 detail.job = None;
             }
             Err(error) => {
@@ -203,4 +231,40 @@ impl State {
         }
         failure
     }
+}
+
+/// Builds the detail view's text for a 404 on webhook `id`. A hookgrace server adds
+/// `deleted_at` and `deletion_type` for an id whose webhook was purged or force deleted, and
+/// sends a plain 404 for an id that never existed. A server with only the compatible core
+/// sends a plain 404 in both cases.
+fn not_found_text(error: &ApiError, id: &str) -> String {
+    let body = match error {
+        ApiError::Http {
+            body: Some(body), ..
+        } => Some(body),
+        _ => None,
+    };
+    let deleted_at = body
+        .and_then(|body| body.context_str("deleted_at"))
+        .and_then(|text| Timestamp::parse(text).ok());
+    let kind = body.and_then(|body| body.context_str("deletion_type"));
+    if deleted_at.is_none() && kind.is_none() {
+        return format!(
+            "webhook {} not found: the server has no webhook with this id",
+            visible(id)
+        );
+    }
+    let cause = match kind {
+        Some("purged") => "purged by its deletion job",
+        Some("force_deleted") => "force deleted",
+        _ => "permanently deleted",
+    };
+    let when = deleted_at.map_or_else(String::new, |at| format!(" at {}", format::utc_time(at)));
+    let by = body
+        .and_then(|body| body.context_str("deleted_by"))
+        .map_or_else(String::new, |user| match kind {
+            Some("purged") => format!(" after a soft delete by {}", clean(user)),
+            _ => format!(" by {}", clean(user)),
+        });
+    format!("this webhook no longer exists: it was {cause}{when}{by}; its audit trail remains")
 }

@@ -234,7 +234,13 @@ impl State {
                 self.set_filter(previous);
             }
             (Prompt::Command(_), KeyCode::Esc) => self.prompt = None,
-            (Prompt::Filter { .. }, KeyCode::Enter) => self.prompt = None,
+            (Prompt::Filter { .. }, KeyCode::Enter) => {
+                self.prompt = None;
+                let problem = on_current_view!(self, view => view.list.filter.problem());
+                if let Some(problem) = problem {
+                    self.error = Some(format!("Filter: {problem}"));
+                }
+            }
             (Prompt::Command(input), KeyCode::Enter) => {
                 let line = input.value().to_owned();
                 self.prompt = None;
@@ -298,7 +304,7 @@ impl State {
         }
         match key.code {
             KeyCode::Char('q') if !control => return self.quit(),
-            KeyCode::Char('r') if control => return self.refresh_now().into_iter().collect(),
+            KeyCode::Char('r') if control => return self.poll_by_hand().into_iter().collect(),
             KeyCode::Char('a') if control => self.mark_all_shown(),
             KeyCode::Char(' ') if control => self.mark_range(),
             KeyCode::Char(_) if control => {}
@@ -395,12 +401,17 @@ impl State {
         self.prompt = Some(Prompt::Filter { input, previous });
     }
 
-    /// Applies `filter` to the current tab, keeping the cursor on the same row if it passes.
+    /// Applies `filter` to the current tab, keeping the cursor on the same row if it passes,
+    /// and scrolls so that the rows that pass fill the screen.
     pub(super) fn set_filter(&mut self, filter: Filter) {
         let server_now = self.server_now();
+        let rows = self.page_rows();
         on_current_view!(self, view => {
             view.list.filter = filter;
             view.reorder(server_now);
+            if let Some(rows) = rows {
+                view.list.scroll_into_view(rows);
+            }
         });
     }
 
@@ -536,7 +547,12 @@ impl State {
 
     /// Opens the detail view of webhook `id` and fetches it at once.
     pub(super) fn open_detail(&mut self, id: &str) -> Vec<Command> {
-        self.detail = Some(DetailView::new(id));
+        let mut detail = DetailView::new(id);
+        if let Some(reason) = self.access_block_reason() {
+            detail.webhook.fail_with(&reason);
+            detail.audit.fail_with(&reason);
+        }
+        self.detail = Some(detail);
         self.refresh_now().into_iter().collect()
     }
 

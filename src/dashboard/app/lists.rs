@@ -78,6 +78,22 @@ impl Filter {
         self.text.trim().trim_start_matches('!').trim().is_empty()
     }
 
+    /// Returns a hint for the first word that starts like a time-left filter but has no
+    /// valid duration, such as `<abc` or `>10`. Such a word is matched as plain text.
+    pub fn problem(&self) -> Option<String> {
+        let trimmed = self.text.trim();
+        let body = trimmed.strip_prefix('!').unwrap_or(trimmed);
+        let word = body.split_whitespace().find(|word| {
+            let is_time = word.starts_with(['<', '>']);
+            is_time && matches!(parse_term(word), Term::Text(_))
+        })?;
+        Some(format!(
+            "'{}' is not a valid time-left filter (matched as text): use <10m or >2h, a \
+             whole number and a unit ms, s, m, h or d",
+            clean(word)
+        ))
+    }
+
     /// Returns whether the filter depends on the clock, so it must be re-applied every tick.
     pub fn uses_time(&self) -> bool {
         self.terms()
@@ -286,9 +302,10 @@ impl ListState {
         self.offset = self.offset.min(self.cursor);
     }
 
-    /// Scrolls so the cursor is inside a window of `rows` positions.
+    /// Scrolls so the cursor is inside a window of `rows` positions, and so the window
+    /// has no blank rows that a row of the list could fill.
     pub fn scroll_into_view(&mut self, rows: usize) {
-        self.offset = visible_start(self.offset, self.cursor, rows);
+        self.offset = visible_start(self.offset, self.cursor, rows, self.order.len());
     }
 
     /// Marks or unmarks the row under the cursor and makes it the range anchor.
@@ -339,19 +356,23 @@ impl ListState {
     }
 }
 
-/// Returns the first drawn position of a window of `rows` positions that starts at or after
-/// `offset` when possible and always contains `cursor`.
-pub fn visible_start(offset: usize, cursor: usize, rows: usize) -> usize {
+/// Returns the first drawn position of a window of `rows` positions over a list of `len`
+/// positions. The window always contains `cursor`, starts at `offset` when it can, and
+/// starts earlier when the list ends before the window does, such as after a filter shrank
+/// the list below a scrolled `offset`.
+pub fn visible_start(offset: usize, cursor: usize, rows: usize, len: usize) -> usize {
     if rows == 0 {
         return cursor;
     }
-    if cursor < offset {
+    let start = if cursor < offset {
         cursor
     } else if cursor >= offset + rows {
         cursor + 1 - rows
     } else {
         offset
-    }
+    };
+    // The cursor is below `len`, so it stays inside a window that ends at the list's end.
+    start.min(len.saturating_sub(rows))
 }
 
 pub fn clamp_index(index: usize, len: usize) -> usize {

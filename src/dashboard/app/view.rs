@@ -97,6 +97,14 @@ impl<T> View<T> {
             other => LoadState::Failed(clean(&other.to_string())),
         };
     }
+
+    /// Marks the view as not updated for `reason`, keeping its data as stale. A view whose
+    /// extension the server lacks stays [`LoadState::NotProvided`].
+    pub(super) fn fail_with(&mut self, reason: &str) {
+        if self.load != LoadState::NotProvided {
+            self.load = LoadState::Failed(clean(reason));
+        }
+    }
 }
 
 /// Data whose rows a list shows.
@@ -304,6 +312,23 @@ pub struct PollSchedule {
     pub error_since: Option<Timestamp>,
     /// Local time at which the next poll also runs the integrity check.
     pub integrity_next_at: Timestamp,
+    /// Set while automatic polling is stopped because the token cannot authenticate: the
+    /// server rejected it with 401, or its form cannot work on this server. Only ctrl-r
+    /// polls again, so that repeated failures do not lock this address out.
+    pub token_rejected: Option<TokenRejection>,
+    /// Local time until which the server asked for no requests, from a 429 response and its
+    /// `Retry-After`.
+    pub paused_until: Option<Timestamp>,
+}
+
+/// The reason the dashboard stopped sending its API token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRejection {
+    /// The message with the server's reason and how to replace the token.
+    pub message: String,
+    /// Whether the server rejected the token. `false` when the dashboard kept the token to
+    /// itself because its form cannot work on this server.
+    pub sent: bool,
 }
 
 /// What the latest integrity check of the server found.
@@ -331,4 +356,7 @@ impl PollSchedule {
 pub struct Notice {
     pub text: String,
     pub expires_at: Timestamp,
+    /// The notice reports a request that is still running, such as "Deleting Solar CA…",
+    /// so its outcome replaces it.
+    pub progress: bool,
 }

@@ -15,6 +15,7 @@ use crate::client::{ApiError, ApiResponse};
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::widgets::countdown::PurgeClock;
 use crate::dashboard::widgets::text::{clean, fit_width, pad_width, visible};
+use crate::text::count_of;
 
 /// One marked webhook as it was when the dialog opened.
 #[derive(Debug, Clone)]
@@ -28,18 +29,34 @@ pub struct BulkItem {
     pub hidden: bool,
     /// The server no longer lists the webhook as soft-deleted.
     pub gone: bool,
+    /// The server's `can_restore` at the last poll: before the purge time and while the
+    /// deletion job has not been claimed.
+    pub can_restore: bool,
+    /// The purge time had passed, by the server's clock, when the dialog opened.
+    pub past_deadline: bool,
 }
 
 impl BulkItem {
-    /// Returns why the item is skipped, or `None` when it is sent.
+    /// Returns why the item is skipped, or `None` when it is sent. A webhook that the server
+    /// cannot restore is skipped, because its restore would only fail with 409 or 410.
     pub fn skip_reason(&self) -> Option<&'static str> {
         if self.gone {
-            Some("no longer soft-deleted")
-        } else if self.job == JobState::Processing {
-            Some("purge already processing")
-        } else {
-            None
+            return Some("no longer soft-deleted");
         }
+        if self.job == JobState::Processing {
+            return Some("purge already processing");
+        }
+        if self.past_deadline {
+            return Some("grace period over");
+        }
+        if !self.can_restore {
+            return Some(match self.job {
+                JobState::Failed => "purge job failed",
+                JobState::DeadLetter => "purge job dead-lettered",
+                _ => "server refuses restore",
+            });
+        }
+        None
     }
 }
 
@@ -141,7 +158,7 @@ impl BulkDialog {
     /// the wait, or the result of each id.
     pub fn content(&self, state: &State, width: u16, compact: bool) -> Content {
         let mut content = Content {
-            title: format!("Restore {} webhooks", self.ids().len()),
+            title: format!("Restore {}", count_of(self.ids().len() as u64, "webhook")),
             border: Color::Green,
             ..Content::default()
         };

@@ -58,6 +58,7 @@ fn http_error(status: u16, title: &str, message: &str) -> ApiError {
             timestamp: None,
             context: serde_json::Map::new(),
         }),
+        retry_after: None,
     }
 }
 

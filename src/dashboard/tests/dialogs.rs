@@ -111,7 +111,7 @@ fn cases() -> Vec<(Case, Options)> {
                     press_all(state, &[char_key('2'), space.clone(), space, char_key('r')]);
                 },
                 texts: &[],
-                confirm: "[ Restore 2 ]",
+                confirm: "[ Restore 1 ]",
             },
             plain(),
         ),
@@ -123,7 +123,7 @@ fn cases() -> Vec<(Case, Options)> {
                     press_all(state, &[char_key('2'), space.clone(), space, char_key('r')]);
                 },
                 texts: &["pro"],
-                confirm: "[ Restore 2 ]",
+                confirm: "[ Restore 1 ]",
             },
             confirm_env_options(),
         ),

@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::*;
 use crate::api::{JobState, RestoreResponse};
+use crate::client::ApiError;
 use crate::dashboard::app::{ClipboardText, Command, MutationKind, MutationResponse, Options, Tab};
 use crate::dashboard::dialogs::{Dialog, FieldKey, Focus};
 
@@ -139,6 +140,158 @@ fn filter_by_time_left() {
 }
 
 #[test]
+fn invalid_time_filter_names_the_value() {
+    let mut state = loaded_on('2');
+    press(&mut state, char_key('/'));
+    type_text(&mut state, "<abc");
+
+    let screen = screen_text(&state, 120, 30);
+    assert!(
+        screen.contains("'<abc' is not a valid time-left filter"),
+        "{screen}"
+    );
+    assert!(screen.contains("<10m"), "{screen}");
+    press(&mut state, key(KeyCode::Enter));
+    let error = state.error.clone().unwrap_or_default();
+    assert!(
+        error.starts_with("Filter: '<abc' is not a valid time-left filter"),
+        "{error}"
+    );
+    let screen = screen_text(&state, 120, 30);
+    assert!(screen.contains("'<abc' is not a valid"), "{screen}");
+
+    // A valid time filter gets no hint.
+    press(&mut state, key(KeyCode::Esc));
+    press(&mut state, char_key('/'));
+    press(&mut state, ctrl('u'));
+    type_text(&mut state, "!>10m");
+    assert_eq!(state.deleted.list.filter.problem(), None);
+    press(&mut state, key(KeyCode::Enter));
+    assert_eq!(state.error, None);
+}
+
+/// Number of rows named `Keep N` on the screen.
+fn kept_rows_shown(screen: &str) -> usize {
+    let names: std::collections::BTreeSet<&str> = screen
+        .match_indices("Keep ")
+        .map(|(start, _)| {
+            let end = screen[start + 5..]
+                .find(|c: char| !c.is_ascii_digit())
+                .map_or(screen.len(), |len| start + 5 + len);
+            &screen[start..end]
+        })
+        .collect();
+    names.len()
+}
+
+/// Puts 313 rows into each of the four lists. Every 18th row, 18 in all, is named `Keep N`.
+fn long_lists(state: &mut State) {
+    let name = |n: usize| {
+        if n % 18 == 0 {
+            format!("Keep {n}")
+        } else {
+            format!("Other {n}")
+        }
+    };
+
+    let mut active = active_list();
+    let template = active.webhooks[0].clone();
+    active.webhooks = (0..313)
+        .map(|n| {
+            let mut row = template.clone();
+            row.id = format!("ws_cal_solar_{n:03}");
+            row.name = name(n);
+            row
+        })
+        .collect();
+
+    let mut deleted = restorable_deleted_list();
+    let template = deleted.webhooks[0].clone();
+    deleted.webhooks = (0..313)
+        .map(|n| {
+            let mut row = template.clone();
+            row.id = format!("ws_tx_roof_{n:03}");
+            row.name = name(n);
+            row
+        })
+        .collect();
+
+    let mut queue = queue_data();
+    let template = queue.jobs[2].clone();
+    queue.jobs = (0..313)
+        .map(|n| {
+            let mut job = template.clone();
+            job.id = format!("job_{n:03}");
+            job.webhook_name = name(n);
+            job
+        })
+        .collect();
+
+    let mut audit = audit_page();
+    let template = audit.events[0].clone();
+    audit.events = (0..313)
+        .map(|n| {
+            let mut event = template.clone();
+            event.id = 1000 - n as i64;
+            event.webhook_name = name(n);
+            event
+        })
+        .collect();
+
+    polled(
+        state,
+        vec![
+            FetchedData::Active(modified(active)),
+            FetchedData::Deleted(modified(deleted)),
+            FetchedData::Queue(response(queue)),
+            FetchedData::Audit(response(audit)),
+        ],
+    );
+}
+
+#[test]
+fn filter_after_scrolling_fills_the_screen() {
+    let size = (120, 40);
+    for tab in Tab::ALL {
+        let mut state = loaded_state();
+        long_lists(&mut state);
+        press(
+            &mut state,
+            Msg::Resize {
+                width: size.0,
+                height: size.1,
+            },
+        );
+        press(&mut state, char_key(char::from(b'1' + tab.index() as u8)));
+        press(&mut state, char_key('G'));
+        press(&mut state, char_key('/'));
+        type_text(&mut state, "keep");
+        press(&mut state, key(KeyCode::Enter));
+
+        let capacity = crate::dashboard::views::list_capacity(tab, size);
+        let expected = capacity.min(18);
+        let screen = screen_text(&state, size.0, size.1);
+        assert_eq!(
+            kept_rows_shown(&screen),
+            expected,
+            "{tab:?} with room for {capacity} rows:\n{screen}"
+        );
+        let list = match tab {
+            Tab::Active => &state.active.list,
+            Tab::Deleted => &state.deleted.list,
+            Tab::Queue => &state.queue.list,
+            Tab::Audit => &state.audit.list,
+        };
+        assert_eq!(list.order.len(), 18, "{tab:?}");
+        assert!(
+            list.offset <= list.order.len().saturating_sub(capacity),
+            "{tab:?}: offset {} leaves blank rows",
+            list.offset
+        );
+    }
+}
+
+#[test]
 fn sort_cycles_columns_and_reverses() {
     let mut state = loaded_on('2');
     press(&mut state, char_key('G'));
@@ -222,6 +375,9 @@ fn bulk_preflight_counts_hidden_skipped_and_expiring() {
     let mut state = loaded_state();
     let mut list = deleted_list();
     list.webhooks[0].job_status.status = JobState::Processing;
+    // Roof Pros TX purges three minutes after the server's now, and can still be restored.
+    list.webhooks[1].deletion.scheduled_deletion_at = at("2026-03-01T10:03:00.000Z");
+    list.webhooks[1].job_status.status = JobState::Pending;
     press(&mut state, deleted_poll(list));
     press(&mut state, char_key('2'));
     press(&mut state, ctrl('a'));
@@ -238,13 +394,17 @@ fn bulk_preflight_counts_hidden_skipped_and_expiring() {
     assert_eq!(dialog.hidden_count(), 2);
     assert_eq!(
         dialog.ids(),
-        vec!["ws_tx_roof_005".to_owned(), "ws_az_hvac_006".to_owned()],
-        "the processing one is skipped"
+        vec!["ws_tx_roof_005".to_owned()],
+        "the processing and the dead-lettered ones are skipped"
     );
-    assert_eq!(dialog.expiring.len(), 2, "both overdue rows are called out");
+    assert_eq!(
+        dialog.expiring,
+        vec!["ws_tx_roof_005".to_owned()],
+        "the row purging within 5 minutes is called out"
+    );
     let screen = screen_text(&state, 80, 24);
     assert!(
-        screen.contains("3 marked · 2 hidden by the current filter"),
+        screen.contains("3 marked · 2 hidden by the current filter · 2 skipped"),
         "{screen}"
     );
     assert!(
@@ -256,8 +416,73 @@ fn bulk_preflight_counts_hidden_skipped_and_expiring() {
     assert_eq!(
         commands,
         vec![Command::BulkRestore {
-            ids: vec!["ws_tx_roof_005".to_owned(), "ws_az_hvac_006".to_owned()]
+            ids: vec!["ws_tx_roof_005".to_owned()]
         }]
+    );
+}
+
+#[test]
+fn bulk_preflight_skips_unrestorable_rows() {
+    let mut state = loaded_state();
+    // As the server reports them: both purges are past their time, one job failed and will
+    // retry, and the other is dead-lettered.
+    let mut list = deleted_list();
+    list.webhooks[1].restoration.can_restore = false;
+    list.webhooks[2].restoration.can_restore = false;
+    press(&mut state, deleted_poll(list));
+    press_all(&mut state, &[char_key('2'), ctrl('a'), char_key('r')]);
+
+    let Some(Dialog::Bulk(dialog)) = &state.dialog else {
+        panic!("r with marks opens the bulk preflight");
+    };
+    assert_eq!(dialog.ids(), vec!["sunrise_ws_cal_solar_004".to_owned()]);
+    assert!(dialog.expiring.is_empty(), "{:?}", dialog.expiring);
+    let screen = screen_text(&state, 100, 30);
+    assert!(
+        screen.contains("3 marked · 0 hidden by the current filter · 2 skipped"),
+        "{screen}"
+    );
+    assert!(screen.contains("Roof Pros TX"), "{screen}");
+    assert_eq!(
+        screen.matches("skip: grace period over").count(),
+        2,
+        "{screen}"
+    );
+    assert!(!screen.contains("within 5 min"), "{screen}");
+    assert!(screen.contains("[ Restore 1 ]"), "{screen}");
+
+    let commands = press(&mut state, key(KeyCode::Enter));
+    assert_eq!(
+        commands,
+        vec![Command::BulkRestore {
+            ids: vec!["sunrise_ws_cal_solar_004".to_owned()]
+        }]
+    );
+}
+
+#[test]
+fn bulk_preflight_trusts_server_can_restore() {
+    let mut state = loaded_state();
+    // The purge time is still ahead, but the server already rejects the restore.
+    let mut list = restorable_deleted_list();
+    list.webhooks[0].restoration.can_restore = false;
+    list.webhooks[0].job_status.status = JobState::DeadLetter;
+    list.webhooks[1].restoration.can_restore = false;
+    press(&mut state, deleted_poll(list));
+    press_all(&mut state, &[char_key('2'), ctrl('a'), char_key('r')]);
+
+    let Some(Dialog::Bulk(dialog)) = &state.dialog else {
+        panic!("r with marks opens the bulk preflight");
+    };
+    assert_eq!(dialog.ids(), vec!["ws_az_hvac_006".to_owned()]);
+    let reasons: Vec<Option<&str>> = dialog.items.iter().map(|item| item.skip_reason()).collect();
+    assert_eq!(
+        reasons,
+        vec![
+            Some("purge job dead-lettered"),
+            Some("server refuses restore"),
+            None
+        ]
     );
 }
 
@@ -305,6 +530,77 @@ fn undo_soft_deletes_after_restore() {
     };
     assert_eq!(id, "ws_tx_roof_005");
     assert!(reason.contains("undo"), "{reason}");
+}
+
+#[test]
+fn undo_cannot_be_undone() {
+    let mut state = loaded_state();
+    solar_ca_deleted(&mut state);
+    let undo = press(&mut state, char_key('u'));
+    assert_eq!(writes(&undo).len(), 1, "{undo:?}");
+    let body: RestoreResponse = serde_json::from_value(json!({
+        "status": "success", "message": "restored",
+        "webhook_id": "click-ventures_ws_cal_solar_001",
+        "restored_by": "alice", "restored_at": SERVER_NOW, "timestamp": SERVER_NOW}))
+    .expect("restore fixture matches the wire type");
+    state.update(
+        now(),
+        Msg::Mutated {
+            kind: MutationKind::Restore,
+            id: "click-ventures_ws_cal_solar_001".to_owned(),
+            name: "Solar CA".to_owned(),
+            received_at: now(),
+            result: response(MutationResponse::Restored(body)),
+        },
+    );
+    assert!(state.undo.is_none(), "the undo's restore offers no undo");
+    assert!(state.undo_in_flight.is_none());
+
+    let again = press(&mut state, char_key('u'));
+
+    assert!(writes(&again).is_empty(), "a second u sent {again:?}");
+    let notice = state
+        .notice
+        .clone()
+        .map(|notice| notice.text)
+        .unwrap_or_default();
+    assert!(notice.starts_with("Nothing to undo"), "{notice}");
+    let screen = screen_text(&state, 100, 30);
+    assert!(!screen.contains("u undoes"), "{screen}");
+}
+
+#[test]
+fn undo_in_confirm_env_dialog_cannot_be_undone() {
+    let mut state = with_options(confirm_env_options());
+    solar_ca_deleted(&mut state);
+    press(&mut state, char_key('u'));
+    type_text(&mut state, "prod");
+    press(&mut state, key(KeyCode::Enter));
+    let sent = press(&mut state, key(KeyCode::Enter));
+    assert_eq!(writes(&sent).len(), 1, "{sent:?}");
+    let body: RestoreResponse = serde_json::from_value(json!({
+        "status": "success", "message": "restored",
+        "webhook_id": "click-ventures_ws_cal_solar_001",
+        "restored_by": "alice", "restored_at": SERVER_NOW, "timestamp": SERVER_NOW}))
+    .expect("restore fixture matches the wire type");
+    state.update(
+        now(),
+        Msg::Mutated {
+            kind: MutationKind::Restore,
+            id: "click-ventures_ws_cal_solar_001".to_owned(),
+            name: "Solar CA".to_owned(),
+            received_at: now(),
+            result: response(MutationResponse::Restored(body)),
+        },
+    );
+
+    assert!(state.undo.is_none());
+    press(&mut state, char_key('u'));
+    assert!(
+        state.dialog.is_none(),
+        "a second u opened {:?}",
+        state.dialog
+    );
 }
 
 #[test]
@@ -459,6 +755,84 @@ fn held_keys_never_act_twice() {
 
     press(&mut state, held(KeyCode::Down));
     assert_eq!(state.active.list.cursor, 1, "moving may repeat");
+}
+
+/// Opens the detail view of `id` with `:webhook` and delivers `webhook` as its result, with
+/// an empty audit timeline. Returns the screen.
+fn detail_of_missing(id: &str, webhook: ApiError) -> String {
+    let mut state = loaded_state();
+    press(&mut state, char_key(':'));
+    type_text(&mut state, &format!("webhook {id}"));
+    press(&mut state, key(KeyCode::Enter));
+    let audit: crate::api::AuditPage =
+        serde_json::from_value(json!({"timestamp": SERVER_NOW, "events": []}))
+            .expect("audit fixture matches the wire type");
+    let fetch = crate::dashboard::app::DetailFetch {
+        id: id.to_owned(),
+        webhook: Err(webhook),
+        audit: response(audit),
+        job: None,
+    };
+    polled(&mut state, vec![FetchedData::Detail(Box::new(fetch))]);
+    screen_text(&state, 120, 30)
+}
+
+#[test]
+fn detail_tells_never_existed_from_purged() {
+    let never = detail_of_missing(
+        "nonexist_ws_xx_yy_001",
+        api_error(
+            404,
+            "Webhook not found",
+            "webhook 'nonexist_ws_xx_yy_001' not found",
+            json!({"webhook_id": "nonexist_ws_xx_yy_001"}),
+            None,
+        ),
+    );
+    assert!(
+        never.contains(
+            "webhook nonexist_ws_xx_yy_001 not found: the server has no webhook with this id"
+        ),
+        "{never}"
+    );
+    assert!(!never.contains("purged"), "{never}");
+    assert!(!never.contains("no longer exists"), "{never}");
+
+    let purged = detail_of_missing(
+        "ws_cal_old_007",
+        api_error(
+            404,
+            "Webhook not found",
+            "webhook 'ws_cal_old_007' was permanently deleted",
+            json!({"webhook_id": "ws_cal_old_007", "deleted_at": "2026-02-27T08:00:00.000Z",
+                "deleted_by": "dave", "deletion_type": "purged",
+                "scheduled_deletion_at": "2026-02-27T08:00:00.000Z"}),
+            None,
+        ),
+    );
+    assert!(
+        purged.contains(
+            "this webhook no longer exists: it was purged by its deletion job at 2026-02-27 \
+             08:00:00Z after a soft delete by dave"
+        ),
+        "{purged}"
+    );
+
+    let forced = detail_of_missing(
+        "ws_cal_old_008",
+        api_error(
+            404,
+            "Webhook not found",
+            "webhook 'ws_cal_old_008' was permanently deleted",
+            json!({"webhook_id": "ws_cal_old_008", "deleted_at": "2026-02-27T09:00:00.000Z",
+                "deleted_by": "erin", "deletion_type": "force_deleted"}),
+            None,
+        ),
+    );
+    assert!(
+        forced.contains("it was force deleted at 2026-02-27 09:00:00Z by erin"),
+        "{forced}"
+    );
 }
 
 #[test]

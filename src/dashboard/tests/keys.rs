@@ -286,6 +286,10 @@ fn d_on_deleted_tab_does_nothing() {
 #[test]
 fn marks_lead_to_one_bulk_restore() {
     let mut state = loaded_on('2');
+    polled(
+        &mut state,
+        vec![FetchedData::Deleted(modified(restorable_deleted_list()))],
+    );
     state.update(at(LOCAL_NOW), key(KeyCode::Char(' ')));
     state.update(at(LOCAL_NOW), char_key('j'));
     state.update(at(LOCAL_NOW), key(KeyCode::Char(' ')));
@@ -489,6 +493,7 @@ fn failed_mutation_shows_server_message() {
             result: Err(ApiError::Http {
                 status: 410,
                 body: Some(body),
+                retry_after: None,
             }),
         },
     );
@@ -671,6 +676,7 @@ fn failed_queue_fetch_waits_for_schedule() {
     let rejected = ApiError::Http {
         status: 400,
         body: None,
+        retry_after: None,
     };
 
     let commands = polled(&mut state, vec![FetchedData::Queue(Err(rejected))]);

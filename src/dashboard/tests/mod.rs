@@ -1,6 +1,7 @@
 //! Dashboard tests without a terminal or a server: fixtures that stand in for server
 //! responses, key handling through the update function, and renders into a `TestBackend`.
 
+mod access;
 mod audit;
 mod columns;
 mod create;
@@ -121,6 +122,18 @@ fn deleted_list() -> DeletedList {
         ]
     }))
     .expect("deleted fixture matches the wire type")
+}
+
+/// Builds the Deleted list with every webhook restorable: each purge two hours away and
+/// each deletion job pending.
+fn restorable_deleted_list() -> DeletedList {
+    let mut list = deleted_list();
+    for row in &mut list.webhooks {
+        row.deletion.scheduled_deletion_at = at("2026-03-01T12:00:00.000Z");
+        row.job_status.status = crate::api::JobState::Pending;
+        row.restoration.can_restore = true;
+    }
+    list
 }
 
 fn queue_data() -> QueueData {
@@ -286,6 +299,30 @@ fn full_poll() -> Msg {
 fn timed_out(path: &str) -> ApiError {
     ApiError::Timeout {
         url: format!("{URL}{path}"),
+    }
+}
+
+/// Builds the error of a response with `status` and the API's JSON error body: `title`,
+/// `message` and the extra `context` fields, which must be a JSON object.
+fn api_error(
+    status: u16,
+    title: &str,
+    message: &str,
+    context: serde_json::Value,
+    retry_after: Option<Duration>,
+) -> ApiError {
+    let serde_json::Value::Object(context) = context else {
+        panic!("the context of an error body is a JSON object: {context}");
+    };
+    ApiError::Http {
+        status,
+        body: Some(crate::api::ErrorBody {
+            error: title.to_owned(),
+            message: message.to_owned(),
+            timestamp: Some(at(SERVER_NOW)),
+            context,
+        }),
+        retry_after,
     }
 }
 

@@ -168,6 +168,7 @@ fn failed_restore(state: &mut State, when: Timestamp, message: &str) {
             result: Err(ApiError::Http {
                 status: 409,
                 body: Some(body),
+                retry_after: None,
             }),
         },
     );

@@ -158,7 +158,7 @@ pub(super) struct Window<'a, R> {
 fn window<T: Rows>(view: &View<T>, rows: usize) -> Window<'_, T::Row> {
     let list = &view.list;
     let all = view.rows();
-    let start = visible_start(list.offset, list.cursor, rows.max(1));
+    let start = visible_start(list.offset, list.cursor, rows.max(1), list.order.len());
     let picked: Vec<(usize, &T::Row)> = list
         .order
         .iter()
@@ -253,11 +253,13 @@ fn header_line(state: &State) -> Line<'static> {
         Span::styled(" hookgrace ", badge_style(Color::Black, Color::Cyan)),
         Span::raw(" "),
         Span::styled(clean(&state.server_url), Style::new().fg(Color::Cyan)),
-        Span::styled(
-            format!("  as {}", clean(&state.user)),
-            Style::new().fg(Color::DarkGray),
-        ),
     ];
+    if let Some(caller) = caller_label(state) {
+        spans.push(Span::styled(
+            format!("  as {caller}"),
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
     if state.options.read_only {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
@@ -275,7 +277,7 @@ fn header_line(state: &State) -> Line<'static> {
             Style::new().fg(Color::DarkGray),
         ));
     }
-    if !state.options.read_only && state.poll.failures > 0 {
+    if !state.options.read_only && state.connection_blocked() {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
             " WRITES OFF ",
@@ -283,6 +285,30 @@ fn header_line(state: &State) -> Line<'static> {
         ));
     }
     Line::from(spans)
+}
+
+/// Names whom the server records as the actor of this dashboard's writes.
+///
+/// A server with the `auth` extension records the token's name. Only when it was started
+/// with `--trust-user-header` does it record `--user`, which is sent as `X-User-ID`. So the
+/// label is the token's name and role, with the acting user first when the two differ. A
+/// server without the extension gets only `--user`. The label is `None` until `GET /whoami`
+/// has returned, because `--user` alone would name the wrong user on most hookgrace servers.
+fn caller_label(state: &State) -> Option<String> {
+    if let Some(identity) = &state.identity {
+        let name = clean(&identity.name);
+        let acting = clean(&identity.acting_user);
+        return Some(if identity.trusts_user_header && acting != name {
+            format!("{acting} (token {name}, {})", identity.role)
+        } else {
+            format!("{name} ({})", identity.role)
+        });
+    }
+    let capabilities = state.capabilities.as_ref()?;
+    if capabilities.has(crate::api::extension::AUTH) {
+        return None;
+    }
+    Some(clean(&state.user))
 }
 
 fn tab_line(state: &State) -> Line<'static> {
@@ -413,6 +439,7 @@ fn hint_line(state: &State, width: u16) -> Line<'static> {
 
 /// Draws the `:` or `/` prompt with the cursor, and what it would do.
 fn prompt_line(state: &State, prompt: &Prompt) -> Line<'static> {
+    let mut note_style = Style::new().fg(Color::DarkGray);
     let (sigil, input, note) = match prompt {
         Prompt::Command(input) => {
             let ids = state
@@ -440,11 +467,15 @@ fn prompt_line(state: &State, prompt: &Prompt) -> Line<'static> {
                 Tab::Queue => (state.queue.list.order.len(), state.queue.rows().len()),
                 Tab::Audit => (state.audit.list.order.len(), state.audit.rows().len()),
             };
-            (
-                "/",
-                input,
-                format!("   {shown} of {total} shown · !x inverts · <10m time left"),
-            )
+            let filter = crate::dashboard::app::lists::Filter::new(input.value());
+            let note = match filter.problem() {
+                Some(problem) => {
+                    note_style = Style::new().fg(Color::Yellow);
+                    format!("   {shown} of {total} shown · {problem}")
+                }
+                None => format!("   {shown} of {total} shown · !x inverts · <10m time left"),
+            };
+            ("/", input, note)
         }
     };
     let screen_width = state
@@ -460,8 +491,7 @@ fn prompt_line(state: &State, prompt: &Prompt) -> Line<'static> {
         sigil.to_owned(),
         Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
     );
-    line.spans
-        .push(Span::styled(note, Style::new().fg(Color::DarkGray)));
+    line.spans.push(Span::styled(note, note_style));
     line
 }
 
@@ -679,10 +709,15 @@ fn capabilities_pending(state: &State) -> String {
     )
 }
 
-/// Builds the text drawn when a filter hides every row.
+/// Builds the text drawn when a filter hides every row, with the hint for a time-left
+/// filter that could not be read.
 fn filtered_out(list: &ListState, total: usize) -> String {
-    format!(
+    let mut text = format!(
         "No row matches the filter '{}' ({total} hidden). Esc clears it.",
         clean(&list.filter.text)
-    )
+    );
+    if let Some(problem) = list.filter.problem() {
+        text.push_str(&format!(" {problem}."));
+    }
+    text
 }

@@ -148,7 +148,12 @@ pub fn connection_line(state: &State) -> Line<'static> {
             Style::new().fg(Color::Cyan),
         ));
     }
-    if let Some(integrity) = &state.integrity {
+    // An integrity result from before the token was rejected is no longer current.
+    let integrity = state
+        .integrity
+        .as_ref()
+        .filter(|_| state.poll.token_rejected.is_none());
+    if let Some(integrity) = integrity {
         let span = match integrity.issues {
             0 => Span::styled(" · integrity ok", Style::new().fg(Color::DarkGray)),
             1 => Span::styled(
@@ -182,6 +187,32 @@ fn connection_spans(state: &State) -> Vec<Span<'static>> {
         .last_success
         .map(|at| format::ago(at.until(state.now)))
         .unwrap_or_else(|| "never".to_owned());
+    if let Some(rejection) = &poll.token_rejected {
+        let (badge, text) = if rejection.sent {
+            ("TOKEN REJECTED", "polling stopped, ctrl-r retries once")
+        } else {
+            ("TOKEN INVALID", "not sent; replace it and restart")
+        };
+        return vec![
+            Span::styled(
+                format!("● {badge} "),
+                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(format!("{text}; last update {since}")),
+        ];
+    }
+    if state.rate_limited() {
+        return vec![
+            Span::styled(
+                "● PAUSED (HTTP 429) ",
+                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(format!(
+                "next poll in {}s, as the server asked; last update {since}",
+                state.pause_left_seconds()
+            )),
+        ];
+    }
     if poll.failures == 0 {
         let (dot, text) = if poll.last_success.is_some() {
             (Color::Green, format!("updated {since}"))

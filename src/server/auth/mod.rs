@@ -31,7 +31,7 @@ use subtle::ConstantTimeEq;
 use super::error::ApiError;
 use super::tls::PeerAddr;
 use super::AppState;
-use crate::api::{paths, ErrorBody, Role, Timestamp, TOKEN_PREFIX};
+use crate::api::{is_token_format, paths, ErrorBody, Role, Timestamp, TOKEN_PREFIX};
 
 pub use limiter::{FailureLimiter, FailureLimits};
 pub(crate) use routes::{create_token, list_tokens, revoke_token, whoami};
@@ -39,9 +39,6 @@ pub use routes::{validate_token_name, MAX_TOKEN_NAME_CHARS};
 
 /// Minimum interval between two writes of a token's `last_used_at`, in seconds.
 const TOUCH_INTERVAL_SECONDS: i64 = 60;
-
-/// Length of a token: the prefix and 64 hex digits.
-const TOKEN_CHARS: usize = TOKEN_PREFIX.len() + 64;
 
 /// A token that the server holds only in memory and never stores, such as the one the
 /// dashboard's in-process server hands to the dashboard.
@@ -315,12 +312,7 @@ fn bearer_token(request: &Request) -> Result<&str, Failure> {
         return Err(Failure::Malformed);
     }
     let token = token.trim();
-    let well_formed = token.len() == TOKEN_CHARS
-        && token.starts_with(TOKEN_PREFIX)
-        && token[TOKEN_PREFIX.len()..]
-            .bytes()
-            .all(|byte| byte.is_ascii_hexdigit());
-    if !well_formed {
+    if !is_token_format(token) {
         return Err(Failure::Malformed);
     }
     Ok(token)
@@ -572,8 +564,9 @@ mod tests {
         let first = generate_token();
         let second = generate_token();
         assert_ne!(first, second);
-        assert_eq!(first.len(), TOKEN_CHARS);
+        assert_eq!(first.len(), crate::api::TOKEN_CHARS);
         assert!(first.starts_with(TOKEN_PREFIX));
+        assert!(is_token_format(&first));
         assert_eq!(hash_token(&first).len(), 64);
     }
 
