@@ -222,7 +222,8 @@ fn long_error_shown_whole_by_e() {
     failed_restore(&mut state, local_plus(1), &long);
 
     let row = message_row(&state);
-    assert!(row.contains("… e: full text"), "{row}");
+    assert!(row.contains("… · e: full text"), "{row}");
+    assert!(!row.contains("… …"), "{row}");
     assert!(!row.contains("END-OF-MESSAGE"), "{row}");
 
     state.update(local_plus(2), char_key('e'));

@@ -116,7 +116,8 @@ fn message_line(state: &State, width: u16) -> Line<'static> {
         .count();
     let available = usize::from(width).saturating_sub(1);
     let pointer = match others {
-        0 => " … e: full text".to_owned(),
+        // The cut text already ends in an ellipsis.
+        0 => " · e: full text".to_owned(),
         count => format!(" · +{count} more: e"),
     };
     if others == 0 && text.width() <= available {
