@@ -201,6 +201,14 @@ impl State {
         self
     }
 
+    /// Returns the name that the server records as the actor of this dashboard's writes: the
+    /// one `GET /whoami` reported, else the `--user` value.
+    pub fn acting_user(&self) -> &str {
+        self.identity
+            .as_ref()
+            .map_or(self.user.as_str(), |identity| identity.acting_user.as_str())
+    }
+
     /// Estimates the server's current time from local time and the measured offset.
     pub fn server_now(&self) -> Timestamp {
         self.clock.server_now(self.now)

@@ -366,7 +366,7 @@ impl State {
                             command: Command::SoftDelete {
                                 id: id.to_owned(),
                                 name: name.to_owned(),
-                                reason: format!("undo of a restore by {}", self.user),
+                                reason: format!("undo of a restore by {}", self.acting_user()),
                             },
                             done: "restored",
                             name: name.to_owned(),

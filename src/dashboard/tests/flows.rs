@@ -570,6 +570,46 @@ fn undo_cannot_be_undone() {
 }
 
 #[test]
+fn undo_of_restore_names_token_user() {
+    let mut state = loaded_state();
+    state.identity = Some(crate::api::WhoAmI {
+        name: "olga".to_owned(),
+        role: crate::api::Role::Operator,
+        token_id: Some("tok_1".to_owned()),
+        acting_user: "olga".to_owned(),
+        trusts_user_header: false,
+        timestamp: at(SERVER_NOW),
+    });
+    let body: RestoreResponse = serde_json::from_value(json!({
+        "status": "success", "message": "restored",
+        "webhook_id": "click-ventures_ws_cal_solar_001",
+        "restored_by": "olga", "restored_at": SERVER_NOW, "timestamp": SERVER_NOW}))
+    .expect("restore fixture matches the wire type");
+    state.update(
+        now(),
+        Msg::Mutated {
+            kind: MutationKind::Restore,
+            id: "click-ventures_ws_cal_solar_001".to_owned(),
+            name: "Solar CA".to_owned(),
+            received_at: now(),
+            result: response(MutationResponse::Restored(body)),
+        },
+    );
+
+    let undo = press(&mut state, char_key('u'));
+
+    let reasons: Vec<&str> = undo
+        .iter()
+        .filter_map(|command| match command {
+            Command::SoftDelete { reason, .. } => Some(reason.as_str()),
+            _ => None,
+        })
+        .collect();
+    // The server records the token's name, so the reason names it rather than --user.
+    assert_eq!(reasons, ["undo of a restore by olga"]);
+}
+
+#[test]
 fn undo_in_confirm_env_dialog_cannot_be_undone() {
     let mut state = with_options(confirm_env_options());
     solar_ca_deleted(&mut state);
