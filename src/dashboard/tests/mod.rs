@@ -10,6 +10,7 @@ mod integrity;
 mod keys;
 mod names;
 mod render;
+mod sanitise;
 mod screens;
 mod views;
 
