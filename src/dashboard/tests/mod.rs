@@ -6,6 +6,7 @@ mod columns;
 mod create;
 mod dialogs;
 mod flows;
+mod help;
 mod integrity;
 mod keys;
 mod names;
