@@ -67,21 +67,52 @@ pub fn fit_width(text: &str, max_width: usize) -> String {
     if text.width() <= max_width {
         return text.to_owned();
     }
-    let budget = max_width.saturating_sub(1);
-    let mut used = 0;
-    let mut cut = String::new();
-    for grapheme in text.graphemes(true) {
-        let width = grapheme.width();
-        if used + width > budget {
-            break;
-        }
-        used += width;
-        cut.push_str(grapheme);
-    }
+    let mut cut = leading_graphemes(text, max_width.saturating_sub(1));
     if max_width > 0 {
         cut.push('…');
     }
     cut
+}
+
+/// Cuts `text` to at most `max_width` terminal columns by replacing its middle with `…`, so
+/// both ends show. The end gets the larger half, because ids such as `coolair_ws_fl_hvac_001`
+/// differ most at the end. Cuts fall between graphemes, as in [`fit_width`].
+pub fn fit_middle(text: &str, max_width: usize) -> String {
+    if text.width() <= max_width {
+        return text.to_owned();
+    }
+    if max_width == 0 {
+        return String::new();
+    }
+    let budget = max_width - 1;
+    let tail_budget = budget.div_ceil(2);
+    let mut tail: Vec<&str> = Vec::new();
+    let mut tail_width = 0;
+    for grapheme in text.graphemes(true).rev() {
+        if tail_width + grapheme.width() > tail_budget {
+            break;
+        }
+        tail_width += grapheme.width();
+        tail.push(grapheme);
+    }
+    let mut cut = leading_graphemes(text, budget - tail_width);
+    cut.push('…');
+    cut.extend(tail.into_iter().rev());
+    cut
+}
+
+/// Returns the longest start of `text`, in whole graphemes, that fits in `max_width` columns.
+fn leading_graphemes(text: &str, max_width: usize) -> String {
+    let mut used = 0;
+    let mut start = String::new();
+    for grapheme in text.graphemes(true) {
+        if used + grapheme.width() > max_width {
+            break;
+        }
+        used += grapheme.width();
+        start.push_str(grapheme);
+    }
+    start
 }
 
 /// Cuts `text` to `width` columns as [`fit_width`] does, then pads it with spaces to exactly
@@ -246,6 +277,27 @@ mod tests {
         for text in ["東京🚀e\u{301}x", "👩\u{200d}🚒 crew", "ａｂｃｄ"] {
             for max in 0..10 {
                 assert!(fit_width(text, max).width() <= max, "{text} at {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn fit_middle_keeps_both_ends() {
+        assert_eq!(
+            fit_middle("coolair_ws_fl_hvac_001", 22),
+            "coolair_ws_fl_hvac_001"
+        );
+        assert_eq!(fit_middle("coolair_ws_fl_hvac_001", 16), "coolair…hvac_001");
+        assert_eq!(fit_middle("coolair_ws_tx_hvac_002", 10), "cool…c_002");
+        assert_eq!(fit_middle("abc", 1), "…");
+        assert_eq!(fit_middle("abc", 0), "");
+        for text in [
+            "東京ソーラー株式会社",
+            "🚀 launch 🚀",
+            "cafe\u{301}s and more",
+        ] {
+            for max in 0..12 {
+                assert!(fit_middle(text, max).width() <= max, "{text} at {max}");
             }
         }
     }
