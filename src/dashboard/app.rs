@@ -121,6 +121,8 @@ pub struct State {
     /// The `:` command line or the `/` filter being typed.
     pub prompt: Option<Prompt>,
     pub show_help: bool,
+    /// Rows the key reference is scrolled down by.
+    pub help_scroll: usize,
     pub poll: PollSchedule,
     /// Failure of an operator's action, shown until Esc or the next action.
     pub error: Option<String>,
@@ -168,6 +170,7 @@ impl State {
             dialog: None,
             prompt: None,
             show_help: false,
+            help_scroll: 0,
             poll: PollSchedule {
                 refresh,
                 next_at: now,

@@ -10,6 +10,7 @@ use super::lists::{Filter, ListRow};
 use super::prompt::{self, CommandLine, Prompt};
 use super::{ClipboardText, Command, DetailView, State, Tab, PAGE_ROWS};
 use crate::dashboard::dialogs::{layout, DialogAction, Placement};
+use crate::dashboard::views::help;
 use crate::dashboard::widgets::text::clean;
 
 /// Runs `$body` with `$view` bound to the current tab's [`super::View`].
@@ -93,12 +94,7 @@ impl State {
             return self.on_prompt_key(key);
         }
         if self.show_help {
-            if matches!(
-                key.code,
-                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter
-            ) {
-                self.show_help = false;
-            }
+            self.on_help_key(key);
             return Vec::new();
         }
         if self.show_messages {
@@ -223,6 +219,39 @@ impl State {
         };
     }
 
+    fn open_help(&mut self) {
+        self.show_help = true;
+        self.help_scroll = 0;
+    }
+
+    /// Handles a key while the key reference is open: Esc, Enter, ? or q closes it, and
+    /// j, k, the arrows, PgUp, PgDn, g and G scroll it.
+    fn on_help_key(&mut self, key: KeyEvent) {
+        let layout = self
+            .size
+            .map(|(width, height)| help::layout(self, Rect::new(0, 0, width, height)));
+        let page = layout
+            .as_ref()
+            .map_or(1, |layout| layout.visible.max(2) - 1);
+        // Before the terminal size is known, nothing is drawn, so there is nothing to scroll.
+        let max_scroll = layout.map_or(0, |layout| layout.max_scroll);
+        let scroll = self.help_scroll.min(max_scroll);
+        self.help_scroll = match key.code {
+            KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => {
+                self.show_help = false;
+                0
+            }
+            KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
+            KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+            KeyCode::PageDown => scroll.saturating_add(page),
+            KeyCode::PageUp => scroll.saturating_sub(page),
+            KeyCode::Home | KeyCode::Char('g') => 0,
+            KeyCode::End | KeyCode::Char('G') => max_scroll,
+            _ => scroll,
+        }
+        .min(max_scroll);
+    }
+
     fn on_prompt_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let Some(prompt) = &mut self.prompt else {
             return Vec::new();
@@ -285,7 +314,7 @@ impl State {
             Ok(CommandLine::Webhook(id)) => self.open_detail(&id),
             Ok(CommandLine::New) => self.open_create_anywhere(),
             Ok(CommandLine::Help) => {
-                self.show_help = true;
+                self.open_help();
                 Vec::new()
             }
             Ok(CommandLine::Quit) => self.quit(),
@@ -308,7 +337,7 @@ impl State {
             KeyCode::Char('a') if control => self.mark_all_shown(),
             KeyCode::Char(' ') if control => self.mark_range(),
             KeyCode::Char(_) if control => {}
-            KeyCode::Char('?') => self.show_help = true,
+            KeyCode::Char('?') => self.open_help(),
             KeyCode::Char('e') => self.show_messages = true,
             KeyCode::Char(':') => self.prompt = Some(Prompt::Command(Input::default())),
             KeyCode::Char('/') if self.detail.is_none() => self.open_filter(),

@@ -1,8 +1,9 @@
 //! Force delete: purges the webhook now, with no grace period and no way back. The operator
-//! types the webhook's name and a reason. Confirmation stays disabled until the typed name
-//! equals the name as drawn, character for character. The drawn form shows every invisible
-//! character as an escape (see [`visible`]), so two webhooks whose names look alike never
-//! accept the same typed name.
+//! types the webhook's name and a reason. Confirmation stays disabled until the typed name,
+//! with its `\u{hex}` and `\\` escapes decoded, equals the stored name character for
+//! character. The name is drawn with invisible and look-alike characters escaped (see
+//! [`visible`]), so typing what is drawn confirms it, and two webhooks whose names look alike
+//! never accept the same typed name.
 
 use crossterm::event::KeyEvent;
 use ratatui::style::{Color, Modifier, Style};
@@ -16,7 +17,7 @@ use super::{
 use crate::api::{DeletedWebhook, Timestamp, WebhookSummary};
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
-use crate::dashboard::widgets::text::visible;
+use crate::dashboard::widgets::escape::{decode_escapes, escape_non_ascii};
 
 pub(super) const DIALOG_WIDTH: u16 = 72;
 
@@ -25,9 +26,6 @@ pub struct ForceDeleteDialog {
     pub id: String,
     /// The name as stored, sent as the `confirm` parameter.
     pub name: String,
-    /// The name as drawn, which the operator types: `name` with invisible characters and
-    /// backslashes escaped. It equals `name` for a name of printable characters only.
-    pub shown_name: String,
     pub leads: u64,
     /// The scheduled purge, when the webhook is already soft-deleted.
     pub scheduled: Option<Timestamp>,
@@ -64,7 +62,6 @@ impl ForceDeleteDialog {
         Self {
             id: id.to_owned(),
             name: name.to_owned(),
-            shown_name: visible(name),
             leads,
             scheduled,
             env,
@@ -72,11 +69,34 @@ impl ForceDeleteDialog {
         }
     }
 
-    /// Compares the typed name with the drawn name exactly: no case folding and no Unicode
-    /// normalisation. The drawn form is different for every stored name, so a typed name
-    /// matches one webhook name only.
+    /// Decodes the escapes in the typed name and compares the result with the stored name
+    /// exactly: no case folding and no Unicode normalisation. Typed text decodes to one
+    /// string only, so it matches one webhook name only. The drawn name, the pasted name and
+    /// the ASCII form of the hint all match.
     pub fn name_matches(&self) -> bool {
-        self.form.value(FieldKey::Name) == self.shown_name
+        decode_escapes(self.form.value(FieldKey::Name)).is_some_and(|typed| typed == self.name)
+    }
+
+    /// Builds the lines that show the name in ASCII, while the typed name is not empty and
+    /// does not match a name with non-ASCII characters. A look-alike letter, such as a
+    /// Cyrillic `А` for the Latin `A`, draws like the letter typed but does not match it.
+    fn ascii_hint(&self) -> Vec<Line<'static>> {
+        let typed = self.form.value(FieldKey::Name);
+        if typed.is_empty() || self.name.is_ascii() || self.name_matches() {
+            return Vec::new();
+        }
+        vec![
+            Line::styled(
+                "The name contains non-ASCII characters. Type it as drawn, paste it, or type \
+                 its ASCII form:",
+                Style::new().fg(Color::Yellow),
+            ),
+            Line::styled(
+                escape_non_ascii(&self.name),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Line::raw(""),
+        ]
     }
 
     pub fn can_confirm(&self) -> bool {
@@ -105,14 +125,17 @@ impl ForceDeleteDialog {
     }
 
     /// Builds the dialog in `width` columns: the webhook, what a force delete does to it, the
-    /// name and reason inputs and the buttons.
+    /// name in ASCII while the typed name does not match it, the name and reason inputs and
+    /// the buttons.
     pub fn content(&self, state: &State, width: u16, compact: bool) -> Content {
         let confirm = self.can_confirm();
+        let mut body = self.consequences(state.server_now());
+        body.extend(self.ascii_hint());
         Content {
             title: "Force delete: cannot be undone".to_owned(),
             border: Color::Red,
             head: webhook_fields(&self.name, &self.id, width),
-            body: self.consequences(state.server_now()),
+            body,
             controls: self.controls(width, compact),
             note: (!confirm).then(|| disabled_note(self.why_disabled())),
             hint: Some(key_hint(width)),

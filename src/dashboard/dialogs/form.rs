@@ -225,8 +225,9 @@ impl Form {
 
     /// Inserts pasted text into the focused text field. Returns `false` when no text field
     /// has focus, in which case the text is dropped. The name field takes the text in its
-    /// [`visible`] form, which is the form it is compared with, so pasting a webhook's stored
-    /// name confirms it. Other fields take the text cleaned of control characters.
+    /// [`visible`] form, which draws every character and decodes back to the pasted text, so
+    /// pasting a webhook's stored name confirms it. Other fields take the text cleaned of
+    /// control characters.
     pub fn paste(&mut self, text: &str) -> bool {
         let Focus::Field(index) = self.focus else {
             return false;

@@ -248,15 +248,8 @@ fn render_plan(plan: &Plan, buf: &mut Buffer) {
             format!(" {} ", plan.title),
             style.add_modifier(Modifier::BOLD),
         ));
-    if plan.hidden_above > 0 || plan.hidden_below > 0 {
-        let mut parts = Vec::new();
-        if plan.hidden_above > 0 {
-            parts.push(format!("PgUp ↑{}", plan.hidden_above));
-        }
-        if plan.hidden_below > 0 {
-            parts.push(format!("PgDn ↓{} more", plan.hidden_below));
-        }
-        block = block.title_bottom(Span::styled(format!(" {} ", parts.join(" · ")), style));
+    if let Some(note) = views::scroll_note(plan.hidden_above, plan.hidden_below) {
+        block = block.title_bottom(Span::styled(note, style));
     }
     let inner = block.inner(plan.area);
     block.render(plan.area, buf);

@@ -7,10 +7,12 @@ mod columns;
 mod create;
 mod dialogs;
 mod flows;
+mod help;
 mod integrity;
 mod keys;
 mod names;
 mod render;
+mod sanitise;
 mod screens;
 mod views;
 

@@ -1,5 +1,6 @@
-//! Names with invisible, reordering, combining and wide characters: every screen draws them
-//! distinctly, and force delete accepts only the name as drawn.
+//! Names with invisible, reordering, combining, look-alike and wide characters: every screen
+//! draws them distinctly, and force delete accepts the name as drawn, pasted or in ASCII, and
+//! no look-alike.
 
 use crossterm::event::KeyCode;
 
@@ -16,7 +17,19 @@ const CASES: &[(&str, &str, &str)] = &[
     ("Solar\u{a0}CA", "Solar\\u{a0}CA", "Solar CA"),
     ("東京ソーラー", "東京ソーラー", "東京ソ-ラ-"),
     ("back\\slash", "back\\\\slash", "back\\slash"),
+    ("\u{410}cme Solar", "\\u{410}cme Solar", "Acme Solar"),
+    (ZALGO, ZALGO_SHOWN, "e zalgo"),
+    ("line\u{2028}sep", "line\\u{2028}sep", "line sep"),
 ];
+
+/// An `e` with 14 combining acute accents, then ` zalgo`.
+const ZALGO: &str =
+    "e\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\
+                     \u{301}\u{301}\u{301} zalgo";
+/// [`ZALGO`] as drawn: every accent escaped.
+const ZALGO_SHOWN: &str =
+    "e\\u{301}\\u{301}\\u{301}\\u{301}\\u{301}\\u{301}\\u{301}\\u{301}\\u{301}\\u{301}\\u{301}\
+                           \\u{301}\\u{301}\\u{301} zalgo";
 
 /// Builds a loaded state whose first active webhooks carry `names`.
 fn with_names(names: &[&str]) -> State {
@@ -48,10 +61,15 @@ fn clear_name(state: &mut State, typed: &str) {
 fn force_delete_accepts_only_drawn_name() {
     for (stored, shown, look_alike) in CASES {
         let mut state = with_names(&[stored]);
+        let list = screen_text(&state, 200, 50);
+        assert!(list.contains(shown), "{stored:?} listed as:\n{list}");
         state.update(at(LOCAL_NOW), char_key('D'));
 
+        // The dialog wraps a name longer than its 70 inner columns.
         let screen = screen_text(&state, 80, 24);
-        assert!(screen.contains(shown), "{stored:?} drawn as:\n{screen}");
+        if shown.chars().count() <= 60 {
+            assert!(screen.contains(shown), "{stored:?} drawn as:\n{screen}");
+        }
 
         type_text(&mut state, look_alike);
         assert!(
@@ -122,4 +140,50 @@ fn pasted_stored_name_confirms() {
         "zw\\u{200b}te\\u{202e}st"
     );
     assert!(dialog.name_matches());
+}
+
+#[test]
+fn whole_script_look_alike_shows_ascii_form() {
+    // Cyrillic А, с and е: the word draws as is and looks like the Latin "Ace".
+    let mut state = with_names(&["\u{410}\u{441}\u{435} Solar"]);
+    state.update(at(LOCAL_NOW), char_key('D'));
+    let ascii = "\\u{410}\\u{441}\\u{435} Solar";
+    let before = screen_text(&state, 80, 24);
+    assert!(!before.contains(ascii), "{before}");
+
+    type_text(&mut state, "Ace Solar");
+
+    assert!(!force_delete_dialog(&state).name_matches());
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("does not match"), "{screen}");
+    assert!(screen.contains("non-ASCII characters"), "{screen}");
+    assert!(screen.contains(ascii), "{screen}");
+
+    clear_name(&mut state, "Ace Solar");
+    type_text(&mut state, ascii);
+    assert!(force_delete_dialog(&state).name_matches());
+    let matched = screen_text(&state, 80, 24);
+    assert!(!matched.contains("non-ASCII characters"), "{matched}");
+}
+
+#[test]
+fn ascii_name_shows_no_ascii_form() {
+    let mut state = with_names(&["Solar CA"]);
+    state.update(at(LOCAL_NOW), char_key('D'));
+
+    type_text(&mut state, "Solar");
+
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("does not match"), "{screen}");
+    assert!(!screen.contains("non-ASCII characters"), "{screen}");
+}
+
+#[test]
+fn malformed_escape_does_not_confirm() {
+    let mut state = with_names(&["C:\\temp"]);
+    state.update(at(LOCAL_NOW), char_key('D'));
+
+    type_text(&mut state, "C:\\temp");
+
+    assert!(!force_delete_dialog(&state).name_matches());
 }

@@ -80,7 +80,7 @@ fn pressed(mut state: State, keys: &[Msg]) -> State {
     state
 }
 
-fn detail_fetch() -> DetailFetch {
+pub(super) fn detail_fetch() -> DetailFetch {
     let webhook = serde_json::from_value(json!({
         "status": "soft_deleted", "webhook_id": "sunrise_ws_cal_solar_004",
         "config": {"name": "Sunrise Solar", "description": "Residential solar leads, CA",

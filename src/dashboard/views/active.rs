@@ -16,7 +16,7 @@ use crate::dashboard::app::lists::{active_columns, ListState};
 use crate::dashboard::app::State;
 use crate::dashboard::format;
 use crate::dashboard::widgets::columns::{allocate, name_min, pick, widest, Column};
-use crate::dashboard::widgets::text::{clean, visible};
+use crate::dashboard::widgets::text::{clean, fit_middle, visible};
 
 /// Inner rows at which the one-line detail under the table appears.
 const DETAIL_MIN_ROWS: u16 = 8;
@@ -68,11 +68,10 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         table_area.width.saturating_sub(1),
         1,
     );
-    let table_rows = shown
-        .rows
-        .iter()
-        .zip(&texts)
-        .map(|((_, webhook), texts)| Row::new(pick(row(&view.list, webhook, texts), &widths)));
+    let id_width = widths[1].map_or(0, usize::from);
+    let table_rows = shown.rows.iter().zip(&texts).map(|((_, webhook), texts)| {
+        Row::new(pick(row(&view.list, webhook, texts, id_width), &widths))
+    });
     let sorts = [
         None,
         Some(1),
@@ -171,19 +170,30 @@ impl RowTexts {
     }
 }
 
+/// Width of the id column before the other columns get their content. Ids are cut in the
+/// middle, so 20 columns keep ids such as `coolair_ws_fl_hvac_001` distinct.
+const ID_FIRST_WANT: u16 = 20;
+
 /// Builds the column widths of the table. The name is never dropped. The others give way
-/// from the region up to the id, and the short ones show whole or not at all.
+/// from the region up to the id, and the short ones show whole or not at all. The name
+/// takes its minimum and the id [`ID_FIRST_WANT`] columns before the type, region and
+/// counts get their content, and the rest of their content after that.
 fn column_specs(titles: &[&str; 8], texts: &[RowTexts]) -> [Column; 8] {
     let id = widest(titles[1], texts, |t| t.id.width());
     let name = widest(titles[2], texts, |t| t.name.width());
+    let name_first = name_min(10, name);
     let kind = widest(titles[3], texts, |t| t.kind.width());
     let region = widest(titles[4], texts, |t| t.region.width());
     let leads = widest(titles[6], texts, |t| t.leads.width());
     let last_lead = widest(titles[7], texts, |t| t.last_lead.width());
     [
         Column::kept(1, 1),
-        Column::optional(1, 10, id).growing(),
-        Column::kept(name_min(10, name), name).growing(),
+        Column::optional(1, 10, id)
+            .growing()
+            .yielding_beyond(ID_FIRST_WANT),
+        Column::kept(name_first, name)
+            .growing()
+            .yielding_beyond(name_first),
         Column::optional(4, 6, kind),
         Column::optional(6, region, region),
         Column::optional(2, 3, 3),
@@ -192,7 +202,14 @@ fn column_specs(titles: &[&str; 8], texts: &[RowTexts]) -> [Column; 8] {
     ]
 }
 
-fn row(list: &ListState, webhook: &WebhookSummary, texts: &RowTexts) -> Vec<Cell<'static>> {
+/// Builds the cells of one row. The id is cut in the middle to `id_width` columns, so ids
+/// that share a long prefix stay distinct.
+fn row(
+    list: &ListState,
+    webhook: &WebhookSummary,
+    texts: &RowTexts,
+    id_width: usize,
+) -> Vec<Cell<'static>> {
     let id = webhook.id.as_str();
     let gone = list.is_gone(id);
     let enabled = if webhook.enabled {
@@ -207,7 +224,7 @@ fn row(list: &ListState, webhook: &WebhookSummary, texts: &RowTexts) -> Vec<Cell
     };
     vec![
         Cell::from(row_marker(list, webhook)),
-        Cell::from(texts.id.clone()),
+        Cell::from(fit_middle(&texts.id, id_width)),
         Cell::from(Span::styled(texts.name.clone(), name_style)),
         Cell::from(texts.kind.clone()),
         Cell::from(texts.region.clone()),

@@ -80,7 +80,7 @@ impl RowTexts {
     fn of(event: &AuditEvent, server_now: Timestamp) -> Self {
         Self {
             time: format::short_time(event.created_at, server_now),
-            event: clean(&event.event_type),
+            event: clean(event_label(&event.event_type)),
             webhook: subject(event),
             actor: clean(&event.actor),
             reason: own_reason(event),
@@ -118,11 +118,15 @@ pub fn table_parts(
         .iter()
         .map(|event| RowTexts::of(event, server_now))
         .collect();
+    // The webhook takes its minimum until the event type and the other columns show whole.
     let webhook = widest(TITLES[2], &texts, |t| t.webhook.width());
+    let webhook_first = name_min(8, webhook);
     let specs = [
         Column::optional(1, widest(TITLES[0], &texts, |t| t.time.width()), 12),
         Column::optional(1, 8, widest(TITLES[1], &texts, |t| t.event.width())),
-        Column::kept(name_min(8, webhook), webhook).growing(),
+        Column::kept(webhook_first, webhook)
+            .growing()
+            .yielding_beyond(webhook_first),
         Column::optional(2, 6, widest(TITLES[3], &texts, |t| t.actor.width())),
         Column::optional(3, 8, widest(TITLES[4], &texts, |t| t.reason.width())).growing(),
     ];
@@ -143,6 +147,15 @@ pub fn table_parts(
         .collect();
     let (header, constraints) = header_and_widths(titles, &widths);
     (rows, header, constraints)
+}
+
+/// Returns the text of the Event column: the event type, shortened where it is longer than
+/// `job_dead_lettered`, so every type fits one column width.
+fn event_label(event_type: &str) -> &str {
+    match event_type {
+        "signing_secret_rotated" => "secret_rotated",
+        other => other,
+    }
 }
 
 /// Returns the reason given for the event itself, or "" for events that carry none of their

@@ -1,30 +1,35 @@
 //! The key reference, opened with `?`: the keys of the current view, then the global ones.
-//! Write keys are left out in read-only mode, because they are not bound there.
+//! Write keys are left out in read-only mode, because they are not bound there. On a screen
+//! too short for it, the reference scrolls with j, k, the arrows, PgUp and PgDn.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::render_popup;
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
+
+use super::scroll_note;
 use crate::api::Role;
 use crate::dashboard::app::{State, Tab};
 use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::wrap::{wrap_line, wrap_lines};
 
 /// Keys of every view.
 const GLOBAL_KEYS: &[(&str, &str)] = &[
     ("1-4 Tab", "Active, Deleted, Queue, Audit tab (S-Tab back)"),
     (
         ":",
-        "command: active deleted queue audit webhook <id> new q",
+        "command line: :queue, :webhook <id>, :q; Tab completes",
     ),
     ("/", "filter id, name, type, reason, user; /!x inverts"),
     ("j k ↓ ↑", "move; PgUp PgDn page; g G top and bottom"),
     ("s S", "sort by the next column; reverse the order"),
-    ("Enter", "detail of the selected webhook"),
-    ("y", "copy the webhook id to the clipboard (OSC 52)"),
-    ("Ctrl-r", "refresh now"),
-    ("e", "full text of the current errors and notice"),
+    ("Enter y", "open the detail; copy the webhook id (OSC 52)"),
+    (
+        "Ctrl-r e",
+        "refresh now; full text of the errors and notice",
+    ),
     ("Esc", "back: detail, error, then filter"),
     (
         "Tab S-Tab ↓ ↑",
@@ -32,6 +37,12 @@ const GLOBAL_KEYS: &[(&str, &str)] = &[
     ),
     ("q Ctrl-c", "quit at once"),
 ];
+
+/// Widest frame of the key reference, borders included.
+const MAX_WIDTH: u16 = 72;
+
+/// Columns of the key names, with the two spaces after them.
+const KEY_COLUMNS: usize = 16;
 
 /// Returns the keys of the current view, in the order the help lists them.
 pub fn view_keys(state: &State) -> Vec<(&'static str, &'static str)> {
@@ -56,8 +67,7 @@ pub fn view_keys(state: &State) -> Vec<(&'static str, &'static str)> {
                     keys.push(("D", "force delete after typing its name"));
                 }
                 keys.push(("space", "mark or unmark; Ctrl-space marks a range"));
-                keys.push(("Ctrl-a", "mark every row the filter shows"));
-                keys.push(("Ctrl-\\", "clear the marks"));
+                keys.push(("Ctrl-a Ctrl-\\", "mark all shown; clear the marks"));
                 keys.push(("/<10m", "filter by time left: <10m, >1h, overdue"));
             }
             Tab::Queue => {
@@ -77,38 +87,93 @@ pub fn view_keys(state: &State) -> Vec<(&'static str, &'static str)> {
     keys
 }
 
-/// Draws the key reference over the tab's view `body`, or over the whole `screen` when the
-/// view is too short for it.
-pub fn render(state: &State, body: Rect, screen: Rect, buf: &mut Buffer) {
-    let view_keys = view_keys(state);
-    let rows = view_keys.len() + GLOBAL_KEYS.len() + 5 + usize::from(state.identity.is_some());
-    let rows = u16::try_from(rows).unwrap_or(u16::MAX);
-    let area = if rows <= body.height { body } else { screen };
-    let size = (72.min(area.width), rows.min(area.height));
+/// The key reference placed on a screen.
+#[derive(Debug, Clone)]
+pub struct HelpLayout {
+    /// The frame, borders included.
+    pub area: Rect,
+    /// Every row of the reference, wrapped to the frame's inner width.
+    pub rows: Vec<Line<'static>>,
+    /// Rows that show inside the frame at once.
+    pub visible: usize,
+    /// Largest scroll offset: the rows that do not fit.
+    pub max_scroll: usize,
+}
+
+/// Places the key reference on a screen of `screen`: over the tab's view when it fits there
+/// whole, else over the whole screen, where it scrolls when it still does not fit.
+pub fn layout(state: &State, screen: Rect) -> HelpLayout {
+    let width = MAX_WIDTH.min(screen.width);
+    let rows = help_rows(state, width.saturating_sub(2));
+    let height = u16::try_from(rows.len() + 2).unwrap_or(u16::MAX);
+    let body = super::body_area(screen);
+    let region = if height <= body.height { body } else { screen };
+    let height = height.min(region.height);
+    let area = Rect {
+        x: region.x + (region.width - width) / 2,
+        y: region.y + (region.height - height) / 2,
+        width,
+        height,
+    };
+    let visible = usize::from(height.saturating_sub(2));
+    let max_scroll = rows.len().saturating_sub(visible);
+    HelpLayout {
+        area,
+        rows,
+        visible,
+        max_scroll,
+    }
+}
+
+/// Draws the key reference over `screen`, scrolled down by the state's help scroll, with
+/// the keys that scroll it in the bottom border while rows are hidden.
+pub fn render(state: &State, screen: Rect, buf: &mut Buffer) {
+    let layout = layout(state, screen);
+    let scroll = state.help_scroll.min(layout.max_scroll);
+    let mut block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(" Keys (Esc closes) ");
+    if let Some(note) = scroll_note(scroll, layout.max_scroll - scroll) {
+        block = block.title_bottom(note);
+    }
+    let shown: Vec<Line<'static>> = layout
+        .rows
+        .into_iter()
+        .skip(scroll)
+        .take(layout.visible)
+        .collect();
+    Clear.render(layout.area, buf);
+    Paragraph::new(shown).block(block).render(layout.area, buf);
+}
+
+/// Builds the rows of the key reference in `width` columns: the keys of the current view,
+/// the keys of every view, then notes on times and on the token's role.
+fn help_rows(state: &State, width: u16) -> Vec<Line<'static>> {
     let title = match (&state.detail, state.tab) {
         (Some(_), _) => "Webhook detail".to_owned(),
         (None, tab) => format!("{} tab", tab.title()),
     };
-    let mut lines = vec![Line::styled(
-        title,
-        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-    )];
-    lines.extend(view_keys.iter().map(key_line));
-    lines.push(Line::styled(
-        "Everywhere",
-        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-    ));
-    lines.extend(GLOBAL_KEYS.iter().map(key_line));
+    let heading = Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+    let mut rows = vec![Line::styled(title, heading)];
+    for entry in view_keys(state) {
+        rows.extend(key_rows(entry, width));
+    }
+    rows.push(Line::styled("Everywhere", heading));
+    for entry in GLOBAL_KEYS {
+        rows.extend(key_rows(*entry, width));
+    }
     let note = if state.options.read_only {
         "Read-only: no key writes. Times are UTC, on the server's clock."
     } else {
         "Times are UTC and count down on the server's clock."
     };
-    lines.push(Line::styled(note, Style::new().fg(Color::DarkGray)));
+    let dim = Style::new().fg(Color::DarkGray);
+    let mut notes = vec![Line::styled(note, dim)];
     if let Some(line) = role_note(state) {
-        lines.push(Line::styled(line, Style::new().fg(Color::DarkGray)));
+        notes.push(Line::styled(line, dim));
     }
-    render_popup(lines, " Keys (Esc closes) ", size, area, buf);
+    rows.extend(wrap_lines(&notes, width));
+    rows
 }
 
 /// Names the token's role and the writes it may not perform, which the dashboard refuses.
@@ -128,13 +193,27 @@ fn role_note(state: &State) -> Option<String> {
     })
 }
 
-fn key_line(entry: &(&'static str, &'static str)) -> Line<'static> {
+/// Builds the rows of one key and its action in `width` columns: the keys right-aligned in
+/// [`KEY_COLUMNS`], and the action wrapped beside them. Below 40 columns the keys take a row
+/// of their own, and the action is wrapped under them, indented by two columns.
+fn key_rows(entry: (&'static str, &'static str), width: u16) -> Vec<Line<'static>> {
     let (keys, action) = entry;
-    Line::from(vec![
-        Span::styled(
-            format!("{keys:>14}  "),
-            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(*action),
-    ])
+    let key_style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    let (mut rows, indent) = if width < 40 {
+        (vec![Line::styled(keys, key_style)], 2)
+    } else {
+        (Vec::new(), KEY_COLUMNS)
+    };
+    let action_width = width.saturating_sub(u16::try_from(indent).unwrap_or(u16::MAX));
+    for row in wrap_line(&Line::raw(action), action_width) {
+        let lead = if rows.is_empty() {
+            Span::styled(format!("{keys:>14}  "), key_style)
+        } else {
+            Span::raw(" ".repeat(indent))
+        };
+        let mut spans = vec![lead];
+        spans.extend(row.spans);
+        rows.push(Line::from(spans));
+    }
+    rows
 }

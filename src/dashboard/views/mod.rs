@@ -94,7 +94,7 @@ fn render_screen(state: &State, area: Rect, buf: &mut Buffer) {
     if let Some(dialog) = &state.dialog {
         crate::dashboard::dialogs::layout::render(dialog, state, area, buf);
     } else if state.show_help {
-        help::render(state, body, area, buf);
+        help::render(state, area, buf);
     } else if state.show_messages {
         messages::render(state, body, buf);
     }
@@ -688,6 +688,19 @@ fn render_popup<'a>(
                 .title(title),
         )
         .render(popup, buf);
+}
+
+/// Builds the bottom-border note of a scrolled popup, naming the keys that scroll it and
+/// the rows hidden `above` and `below`, or `None` when nothing is hidden.
+pub fn scroll_note(above: usize, below: usize) -> Option<String> {
+    let mut parts = Vec::new();
+    if above > 0 {
+        parts.push(format!("PgUp ↑{above}"));
+    }
+    if below > 0 {
+        parts.push(format!("PgDn ↓{below} more"));
+    }
+    (!parts.is_empty()).then(|| format!(" {} ", parts.join(" · ")))
 }
 
 /// Builds the text of a tab that needs to know the server's extensions before the first

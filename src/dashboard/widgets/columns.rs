@@ -1,7 +1,8 @@
 //! Width of table columns by priority. Every kept column first gets its minimum; columns
 //! that do not fit are dropped, least important first, and a column marked as kept never is.
 //! Spare width then goes to truncated columns, most important first, up to the width of
-//! their content, and what is left to the columns that grow.
+//! their content, and what is left to the columns that grow. A column can yield: it then
+//! takes only part of its content width until every other column has its content.
 
 use unicode_width::UnicodeWidthStr;
 
@@ -16,6 +17,9 @@ pub struct Column {
     pub priority: u8,
     /// Takes a share of the width left once every column has its `want`.
     pub grow: bool,
+    /// Width it takes before the other columns get their `want`; equal to `want` unless the
+    /// column yields (see [`Column::yielding_beyond`]).
+    pub first_want: u16,
 }
 
 impl Column {
@@ -26,6 +30,7 @@ impl Column {
             want: want.max(min),
             priority: 0,
             grow: false,
+            first_want: want.max(min),
         }
     }
 
@@ -36,12 +41,20 @@ impl Column {
             want: want.max(min),
             priority,
             grow: false,
+            first_want: want.max(min),
         }
     }
 
     /// Marks the column to take a share of any width left over.
     pub fn growing(mut self) -> Self {
         self.grow = true;
+        self
+    }
+
+    /// Lets the column take only `width` columns of its content until every other column has
+    /// its `want`, and the rest of its content after that.
+    pub fn yielding_beyond(mut self, width: u16) -> Self {
+        self.first_want = width.clamp(self.min, self.want);
         self
     }
 }
@@ -91,10 +104,17 @@ pub fn allocate(columns: &[Column], available: u16, spacing: u16) -> Vec<Option<
 
     let mut by_priority: Vec<usize> = (0..columns.len()).filter(|&index| kept[index]).collect();
     by_priority.sort_by_key(|&index| (columns[index].priority, index));
-    for index in by_priority {
-        let extra = i64::from(columns[index].want.saturating_sub(widths[index])).min(spare.max(0));
-        widths[index] += u16::try_from(extra).unwrap_or(0);
-        spare -= extra;
+    // Yielding columns stop at their first want in the first pass and fill up in the second.
+    for target in [
+        |column: &Column| column.first_want,
+        |column: &Column| column.want,
+    ] {
+        for &index in &by_priority {
+            let missing = target(&columns[index]).saturating_sub(widths[index]);
+            let extra = i64::from(missing).min(spare.max(0));
+            widths[index] += u16::try_from(extra).unwrap_or(0);
+            spare -= extra;
+        }
     }
 
     let growing: Vec<usize> = (0..columns.len())
@@ -214,6 +234,18 @@ mod tests {
         let widths = allocate(&columns, 30, 1);
 
         assert_eq!(widths, vec![Some(16), Some(13)]);
+    }
+
+    #[test]
+    fn yielding_column_fills_up_last() {
+        let columns = [
+            Column::kept(10, 40).growing().yielding_beyond(10),
+            Column::optional(1, 5, 15),
+        ];
+
+        assert_eq!(allocate(&columns, 30, 1), vec![Some(14), Some(15)]);
+        assert_eq!(allocate(&columns, 56, 1), vec![Some(40), Some(15)]);
+        assert_eq!(allocate(&columns, 60, 1), vec![Some(44), Some(15)]);
     }
 
     #[test]

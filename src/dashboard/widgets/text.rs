@@ -1,22 +1,28 @@
 //! Sanitising of server-supplied text before it reaches the terminal.
 //!
 //! A webhook name, reason or error message comes from any client of the API. Drawn raw, an
-//! escape sequence in it could move the cursor, retitle the window or hide rows, so every
-//! server string passes through [`clean`] or [`visible`] first. Free text, such as a reason,
-//! is cleaned; a name or id, which identifies a webhook, is drawn with [`visible`], so two
-//! different names never look the same.
+//! escape sequence in it could move the cursor, retitle the window or hide rows, and a line
+//! separator or format character that the terminal draws at another width than the
+//! dashboard computed leaves stale characters on screen. So every server string passes
+//! through [`clean`] or [`visible`] first. Free text, such as a reason, is cleaned. A name or
+//! id, which identifies a webhook, is drawn with [`visible`], which escapes what would not
+//! show (see [`super::escape`]).
 
-use std::fmt::Write;
-
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
-/// Removes control characters and terminal escape sequences, and replaces line breaks and
-/// tabs with spaces so the text stays on its row.
+pub use super::escape::visible;
+
+/// Removes control characters, format characters and terminal escape sequences, and
+/// replaces line breaks, line and paragraph separators and tabs with spaces so the text
+/// stays on its row.
 ///
 /// Removed: C0 and C1 controls, ANSI CSI and OSC sequences (with their parameters), other
-/// two-byte `ESC x` sequences, and the Unicode bidirectional overrides and isolates, which can
-/// make a name display in a different order than it is typed.
+/// two-byte `ESC x` sequences, and every format character (Unicode category Cf). Format
+/// characters include the bidirectional overrides and isolates, which can make text display
+/// in a different order than it is typed, the zero-width space and joiners, and the byte
+/// order mark. An emoji sequence joined with U+200D therefore shows as its separate emoji.
 pub fn clean(text: &str) -> String {
     let mut cleaned = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -26,78 +32,32 @@ pub fn clean(text: &str) -> String {
             // C1 CSI and OSC introducers start sequences just like their ESC forms.
             '\u{9b}' => skip_csi_body(&mut chars),
             '\u{9d}' | '\u{90}' | '\u{9e}' | '\u{9f}' => skip_string_body(&mut chars),
-            '\n' | '\r' | '\t' => cleaned.push(' '),
-            c if c.is_control() || is_bidi_control(c) => {}
+            c if is_line_break(c) || c == '\t' => cleaned.push(' '),
+            c if c.is_control() || is_format_or_separator(c) => {}
             c => cleaned.push(c),
         }
     }
     cleaned
 }
 
-/// Draws a name or id so that every character in it shows. A character that would be
-/// invisible, or would reorder the text, becomes a `\u{hex}` escape, and a backslash becomes
-/// `\\`, so the result decodes back to exactly one string. The force delete dialog asks for
-/// this form to be typed, so the operator confirms the webhook drawn and no look-alike.
-///
-/// Escaped:
-/// - control characters, and whitespace other than the ASCII space;
-/// - bidirectional marks, embeddings, overrides and isolates;
-/// - format characters that draw nothing, such as the zero-width space, the word joiner, the
-///   byte order mark, the soft hyphen and tag characters, and blank letters such as the
-///   Hangul fillers;
-/// - a zero-width character (a combining mark, joiner or variation selector) at the start or
-///   right after an ASCII character. The accent of a decomposed `e\u{301}` would otherwise
-///   look like the single character `é`.
-// NOTE: a zero-width character after a non-ASCII one is kept, because emoji sequences and
-// scripts such as Devanagari and Arabic need joiners and marks there. Such a name can still
-// look like one without the mark, and look-alike letters from other scripts are drawn as is.
-pub fn visible(text: &str) -> String {
-    let mut shown = String::with_capacity(text.len());
-    let mut previous: Option<char> = None;
-    for c in text.chars() {
-        let after_ascii = previous.is_none_or(|previous| previous.is_ascii());
-        let zero_width = c.width() == Some(0);
-        if c == '\\' {
-            shown.push_str("\\\\");
-        } else if c.is_control()
-            || is_hidden_format(c)
-            || (c.is_whitespace() && c != ' ')
-            || (zero_width && after_ascii)
-        {
-            // Writing to a String cannot fail.
-            let _ = write!(shown, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            shown.push(c);
-        }
-        previous = Some(c);
-    }
-    shown
+/// Checks for the characters that end a line: LF, VT, FF, CR, NEL and the Unicode line and
+/// paragraph separators.
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\u{b}' | '\u{c}' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
 }
 
-/// Checks for characters that draw nothing or change the order of the text around them,
-/// wherever they stand.
-fn is_hidden_format(c: char) -> bool {
-    is_bidi_control(c)
-        || matches!(
-            c,
-            '\u{00ad}'
-                | '\u{034f}'
-                | '\u{061c}'
-                | '\u{115f}'
-                | '\u{1160}'
-                | '\u{17b4}'
-                | '\u{17b5}'
-                | '\u{180e}'
-                | '\u{200b}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{206a}'..='\u{206f}'
-                | '\u{2800}'
-                | '\u{3164}'
-                | '\u{feff}'
-                | '\u{ffa0}'
-                | '\u{fff9}'..='\u{fffb}'
-                | '\u{e0000}'..='\u{e007f}'
-        )
+/// Checks for format characters (Unicode category Cf) and line and paragraph separators
+/// (Zl, Zp), which terminals draw at no agreed width or as a line break.
+pub(super) fn is_format_or_separator(c: char) -> bool {
+    matches!(
+        c.general_category(),
+        GeneralCategory::Format
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    )
 }
 
 /// Cuts `text` to at most `max_width` terminal columns, ending it with `…` when cut. Cuts fall
@@ -107,21 +67,52 @@ pub fn fit_width(text: &str, max_width: usize) -> String {
     if text.width() <= max_width {
         return text.to_owned();
     }
-    let budget = max_width.saturating_sub(1);
-    let mut used = 0;
-    let mut cut = String::new();
-    for grapheme in text.graphemes(true) {
-        let width = grapheme.width();
-        if used + width > budget {
-            break;
-        }
-        used += width;
-        cut.push_str(grapheme);
-    }
+    let mut cut = leading_graphemes(text, max_width.saturating_sub(1));
     if max_width > 0 {
         cut.push('…');
     }
     cut
+}
+
+/// Cuts `text` to at most `max_width` terminal columns by replacing its middle with `…`, so
+/// both ends show. The end gets the larger half, because ids such as `coolair_ws_fl_hvac_001`
+/// differ most at the end. Cuts fall between graphemes, as in [`fit_width`].
+pub fn fit_middle(text: &str, max_width: usize) -> String {
+    if text.width() <= max_width {
+        return text.to_owned();
+    }
+    if max_width == 0 {
+        return String::new();
+    }
+    let budget = max_width - 1;
+    let tail_budget = budget.div_ceil(2);
+    let mut tail: Vec<&str> = Vec::new();
+    let mut tail_width = 0;
+    for grapheme in text.graphemes(true).rev() {
+        if tail_width + grapheme.width() > tail_budget {
+            break;
+        }
+        tail_width += grapheme.width();
+        tail.push(grapheme);
+    }
+    let mut cut = leading_graphemes(text, budget - tail_width);
+    cut.push('…');
+    cut.extend(tail.into_iter().rev());
+    cut
+}
+
+/// Returns the longest start of `text`, in whole graphemes, that fits in `max_width` columns.
+fn leading_graphemes(text: &str, max_width: usize) -> String {
+    let mut used = 0;
+    let mut start = String::new();
+    for grapheme in text.graphemes(true) {
+        if used + grapheme.width() > max_width {
+            break;
+        }
+        used += grapheme.width();
+        start.push_str(grapheme);
+    }
+    start
 }
 
 /// Cuts `text` to `width` columns as [`fit_width`] does, then pads it with spaces to exactly
@@ -139,10 +130,6 @@ pub fn clean_or_dash(text: Option<&str>) -> String {
         Some(cleaned) if !cleaned.trim().is_empty() => cleaned,
         _ => "-".to_owned(),
     }
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
 
 fn skip_escape_sequence(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
@@ -220,6 +207,59 @@ mod tests {
     }
 
     #[test]
+    fn line_separators_become_spaces() {
+        assert_eq!(clean("line\u{2028}break"), "line break");
+        assert_eq!(clean("para\u{2029}graph"), "para graph");
+        assert_eq!(clean("next\u{85}line"), "next line");
+        assert_eq!(clean("v\u{b}f\u{c}"), "v f ");
+    }
+
+    #[test]
+    fn format_characters_are_removed() {
+        for c in [
+            '\u{ad}',
+            '\u{600}',
+            '\u{61c}',
+            '\u{6dd}',
+            '\u{180e}',
+            '\u{200b}',
+            '\u{200c}',
+            '\u{200d}',
+            '\u{200e}',
+            '\u{200f}',
+            '\u{202a}',
+            '\u{202e}',
+            '\u{2060}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{feff}',
+            '\u{fff9}',
+            '\u{e0001}',
+            '\u{e0041}',
+        ] {
+            assert_eq!(clean(&format!("a{c}b")), "ab", "{c:?}");
+        }
+    }
+
+    #[test]
+    fn clean_draws_no_control_or_format_character() {
+        let mut text = String::new();
+        for c in '\0'..=char::MAX {
+            text.clear();
+            text.push('a');
+            text.push(c);
+            text.push('b');
+            let cleaned = clean(&text);
+            assert!(
+                !cleaned
+                    .chars()
+                    .any(|c| c.is_control() || is_format_or_separator(c)),
+                "{c:?} drawn as {cleaned:?}"
+            );
+        }
+    }
+
+    #[test]
     fn unterminated_sequences_end_the_text() {
         assert_eq!(clean("ok\u{1b}[31"), "ok");
         assert_eq!(clean("ok\u{1b}]0;title"), "ok");
@@ -242,56 +282,31 @@ mod tests {
     }
 
     #[test]
+    fn fit_middle_keeps_both_ends() {
+        assert_eq!(
+            fit_middle("coolair_ws_fl_hvac_001", 22),
+            "coolair_ws_fl_hvac_001"
+        );
+        assert_eq!(fit_middle("coolair_ws_fl_hvac_001", 16), "coolair…hvac_001");
+        assert_eq!(fit_middle("coolair_ws_tx_hvac_002", 10), "cool…c_002");
+        assert_eq!(fit_middle("abc", 1), "…");
+        assert_eq!(fit_middle("abc", 0), "");
+        for text in [
+            "東京ソーラー株式会社",
+            "🚀 launch 🚀",
+            "cafe\u{301}s and more",
+        ] {
+            for max in 0..12 {
+                assert!(fit_middle(text, max).width() <= max, "{text} at {max}");
+            }
+        }
+    }
+
+    #[test]
     fn pad_width_aligns_wide_text() {
         for text in ["Solar", "東京ソーラー株式会社", "🚀 launch", "cafe\u{301}"] {
             assert_eq!(pad_width(text, 8).width(), 8, "{text}");
         }
-    }
-
-    #[test]
-    fn visible_escapes_invisible_characters() {
-        assert_eq!(visible("zw\u{200b}test"), "zw\\u{200b}test");
-        assert_eq!(visible("abc\u{202e}fed"), "abc\\u{202e}fed");
-        assert_eq!(visible("\u{1b}[31mHVAC"), "\\u{1b}[31mHVAC");
-        assert_eq!(visible("tab\there"), "tab\\u{9}here");
-        assert_eq!(visible("no\u{a0}break"), "no\\u{a0}break");
-        assert_eq!(visible("\u{feff}bom"), "\\u{feff}bom");
-        assert_eq!(visible("a\u{200d}b"), "a\\u{200d}b");
-        assert_eq!(visible("\u{3164}"), "\\u{3164}");
-    }
-
-    #[test]
-    fn visible_shows_decomposed_accents() {
-        assert_eq!(visible("cafe\u{301}"), "cafe\\u{301}");
-        assert_eq!(visible("caf\u{e9}"), "caf\u{e9}");
-        assert_eq!(visible("\u{301}x"), "\\u{301}x");
-    }
-
-    #[test]
-    fn visible_keeps_printable_text() {
-        for text in [
-            "Solar CA – Ünïcode 001",
-            "東京ソーラー株式会社",
-            "👩\u{200d}🚒 crew",
-            "❤\u{fe0f}",
-            "नमस्ते",
-        ] {
-            assert_eq!(visible(text), text, "{text}");
-        }
-    }
-
-    #[test]
-    fn visible_escapes_backslash_so_forms_differ() {
-        assert_eq!(visible("C:\\temp"), "C:\\\\temp");
-        let typed_escape = visible("zw\\u{200b}test");
-        let real_character = visible("zw\u{200b}test");
-        assert_ne!(typed_escape, real_character);
-    }
-
-    #[test]
-    fn visible_draws_no_control_characters() {
-        let hostile = "\u{1b}]0;title\u{7}\u{9b}2J\u{202e}\r\n\u{85}";
-        assert!(!visible(hostile).chars().any(char::is_control));
     }
 
     #[test]
