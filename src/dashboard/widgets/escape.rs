@@ -43,6 +43,13 @@ const MAX_DRAWN_MARKS: usize = 2;
 // letters, which belong to the Latin or Common script. The force delete dialog shows the name
 // in ASCII when the typed name does not match.
 pub fn visible(text: &str) -> String {
+    // Printable ASCII other than the backslash draws as itself, without Unicode lookups.
+    if text
+        .bytes()
+        .all(|byte| (b' '..=b'~').contains(&byte) && byte != b'\\')
+    {
+        return text.to_owned();
+    }
     let look_alikes = look_alike_letters(text);
     let mut shown = String::with_capacity(text.len());
     // Whether the previous character is drawn as is and is not ASCII, so a mark may join it.
@@ -195,6 +202,17 @@ fn passes_for_latin(script: Script) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_ascii_draws_as_itself() {
+        for c in (' '..='~').filter(|c| *c != '\\') {
+            assert_eq!(visible(&c.to_string()), c.to_string(), "{c:?} alone");
+            // The "é" keeps the text off the ASCII-only path.
+            let mixed = format!("{c}é");
+            assert_eq!(visible(&mixed), mixed, "{c:?} beside a non-ASCII letter");
+        }
+        assert_eq!(visible("a\\b"), "a\\\\b");
+    }
 
     #[test]
     fn visible_escapes_invisible_characters() {

@@ -24,6 +24,10 @@ pub use super::escape::visible;
 /// in a different order than it is typed, the zero-width space and joiners, and the byte
 /// order mark. An emoji sequence joined with U+200D therefore shows as its separate emoji.
 pub fn clean(text: &str) -> String {
+    // Most server text is printable ASCII, which needs no change and no Unicode table lookup.
+    if text.bytes().all(|byte| (b' '..=b'~').contains(&byte)) {
+        return text.to_owned();
+    }
     let mut cleaned = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -52,12 +56,14 @@ fn is_line_break(c: char) -> bool {
 /// Checks for format characters (Unicode category Cf) and line and paragraph separators
 /// (Zl, Zp), which terminals draw at no agreed width or as a line break.
 pub(super) fn is_format_or_separator(c: char) -> bool {
-    matches!(
-        c.general_category(),
-        GeneralCategory::Format
-            | GeneralCategory::LineSeparator
-            | GeneralCategory::ParagraphSeparator
-    )
+    // No ASCII character is in these categories.
+    !c.is_ascii()
+        && matches!(
+            c.general_category(),
+            GeneralCategory::Format
+                | GeneralCategory::LineSeparator
+                | GeneralCategory::ParagraphSeparator
+        )
 }
 
 /// Cuts `text` to at most `max_width` terminal columns, ending it with `…` when cut. Cuts fall
