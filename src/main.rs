@@ -385,13 +385,17 @@ async fn token(command: TokenCommand) -> anyhow::Result<()> {
         }
         TokenCommand::Revoke(args) => match store.revoke_token(&args.key, &actor, now).await? {
             RevokeTokenOutcome::Revoked(record) => {
-                println!("revoked token {} named '{}'", record.id, record.name);
+                println!(
+                    "revoked token {} named '{}'",
+                    record.id,
+                    visible(&record.name)
+                );
             }
             RevokeTokenOutcome::AlreadyRevoked(record) => {
                 println!(
                     "token {} named '{}' was already revoked at {}",
                     record.id,
-                    record.name,
+                    visible(&record.name),
                     record
                         .revoked_at
                         .map(|at| at.to_string())
@@ -401,7 +405,7 @@ async fn token(command: TokenCommand) -> anyhow::Result<()> {
             RevokeTokenOutcome::NotFound => anyhow::bail!(
                 "no token has the id '{}' and no unrevoked token has that name; hookgrace \
                  token list shows them",
-                args.key
+                visible(&args.key)
             ),
         },
     }

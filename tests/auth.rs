@@ -424,6 +424,12 @@ async fn token_names_are_validated() {
         ("\u{202E}nimda", "U+202E at character 1"),
         ("\u{3164}", "U+3164 at character 1"),
         ("ad\u{3164}min", "U+3164 at character 3"),
+        ("system\u{FE0F}", "reserved"),
+        ("ANONYMOUS\u{E0100}", "reserved"),
+        ("bob\u{FE0F}", "variation selector U+FE0F at character 4"),
+        ("\u{0455}ystem", "mixes Latin letters"),
+        ("\u{3000}x", "U+3000 at character 1"),
+        ("bob\u{2028}", "U+2028 at character 4"),
         ("   ", "blank"),
         (long.as_str(), "the maximum is 100"),
     ];

@@ -68,6 +68,56 @@ async fn unchanged_lists_answer_304() {
 }
 
 #[tokio::test]
+async fn head_gets_tag_and_304() {
+    let server = TestServer::start().await;
+    server.create("ws_cal_solar_001", "Solar CA").await;
+    server.soft_delete("ws_cal_solar_001").await;
+
+    for path in [
+        "/webhook",
+        "/webhook/deleted",
+        "/queue",
+        "/queue/jobs?state=pending",
+        "/audit",
+        "/changes",
+    ] {
+        let get = tagged_get(&server, path, None).await;
+        let get_tag = etag_of(&get);
+        let get_length = get.bytes().await.unwrap().len();
+
+        let head = server.client.head(server.url(path)).send().await.unwrap();
+        assert_eq!(head.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            etag_of(&head),
+            get_tag,
+            "{path}: HEAD and GET share the tag"
+        );
+        let length = head
+            .headers()
+            .get(reqwest::header::CONTENT_LENGTH)
+            .map(|value| value.to_str().unwrap().to_owned());
+        assert_eq!(
+            length,
+            Some(get_length.to_string()),
+            "{path}: HEAD gives the GET body's length"
+        );
+        assert!(head.bytes().await.unwrap().is_empty(), "{path}");
+
+        let again = server
+            .client
+            .head(server.url(path))
+            .header(IF_NONE_MATCH, &get_tag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+        assert_eq!(etag_of(&again), get_tag, "{path}");
+    }
+
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn changed_list_gets_new_tag() {
     let server = TestServer::start().await;
     server.create("ws_cal_solar_001", "Solar CA").await;

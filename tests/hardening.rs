@@ -326,6 +326,8 @@ async fn reserved_actor_is_400() {
         "Anonymous",
         "cli:alice",
         "CLI:root",
+        "system\u{FE0F}",
+        "sys\u{200B}tem",
     ] {
         let path = format!("/webhook/{ID}?reason=x");
         let (status, error) = test.call(Method::DELETE, &path, Some(user), None).await;
@@ -335,6 +337,10 @@ async fn reserved_actor_is_400() {
     for (user, expected) in [
         ("bob\u{2028}x", "U+2028 at character 4"),
         ("a\u{3164}b", "U+3164 at character 2"),
+        ("bob\u{FE0F}", "variation selector U+FE0F at character 4"),
+        ("\u{0455}ystem", "mixes Latin letters"),
+        ("\u{A0}bob", "U+00A0 at character 1"),
+        ("bob\u{2028}", "U+2028 at character 4"),
     ] {
         let path = format!("/webhook/{ID}?reason=x");
         let (status, error) = test.call(Method::DELETE, &path, Some(user), None).await;

@@ -205,6 +205,45 @@ async fn first_start_hint_names_the_database() {
         db.display()
     );
     assert!(printed.contains(&hint), "{printed}");
+    assert!(
+        printed.contains("hookgrace --api http://127.0.0.1:"),
+        "{printed}"
+    );
+    assert!(!printed.contains("--ca-cert"), "{printed}");
+}
+
+/// With TLS on, the printed dashboard command trusts the server's certificate, which a
+/// self-signed certificate needs.
+#[tokio::test]
+async fn tls_first_start_hint_names_the_certificate() {
+    let dir = common::scratch_dir();
+    let certs = dir.path().join("my certs");
+    std::fs::create_dir_all(&certs).unwrap();
+    let generated = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let cert = certs.join("server.crt");
+    let key = certs.join("server.key");
+    std::fs::write(&cert, generated.cert.pem()).unwrap();
+    std::fs::write(&key, generated.signing_key.serialize_pem()).unwrap();
+    let db = dir.path().join("tls.db");
+    let serve = Serve::start(
+        &db,
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    wait_for_token(&serve);
+    let printed = serve.stdout();
+    serve.stop();
+    let command = printed
+        .lines()
+        .find(|line| line.contains("hookgrace --api"))
+        .unwrap_or_else(|| panic!("no dashboard command: {printed}"));
+    assert!(command.contains("--api https://127.0.0.1:"), "{command}");
+    let ca_cert = format!("--ca-cert '{}'", cert.display());
+    assert!(command.trim_end().ends_with(&ca_cert), "{command}");
 }
 
 #[tokio::test]
@@ -242,6 +281,10 @@ async fn token_create_rejects_reserved_and_hidden_names() {
         ("bob\u{2028}x", "U+2028 at character 4"),
         ("\u{202E}nimda", "U+202E at character 1"),
         ("ad\u{3164}min", "U+3164 at character 3"),
+        ("system\u{FE0F}", "reserved"),
+        ("\u{A0}bob", "U+00A0 at character 1"),
+        ("bob\u{FE0F}", "a variation selector U+FE0F at character 4"),
+        ("\u{0455}ystem", "mixes Latin letters"),
     ];
     for (name, expected) in cases {
         let (ok, stdout, stderr) = hookgrace(
@@ -252,7 +295,7 @@ async fn token_create_rejects_reserved_and_hidden_names() {
         assert!(find_token(&stdout).is_none(), "{name:?}: {stdout}");
         assert!(stderr.contains("invalid token name"), "{name:?}: {stderr}");
         assert!(stderr.contains(expected), "{name:?}: {stderr}");
-        for hidden in ['\u{2028}', '\u{202E}', '\u{3164}'] {
+        for hidden in ['\u{2028}', '\u{202E}', '\u{3164}', '\u{FE0F}', '\u{A0}'] {
             assert!(
                 !stderr.contains(hidden),
                 "{name:?}: raw {hidden:?} in {stderr:?}"
@@ -293,6 +336,36 @@ async fn token_list_escapes_stored_names() {
     assert!(list.contains("bell\\u{7}\\u{1b}[2J"), "{list}");
     assert!(list.contains("line\\u{2028}break"), "{list}");
     assert!(list.contains("by older\\u{3164}"), "{list}");
+}
+
+/// `token revoke` prints a stored name escaped, as `token list` does, so a name written before
+/// names were checked cannot pose as another on the terminal.
+#[tokio::test]
+async fn token_revoke_escapes_stored_names() {
+    use hookgrace::store::Store;
+
+    let dir = common::scratch_dir();
+    let db = dir.path().join("old.db");
+    let store = hookgrace::store::SqliteStore::open(&db).await.unwrap();
+    let now = hookgrace::api::Timestamp::parse("2026-03-01T10:00:00.000Z").unwrap();
+    let name = "system\u{FE0F}";
+    let new = hookgrace::store::NewToken {
+        name: name.to_owned(),
+        role: hookgrace::api::Role::Viewer,
+        token_sha256: hookgrace::server::hash_token(name),
+    };
+    store.create_token(new, "older", now).await.unwrap();
+    drop(store);
+
+    let (ok, revoked, stderr) = hookgrace(&["token", "revoke", name], &db);
+    assert!(ok, "{stderr}");
+    assert!(!revoked.contains('\u{FE0F}'), "raw U+FE0F in {revoked:?}");
+    assert!(revoked.contains("named 'system\\u{fe0f}'"), "{revoked}");
+
+    let (ok, again, stderr) = hookgrace(&["token", "revoke", name], &db);
+    assert!(!ok, "{again}");
+    assert!(!stderr.contains('\u{FE0F}'), "raw U+FE0F in {stderr:?}");
+    assert!(stderr.contains("'system\\u{fe0f}'"), "{stderr}");
 }
 
 #[tokio::test]

@@ -1,4 +1,4 @@
-//! Conditional GET on the list routes: each 200 carries a weak `ETag`, and a request whose
+//! Conditional GET and HEAD on the list routes: each 200 carries a weak `ETag`, and a request whose
 //! `If-None-Match` names the current tag gets `304 Not Modified` with no body, so a client
 //! polling an unchanged list pays for headers only.
 //!
@@ -11,7 +11,7 @@
 use std::hash::{Hash, Hasher};
 
 use axum::extract::{Request, State};
-use axum::http::header::{CACHE_CONTROL, DATE, ETAG, IF_NONE_MATCH};
+use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, DATE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -20,7 +20,7 @@ use serde_json::Value;
 use crate::api::{paths, Timestamp};
 use crate::clock::SharedClock;
 
-/// Routes whose GET responses get an `ETag`.
+/// Routes whose GET and HEAD responses get an `ETag`.
 pub const TAGGED_PATHS: [&str; 6] = [
     paths::WEBHOOKS,
     paths::DELETED,
@@ -33,17 +33,26 @@ pub const TAGGED_PATHS: [&str; 6] = [
 /// Body fields left out of the tag: they change with the clock, not with the data.
 const CLOCK_FIELDS: [&str; 2] = ["timestamp", "seconds_until_deletion"];
 
-/// Tags 200 responses of [`TAGGED_PATHS`] and returns 304 for a matching `If-None-Match`.
+/// Tags 200 responses to GET and HEAD on [`TAGGED_PATHS`] and returns 304 for a matching
+/// `If-None-Match`.
 pub async fn conditional_get(
     State(clock): State<SharedClock>,
     request: Request,
     next: Next,
 ) -> Response {
-    let tagged = request.method() == Method::GET && TAGGED_PATHS.contains(&request.uri().path());
+    let head = request.method() == Method::HEAD;
+    let tagged =
+        (head || request.method() == Method::GET) && TAGGED_PATHS.contains(&request.uri().path());
     if !tagged {
         return next.run(request).await;
     }
     let if_none_match = request.headers().get(IF_NONE_MATCH).cloned();
+    // The router empties the body of a HEAD response before this layer receives it. So a HEAD
+    // runs as a GET, which gives the body to hash, and the body is dropped below.
+    let mut request = request;
+    if head {
+        *request.method_mut() = Method::GET;
+    }
     let response = next.run(request).await;
     if response.status() != StatusCode::OK {
         return response;
@@ -76,6 +85,12 @@ pub async fn conditional_get(
     parts
         .headers
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if head {
+        parts
+            .headers
+            .insert(CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+        return Response::from_parts(parts, axum::body::Body::empty());
+    }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 

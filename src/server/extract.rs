@@ -223,7 +223,7 @@ fn actor_from_header(bytes: &[u8]) -> Result<Option<String>, ApiError> {
     };
     let text = std::str::from_utf8(bytes)
         .map_err(|_| invalid("it must be UTF-8 text"))?
-        .trim();
+        .trim_matches(' ');
     if text.is_empty() {
         return Ok(None);
     }

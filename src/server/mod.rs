@@ -161,7 +161,8 @@ fn router(state: AppState) -> Router {
 pub struct RunningServer {
     addr: SocketAddr,
     db_path: PathBuf,
-    tls: bool,
+    /// The certificate file that the server presents, or `None` when it serves plain HTTP.
+    tls_cert: Option<PathBuf>,
     clock: SharedClock,
     store: Arc<dyn Store>,
     consumer: Consumer,
@@ -177,7 +178,11 @@ impl RunningServer {
 
     /// Returns `http://ADDR`, or `https://ADDR` when the server serves TLS.
     pub fn base_url(&self) -> String {
-        let scheme = if self.tls { "https" } else { "http" };
+        let scheme = if self.tls_cert.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         format!("{scheme}://{}", self.addr)
     }
 
@@ -342,7 +347,7 @@ pub async fn start(
     Ok(RunningServer {
         addr,
         db_path: config.db_path.clone(),
-        tls: config.tls.is_some(),
+        tls_cert: config.tls.as_ref().map(|files| files.cert.clone()),
         clock: Arc::clone(&state_clock),
         store,
         consumer,
@@ -407,14 +412,20 @@ async fn bootstrap_admin_token(running: &RunningServer) -> anyhow::Result<()> {
     {
         crate::store::CreateTokenOutcome::Created(record) => {
             tracing::info!(token_id = %record.id, "created the first admin token; it is printed on stdout once");
-            let scheme = if running.tls { "https" } else { "http" };
+            // A self-signed certificate is its own CA, so the dashboard trusts the server
+            // with the certificate file itself.
+            let ca_cert = running
+                .tls_cert
+                .as_ref()
+                .map(|cert| format!(" --ca-cert {}", shell_word(&cert.to_string_lossy())))
+                .unwrap_or_default();
             println!(
                 "\nhookgrace: no API token existed, so this admin token was created. It is shown \
                  only now:\n\n    {token}\n\nSend it as 'Authorization: Bearer {token}', or run the \
-                 dashboard with\n\n    HOOKGRACE_TOKEN={token} hookgrace --api {scheme}://{}\n\nMake \
-                 tokens with fewer rights with\n\n    hookgrace token create --name NAME --role \
-                 viewer --db {}\n",
-                running.addr,
+                 dashboard with\n\n    HOOKGRACE_TOKEN={token} hookgrace --api {}{ca_cert}\n\n\
+                 Make tokens with fewer rights with\n\n    hookgrace token create --name NAME \
+                 --role viewer --db {}\n",
+                running.base_url(),
                 shell_word(&running.db_path.to_string_lossy())
             );
         }

@@ -5,13 +5,18 @@ use super::error::ApiError;
 use super::extract::{ANONYMOUS_ACTOR, MAX_ACTOR_CHARS};
 use crate::api::MAX_REASON_CHARS;
 use crate::store::{CLI_ACTOR_PREFIX, SYSTEM_ACTOR};
+pub use crate::text::{forbidden_character, is_invisible_format};
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+use unicode_script::{Script, UnicodeScript};
 
 /// Maximum number of characters of a client value that an error message repeats.
 pub const MAX_ECHOED_CHARS: usize = 64;
 
 /// Returns `text` for an error message, cut to [`MAX_ECHOED_CHARS`] characters with `…` so a
 /// hostile value cannot bloat responses and logs. Control and formatting characters are
-/// escaped so the message stays on one line and reads in logical order.
+/// escaped so the message stays on one line and reads in logical order, and so are variation
+/// selectors, which draw nothing, and whitespace other than the ASCII space, which looks like
+/// it.
 pub fn shown(text: &str) -> String {
     let mut out = String::new();
     for (index, c) in text.chars().enumerate() {
@@ -19,71 +24,17 @@ pub fn shown(text: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() || is_invisible_format(c) {
+        let hidden = c.is_control()
+            || is_invisible_format(c)
+            || is_variation_selector(c)
+            || (c.is_whitespace() && c != ' ');
+        if hidden {
             out.push_str(&format!("\\u{{{:04X}}}", u32::from(c)));
         } else {
             out.push(c);
         }
     }
     out
-}
-
-/// Returns whether `c` is an invisible, blank or bidirectional formatting character that can
-/// make text display differently from what it stores, or a line or paragraph separator, which
-/// breaks a line without being a control character. The set:
-/// - zero-width space, non-joiner and joiner, and the directional marks (U+200B to U+200F,
-///   U+061C);
-/// - bidirectional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069);
-/// - characters that draw nothing: the soft hyphen U+00AD, U+034F, U+17B4, U+17B5, U+180E,
-///   U+2060 to U+2064, U+206A to U+206F, U+FFF9 to U+FFFB, the tag characters U+E0000 to
-///   U+E007F and the byte order mark U+FEFF;
-/// - blank letters: the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, and the blank
-///   Braille pattern U+2800;
-/// - the line and paragraph separators U+2028 and U+2029.
-pub fn is_invisible_format(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{061C}'
-            | '\u{115F}'
-            | '\u{1160}'
-            | '\u{17B4}'
-            | '\u{17B5}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{2028}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206F}'
-            | '\u{2800}'
-            | '\u{3164}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-            | '\u{FFF9}'..='\u{FFFB}'
-            | '\u{E0000}'..='\u{E007F}'
-    )
-}
-
-/// Finds the first control, invisible or bidirectional formatting character of `text` and
-/// describes it with its article and 1-based character position, such as
-/// `an invisible formatting character U+202E at character 5`.
-pub fn forbidden_character(text: &str) -> Option<String> {
-    let (index, c) = text
-        .chars()
-        .enumerate()
-        .find(|(_, c)| c.is_control() || is_invisible_format(*c))?;
-    let kind = if c.is_control() {
-        "a control character"
-    } else if matches!(c, '\u{2028}' | '\u{2029}') {
-        "a line or paragraph separator"
-    } else {
-        "an invisible formatting character"
-    };
-    Some(format!(
-        "{kind} U+{:04X} at character {}",
-        u32::from(c),
-        index + 1
-    ))
 }
 
 /// Actor names that the server writes into audit events itself, compared in lowercase: the
@@ -96,20 +47,25 @@ pub const RESERVED_ACTORS: [&str; 2] = [SYSTEM_ACTOR, ANONYMOUS_ACTOR];
 pub const RESERVED_ACTOR_PREFIXES: [&str; 1] = [CLI_ACTOR_PREFIX];
 
 /// Validates a name that the audit trail records as the acting user: an `X-User-ID` value, a
-/// token name or the dashboard's `--user`. Returns the trimmed name.
+/// token name or the dashboard's `--user`. Returns the name without its leading and trailing
+/// ASCII spaces.
 ///
 /// A valid name is not blank and has at most [`MAX_ACTOR_CHARS`] characters. It has no control
-/// character, no character that [`is_invisible_format`] matches and no whitespace other than
-/// the ASCII space, so no character of a name is hidden. In any case, it differs from each of
-/// [`RESERVED_ACTORS`] and does not start with any of [`RESERVED_ACTOR_PREFIXES`], so no client
-/// can pose as the server in the audit trail.
+/// character and no character that [`is_invisible_format`] matches. It has no whitespace other
+/// than the ASCII space, at the edges too, because only ASCII spaces are trimmed. It has no
+/// variation selector and no combining mark at its start or directly after an ASCII letter.
+/// So no character of a name is hidden. No word of it mixes Latin letters with letters of another script, as in
+/// `ѕystem` with a Cyrillic `ѕ`. In any case, it differs from each of [`RESERVED_ACTORS`] and
+/// does not start with any of [`RESERVED_ACTOR_PREFIXES`], also once its invisible characters,
+/// variation selectors and combining marks are removed, so no client can pose as the server in
+/// the audit trail.
 ///
 /// # Errors
 ///
 /// A sentence that starts with "it" and names the problem and the fix, for the caller to put
 /// after the name of the value, such as `invalid token name 'x': it is blank; ...`.
 pub fn actor_name(value: &str) -> Result<String, String> {
-    let trimmed = value.trim();
+    let trimmed = value.trim_matches(' ');
     if trimmed.is_empty() {
         return Err("it is blank; give the user's name, such as alice".to_owned());
     }
@@ -119,17 +75,7 @@ pub fn actor_name(value: &str) -> Result<String, String> {
             "it is {length} characters long; the maximum is {MAX_ACTOR_CHARS}"
         ));
     }
-    if let Some(found) = forbidden_character(trimmed).or_else(|| odd_space(trimmed)) {
-        return Err(format!(
-            "it contains {found}; use printable characters, with ASCII spaces only"
-        ));
-    }
-    let lowercase = trimmed.to_lowercase();
-    let reserved = RESERVED_ACTORS.contains(&lowercase.as_str())
-        || RESERVED_ACTOR_PREFIXES
-            .iter()
-            .any(|prefix| lowercase.starts_with(prefix));
-    if reserved {
+    if is_reserved(&skeleton(trimmed)) {
         let prefixed = RESERVED_ACTOR_PREFIXES.map(|prefix| format!("{prefix}USER"));
         return Err(format!(
             "'{}' is reserved, because the server records its own audit events as {} and {}; \
@@ -139,7 +85,96 @@ pub fn actor_name(value: &str) -> Result<String, String> {
             prefixed.join(", "),
         ));
     }
+    if let Some(found) = forbidden_character(trimmed)
+        .or_else(|| odd_space(trimmed))
+        .or_else(|| hidden_mark(trimmed))
+    {
+        return Err(format!(
+            "it contains {found}; use printable characters, with ASCII spaces only"
+        ));
+    }
+    if let Some(word) = mixed_script_word(trimmed) {
+        return Err(format!(
+            "the word '{}' mixes Latin letters with letters of another script, so it can look \
+             like a different name; write each word in one script",
+            shown(word)
+        ));
+    }
     Ok(trimmed.to_owned())
+}
+
+/// Checks `name` against [`RESERVED_ACTORS`] and [`RESERVED_ACTOR_PREFIXES`], ignoring case.
+fn is_reserved(name: &str) -> bool {
+    let lowercase = name.to_lowercase();
+    RESERVED_ACTORS.contains(&lowercase.as_str())
+        || RESERVED_ACTOR_PREFIXES
+            .iter()
+            .any(|prefix| lowercase.starts_with(prefix))
+}
+
+/// Returns whether `c` is a variation selector: U+FE00 to U+FE0F or U+E0100 to U+E01EF. It
+/// selects a glyph variant of the character before it and draws nothing itself.
+fn is_variation_selector(c: char) -> bool {
+    matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+fn is_mark(c: char) -> bool {
+    !c.is_ascii() && c.general_category_group() == GeneralCategoryGroup::Mark
+}
+
+/// Removes the characters that can hide in a name: those that [`is_invisible_format`]
+/// matches, variation selectors and combining marks. Leading and trailing whitespace goes too.
+fn skeleton(name: &str) -> String {
+    let kept: String = name
+        .chars()
+        .filter(|c| !(is_invisible_format(*c) || is_variation_selector(*c) || is_mark(*c)))
+        .collect();
+    kept.trim().to_owned()
+}
+
+/// Finds the first variation selector of `text`, or the first combining mark at its start or
+/// directly after an ASCII letter, and describes it as [`forbidden_character`] does. A mark
+/// after an ASCII letter draws as a different letter, such as `e` and U+0301 for `é`, so the
+/// name should use the precomposed letter.
+fn hidden_mark(text: &str) -> Option<String> {
+    let mut previous: Option<char> = None;
+    for (index, c) in text.chars().enumerate() {
+        let position = index + 1;
+        let code = u32::from(c);
+        if is_variation_selector(c) {
+            return Some(format!(
+                "a variation selector U+{code:04X} at character {position}"
+            ));
+        }
+        let after_ascii_letter = previous.is_none_or(|p| p.is_ascii_alphabetic());
+        if is_mark(c) && after_ascii_letter {
+            return Some(format!(
+                "a combining mark U+{code:04X} at character {position}, which changes the \
+                 letter before it; type the accented letter itself, such as é"
+            ));
+        }
+        previous = Some(c);
+    }
+    None
+}
+
+/// Finds the first word of `text`, a run of letters and marks, that contains Latin letters
+/// and letters of another script. Letters of the Common and Inherited scripts count as
+/// neither.
+fn mixed_script_word(text: &str) -> Option<&str> {
+    text.split(|c: char| !(c.is_alphabetic() || is_mark(c)))
+        .find(|word| {
+            let mut latin = false;
+            let mut other = false;
+            for c in word.chars().filter(|c| c.is_alphabetic()) {
+                match c.script() {
+                    Script::Latin => latin = true,
+                    Script::Common | Script::Inherited | Script::Unknown => {}
+                    _ => other = true,
+                }
+            }
+            latin && other
+        })
 }
 
 /// Finds the first whitespace character of `text` other than the ASCII space, such as the
@@ -434,6 +469,83 @@ mod tests {
     }
 
     #[test]
+    fn actor_name_rejects_reserved_names_with_hidden_characters() {
+        for name in [
+            "system\u{FE0F}",
+            "system\u{E0100}",
+            "\u{FE00}anonymous",
+            "sys\u{200B}tem",
+            "syste\u{0301}m",
+            "SYSTEM\u{20E3}",
+            "cli\u{FE0F}:root",
+        ] {
+            let problem = actor_name(name).unwrap_err();
+            assert!(problem.contains("is reserved"), "{name:?}: {problem}");
+            for hidden in ['\u{FE0F}', '\u{E0100}', '\u{FE00}', '\u{200B}'] {
+                assert!(
+                    !problem.contains(hidden),
+                    "{name:?}: raw {hidden:?} in {problem:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn actor_name_rejects_variation_selectors_and_marks() {
+        for (name, expected) in [
+            ("bob\u{FE0F}", "a variation selector U+FE0F at character 4"),
+            (
+                "al\u{E01EF}ice",
+                "a variation selector U+E01EF at character 3",
+            ),
+            ("\u{0301}bob", "a combining mark U+0301 at character 1"),
+            ("Jose\u{0301}", "a combining mark U+0301 at character 5"),
+            ("b\u{0336}ob", "a combining mark U+0336 at character 2"),
+        ] {
+            let problem = actor_name(name).unwrap_err();
+            assert!(problem.contains(expected), "{name:?}: {problem}");
+        }
+        // A mark after a letter that has no precomposed form with it stays allowed.
+        assert_eq!(actor_name("नमस्ते").unwrap(), "नमस्ते");
+        assert_eq!(actor_name("José").unwrap(), "José");
+    }
+
+    #[test]
+    fn actor_name_rejects_mixed_script_words() {
+        for name in ["\u{0455}ystem", "p\u{0430}ypal", "ops bot\u{03BF}"] {
+            let problem = actor_name(name).unwrap_err();
+            assert!(
+                problem.contains("mixes Latin letters"),
+                "{name:?}: {problem}"
+            );
+        }
+        assert_eq!(actor_name("Иван Petrov").unwrap(), "Иван Petrov");
+        assert_eq!(actor_name("ops-Иван").unwrap(), "ops-Иван");
+        assert_eq!(actor_name("山田太郎").unwrap(), "山田太郎");
+        assert!(actor_name("Ωmega").is_err());
+    }
+
+    #[test]
+    fn actor_name_trims_only_ascii_spaces() {
+        assert_eq!(actor_name("  bob  ").unwrap(), "bob");
+        for (name, expected) in [
+            (
+                "bob\u{2028}",
+                "a line or paragraph separator U+2028 at character 4",
+            ),
+            ("\u{A0}bob", "the space character U+00A0 at character 1"),
+            ("\u{3000}x", "the space character U+3000 at character 1"),
+            ("x\u{2003}", "the space character U+2003 at character 2"),
+            ("\tbob", "a control character U+0009 at character 1"),
+            ("bob\t", "a control character U+0009 at character 4"),
+            ("\u{3000}", "the space character U+3000 at character 1"),
+        ] {
+            let problem = actor_name(name).unwrap_err();
+            assert!(problem.contains(expected), "{name:?}: {problem}");
+        }
+    }
+
+    #[test]
     fn slug_accepts_lowercase_digits_dash_underscore() {
         assert_eq!(
             slug("type", "home-insurance_2", 40).unwrap(),
@@ -456,6 +568,7 @@ mod tests {
         assert_eq!(echoed.chars().count(), MAX_ECHOED_CHARS + 1);
         assert!(echoed.ends_with('…'));
         assert_eq!(shown("a\nb\u{202E}"), "a\\u{000A}b\\u{202E}");
+        assert_eq!(shown("a\u{A0}b\u{FE0F}"), "a\\u{00A0}b\\u{FE0F}");
     }
 
     #[test]

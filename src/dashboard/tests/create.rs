@@ -189,6 +189,42 @@ fn invalid_fields_name_their_problem() {
     }
 }
 
+/// The dialog runs the server's character check, so a name that the server would reject with
+/// 400 keeps Create disabled and shows the server's wording.
+#[test]
+fn invisible_name_keeps_create_disabled() {
+    for (name, expected) in [
+        (
+            "Sola\u{200B}r",
+            "invisible formatting character U+200B at character 5",
+        ),
+        (
+            "Team \u{1F469}\u{200D}\u{1F4BB}",
+            "invisible formatting character U+200D at character 7",
+        ),
+        (
+            "a\u{202E}b",
+            "invisible formatting character U+202E at character 2",
+        ),
+    ] {
+        let mut values = VALID;
+        values[0] = name;
+        let mut state = loaded_state();
+        press(&mut state, char_key('n'));
+        fill(&mut state, &values);
+
+        assert!(!dialog(&state).can_confirm(), "{name:?} accepted");
+        let screen = screen_text(&state, 200, 40);
+        assert!(
+            !screen.contains("Name (required)  ok"),
+            "{name:?}:\n{screen}"
+        );
+        assert!(screen.contains(expected), "{name:?}: {expected}:\n{screen}");
+        let rejected = confirm(&mut state);
+        assert!(writes(&rejected).is_empty(), "{name:?} was sent");
+    }
+}
+
 #[test]
 fn id_preview_follows_the_typed_parts() {
     let mut state = loaded_state();

@@ -162,7 +162,8 @@ fn is_kind_char(c: char) -> bool {
 }
 
 /// Checks a free-text value: present when `required`, at most `max_chars` characters, and
-/// without control characters.
+/// without the control and invisible formatting characters that
+/// [`crate::text::forbidden_character`] finds.
 fn text_problem(value: &str, required: bool, max_chars: usize) -> Option<String> {
     if value.is_empty() {
         return required.then(|| "required".to_owned());
@@ -173,10 +174,13 @@ fn text_problem(value: &str, required: bool, max_chars: usize) -> Option<String>
             "{length} characters long; the maximum is {max_chars}"
         ));
     }
-    if value.chars().any(char::is_control) {
-        return Some("contains control characters; use plain text".to_owned());
-    }
-    None
+    // The server runs the same check, so a name it would reject never enables Create.
+    crate::text::forbidden_character(value).map(|found| {
+        format!(
+            "contains {found}; use plain text without control characters or invisible \
+             formatting characters"
+        )
+    })
 }
 
 /// Names the first character of `value` that `allowed` rejects, followed by `rule`.
