@@ -255,7 +255,9 @@ impl Fetcher {
     /// When `GET /changes` reports that the server rejected the token (401), every other
     /// request that needs the token would fail the same way, and a hookgrace server counts
     /// each failure towards locking this address out. So the poll sends no more of them and
-    /// reports that 401 for each such resource.
+    /// reports that 401 for each such resource. A rate limit (429) ends the poll the same
+    /// way, because the other requests would hit the same limit, and the state then waits
+    /// for the `Retry-After` of the reported 429.
     pub async fn fetch(&self, resources: &[Resource]) -> Vec<Fetched> {
         let covered: Vec<Covered> = resources.iter().filter_map(Covered::of).collect();
         let revision = match self.read_revision(&covered).await {
@@ -284,7 +286,8 @@ impl Fetcher {
     /// Reads `GET /changes` before the resources of a poll are fetched. It sends the tag
     /// under which all of `covered` were last fetched, if they share one, so that an idle
     /// poll gets a 304. `Ok(None)` when the server lacks the route or the request failed,
-    /// and the error itself when the server rejected the token.
+    /// and the error itself when the server rejected the token (401) or rate limited the
+    /// client (429).
     async fn read_revision(&self, covered: &[Covered]) -> Result<Option<Revision>, ApiError> {
         let sent = {
             let state = lock(&self.revision);
@@ -304,7 +307,7 @@ impl Fetcher {
                 etag,
                 server_time: tagged.response.server_time,
             })),
-            Err(error) if error.status() == Some(401) => Err(error),
+            Err(error) if matches!(error.status(), Some(401 | 429)) => Err(error),
             Err(error) => {
                 tracing::debug!(%error, "data revision unavailable; fetching every resource");
                 Ok(None)
@@ -691,5 +694,82 @@ async fn fetch_detail(client: &ApiClient, id: &str) -> DetailFetch {
         webhook,
         audit,
         job,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// Starts a server on 127.0.0.1 that responds to every request with 429 and
+    /// `Retry-After: 30`, and records each request line as "GET /path".
+    async fn rate_limiting_server() -> (String, Arc<Mutex<Vec<String>>>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&lines);
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let log = Arc::clone(&log);
+                tokio::spawn(async move {
+                    let mut request = Vec::new();
+                    let mut chunk = [0_u8; 4096];
+                    while !request.windows(4).any(|end| end == b"\r\n\r\n") {
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(read) => request.extend_from_slice(&chunk[..read]),
+                        }
+                    }
+                    let text = String::from_utf8_lossy(&request);
+                    let mut words = text.split(' ');
+                    let method = words.next().unwrap_or_default();
+                    let path = words.next().unwrap_or_default().split('?').next();
+                    log.lock()
+                        .unwrap()
+                        .push(format!("{method} {}", path.unwrap_or_default()));
+                    let body = r#"{"status":"error","message":"rate limit exceeded"}"#;
+                    let response = format!(
+                        "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\n\
+                         Content-Type: application/json\r\nContent-Length: {}\r\n\
+                         Connection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = stream.write_all(response.as_bytes()).await;
+                });
+            }
+        });
+        (url, lines)
+    }
+
+    #[tokio::test]
+    async fn rate_limited_changes_ends_poll() {
+        let (url, lines) = rate_limiting_server().await;
+        let fetcher = Fetcher::new(ApiClient::new(&url, "alice").unwrap());
+        lock(&fetcher.revision).supported = true;
+
+        let fetched = fetcher
+            .fetch(&[Resource::Active, Resource::Deleted, Resource::Queue])
+            .await;
+
+        assert_eq!(*lines.lock().unwrap(), ["GET /changes"]);
+        assert_eq!(fetched.len(), 3);
+        for result in &fetched {
+            let error = match &result.data {
+                FetchedData::Active(Err(error))
+                | FetchedData::Deleted(Err(error))
+                | FetchedData::Queue(Err(error)) => error,
+                other => panic!("expected a failed fetch, found {other:?}"),
+            };
+            assert_eq!(error.status(), Some(429), "{error}");
+            assert_eq!(
+                error.retry_after(),
+                Some(Duration::from_secs(30)),
+                "{error}"
+            );
+        }
     }
 }

@@ -263,8 +263,8 @@ fn not_found_text(error: &ApiError, id: &str) -> String {
     let by = body
         .and_then(|body| body.context_str("deleted_by"))
         .map_or_else(String::new, |user| match kind {
-            Some("purged") => format!(" after a soft delete by {}", clean(user)),
-            _ => format!(" by {}", clean(user)),
+            Some("purged") => format!(" after a soft delete by {}", visible(user)),
+            _ => format!(" by {}", visible(user)),
         });
     format!("this webhook no longer exists: it was {cause}{when}{by}; its audit trail remains")
 }

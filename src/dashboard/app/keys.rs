@@ -93,15 +93,18 @@ impl State {
         if self.prompt.is_some() {
             return self.on_prompt_key(key);
         }
+        // q quits from the help and messages windows too, as on the screen behind them.
+        let quit_key =
+            key.code == KeyCode::Char('q') && !key.modifiers.contains(KeyModifiers::CONTROL);
+        if (self.show_help || self.show_messages) && quit_key {
+            return self.quit();
+        }
         if self.show_help {
             self.on_help_key(key);
             return Vec::new();
         }
         if self.show_messages {
-            if matches!(
-                key.code,
-                KeyCode::Esc | KeyCode::Char('e' | 'q') | KeyCode::Enter
-            ) {
+            if matches!(key.code, KeyCode::Esc | KeyCode::Char('e') | KeyCode::Enter) {
                 self.show_messages = false;
             }
             return Vec::new();
@@ -224,7 +227,7 @@ impl State {
         self.help_scroll = 0;
     }
 
-    /// Handles a key while the key reference is open: Esc, Enter, ? or q closes it, and
+    /// Handles a key while the key reference is open: Esc, Enter or ? closes it, and
     /// j, k, the arrows, PgUp, PgDn, g and G scroll it.
     fn on_help_key(&mut self, key: KeyEvent) {
         let layout = self
@@ -237,7 +240,7 @@ impl State {
         let max_scroll = layout.map_or(0, |layout| layout.max_scroll);
         let scroll = self.help_scroll.min(max_scroll);
         self.help_scroll = match key.code {
-            KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => {
+            KeyCode::Esc | KeyCode::Char('?') | KeyCode::Enter => {
                 self.show_help = false;
                 0
             }

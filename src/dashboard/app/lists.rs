@@ -22,6 +22,9 @@ pub trait ListRow: Clone {
     /// Builds the lowercased text that `/` searches: id, name, type, reason and user.
     fn search_text(&self) -> String;
 
+    /// Whether rows of this type have a due time, so that time-left filters can match them.
+    const HAS_DUE_TIMES: bool = false;
+
     /// Returns the time the row counts down to, for time-left filters such as `<10m`.
     fn due_at(&self) -> Option<Timestamp> {
         None
@@ -474,6 +477,7 @@ pub mod deleted_columns {
 }
 
 impl ListRow for DeletedWebhook {
+    const HAS_DUE_TIMES: bool = true;
     const SORT_COLUMNS: &'static [&'static str] = &[
         "time left",
         "name",
@@ -564,6 +568,7 @@ pub fn job_due_at(job: &JobRecord) -> Timestamp {
 }
 
 impl ListRow for JobRecord {
+    const HAS_DUE_TIMES: bool = true;
     const SORT_COLUMNS: &'static [&'static str] = &["due", "state", "webhook", "attempts"];
 
     fn row_id(&self) -> Cow<'_, str> {

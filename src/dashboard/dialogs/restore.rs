@@ -14,7 +14,7 @@ use crate::api::{DeletedWebhook, JobState, Timestamp};
 use crate::dashboard::app::{Command, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::countdown::PurgeClock;
-use crate::dashboard::widgets::text::clean_or_dash;
+use crate::dashboard::widgets::text::{clean_or_dash, visible_or_dash};
 
 pub(super) const DIALOG_WIDTH: u16 = 72;
 
@@ -97,7 +97,7 @@ impl RestoreDialog {
                 format!(
                     "{} by {}",
                     format::utc_time(self.deleted_at),
-                    clean_or_dash(self.deleted_by.as_deref())
+                    visible_or_dash(self.deleted_by.as_deref())
                 ),
                 width,
             ),

@@ -453,3 +453,24 @@ fn failed_request_replaces_progress_notice() {
     assert!(!screen.contains("Deleting Solar CA"), "{screen}");
     assert!(screen.contains("Delete of Solar CA failed"), "{screen}");
 }
+
+#[test]
+fn header_keeps_role_of_long_token_name() {
+    let long_name = "a".repeat(100);
+    let mut state = hookgrace_state(Options::default());
+    state.identity = Some(viewer(&long_name));
+
+    let header = first_screen_line(&state, 80, 30);
+
+    assert!(header.contains("(viewer)"), "{header}");
+    assert!(header.contains('…'), "{header}");
+
+    let mut trusting = hookgrace_state(Options::default());
+    let mut identity = viewer(&long_name);
+    identity.trusts_user_header = true;
+    identity.acting_user = "b".repeat(100);
+    trusting.identity = Some(identity);
+    let header = first_screen_line(&trusting, 80, 30);
+    assert!(header.contains(", viewer)"), "{header}");
+    assert!(header.contains("(token a"), "{header}");
+}

@@ -140,6 +140,51 @@ fn filter_by_time_left() {
 }
 
 #[test]
+fn empty_filter_names_what_esc_does() {
+    let mut state = loaded_on('2');
+    press(&mut state, char_key('/'));
+    type_text(&mut state, "<abc");
+    press(&mut state, key(KeyCode::Enter));
+    assert!(state.error.is_some());
+
+    let screen = screen_text(&state, 120, 30);
+    assert!(
+        screen.contains("Esc dismisses the error, then a second Esc clears the filter."),
+        "{screen}"
+    );
+    assert!(!screen.contains("Esc clears it."), "{screen}");
+
+    press(&mut state, key(KeyCode::Esc));
+    let screen = screen_text(&state, 120, 30);
+    assert!(screen.contains("Esc clears it."), "{screen}");
+
+    press(&mut state, key(KeyCode::Esc));
+    assert!(state.deleted.list.filter.is_empty());
+}
+
+#[test]
+fn time_filter_on_active_tab_hints() {
+    let hint = "match rows of the Deleted and Queue tabs only";
+    let mut state = loaded_on('1');
+    press(&mut state, char_key('/'));
+    type_text(&mut state, "<10m");
+    press(&mut state, key(KeyCode::Enter));
+
+    let screen = screen_text(&state, 200, 30);
+    assert!(screen.contains("No row matches"), "{screen}");
+    assert!(screen.contains(hint), "{screen}");
+
+    // The Deleted tab's rows have due times, so a filter that hides them needs no hint.
+    let mut state = loaded_on('2');
+    press(&mut state, char_key('/'));
+    type_text(&mut state, ">1000d");
+    press(&mut state, key(KeyCode::Enter));
+    let screen = screen_text(&state, 200, 30);
+    assert!(screen.contains("No row matches"), "{screen}");
+    assert!(!screen.contains(hint), "{screen}");
+}
+
+#[test]
 fn invalid_time_filter_names_the_value() {
     let mut state = loaded_on('2');
     press(&mut state, char_key('/'));

@@ -558,6 +558,25 @@ fn help_opens_and_closes() {
 }
 
 #[test]
+fn q_quits_from_popups() {
+    for (opener, popup) in [('?', "help"), ('e', "messages")] {
+        let mut state = loaded_state();
+        state.update(at(LOCAL_NOW), char_key(opener));
+        assert!(state.show_help || state.show_messages, "{popup} opens");
+
+        let commands = state.update(at(LOCAL_NOW), char_key('q'));
+
+        assert_eq!(commands, vec![Command::Quit], "q in {popup}");
+        assert!(state.should_quit, "q in {popup}");
+
+        let mut state = loaded_state();
+        state.update(at(LOCAL_NOW), char_key(opener));
+        let commands = state.update(at(LOCAL_NOW), ctrl('c'));
+        assert_eq!(commands, vec![Command::Quit], "ctrl-c in {popup}");
+    }
+}
+
+#[test]
 fn core_only_server_marks_extension_tabs() {
     let mut state = State::new(URL, "alice", Duration::from_secs(2), at(LOCAL_NOW));
     state.update(at(LOCAL_NOW), Msg::Tick);

@@ -20,6 +20,11 @@ const CASES: &[(&str, &str, &str)] = &[
     ("\u{410}cme Solar", "\\u{410}cme Solar", "Acme Solar"),
     (ZALGO, ZALGO_SHOWN, "e zalgo"),
     ("line\u{2028}sep", "line\\u{2028}sep", "line sep"),
+    (
+        "Family \u{1f468}\u{1f3fd} Ins",
+        "Family \u{1f468}\\u{1f3fd} Ins",
+        "Family \u{1f468} Ins",
+    ),
 ];
 
 /// An `e` with 14 combining acute accents, then ` zalgo`.
@@ -186,4 +191,90 @@ fn malformed_escape_does_not_confirm() {
     type_text(&mut state, "C:\\temp");
 
     assert!(!force_delete_dialog(&state).name_matches());
+}
+
+/// Builds a state on the Audit tab whose newest event has `actor`, `webhook_name` and
+/// `reason`.
+fn audit_with(actor: &str, webhook_name: &str, reason: &str) -> State {
+    let mut page = audit_page();
+    page.events[0].actor = actor.to_owned();
+    page.events[0].webhook_name = webhook_name.to_owned();
+    page.events[0].reason = Some(reason.to_owned());
+    let mut state = loaded_state();
+    polled(&mut state, vec![FetchedData::Audit(response(page))]);
+    state.update(at(LOCAL_NOW), char_key('4'));
+    state
+}
+
+#[test]
+fn look_alike_actors_draw_escaped() {
+    for (actor, drawn) in [
+        ("system\u{fe0f}", "system\\u{fe0f}"),
+        ("\u{455}ystem", "\\u{455}ystem"),
+    ] {
+        let state = audit_with(actor, "Sunrise Solar", "duplicate");
+
+        let screen = screen_text(&state, 120, 24);
+
+        assert!(screen.contains(drawn), "{actor:?}:\n{screen}");
+    }
+}
+
+#[test]
+fn look_alike_token_name_draws_escaped_in_header() {
+    let mut state = loaded_state();
+    state.identity = Some(crate::api::WhoAmI {
+        name: "\u{455}ystem".to_owned(),
+        role: crate::api::Role::Viewer,
+        token_id: Some("tok_1".to_owned()),
+        acting_user: "\u{455}ystem".to_owned(),
+        trusts_user_header: false,
+        timestamp: at(SERVER_NOW),
+    });
+
+    let screen = screen_text(&state, 100, 24);
+    let header = screen.lines().next().unwrap_or_default();
+
+    assert!(header.contains("as \\u{455}ystem (viewer)"), "{header}");
+}
+
+#[test]
+fn skin_tone_names_keep_columns_aligned() {
+    let state = audit_with(
+        "alice",
+        "Family \u{1f468}\u{1f3fd} Ins",
+        "family \u{1f468}\u{1f3fd}",
+    );
+
+    let buffer = render_buffer(&state, 120, 24);
+
+    let modifiers: Vec<char> = buffer
+        .content
+        .iter()
+        .flat_map(|cell| cell.symbol().chars())
+        .filter(|c| ('\u{1f3fb}'..='\u{1f3ff}').contains(c))
+        .collect();
+    assert!(modifiers.is_empty(), "{modifiers:?}");
+    let rows = text_rows(&buffer);
+    let screen = rows.join("\n");
+    assert!(
+        screen.contains("Family \u{1f468}\\u{1f3fd} Ins"),
+        "{screen}"
+    );
+    // Every event row starts its actor cell at the same column.
+    let actor_columns: Vec<usize> = rows
+        .iter()
+        .filter(|row| row.starts_with('│'))
+        .filter_map(|row| {
+            let index = ["alice", "queue", "dave"]
+                .iter()
+                .find_map(|actor| row.find(actor))?;
+            Some(unicode_width::UnicodeWidthStr::width(&row[..index]))
+        })
+        .collect();
+    assert_eq!(actor_columns.len(), 5, "{screen}");
+    assert!(
+        actor_columns.iter().all(|x| *x == actor_columns[0]),
+        "{actor_columns:?}\n{screen}"
+    );
 }

@@ -245,3 +245,62 @@ fn e_with_nothing_to_show_says_so() {
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("No errors or notices now"), "{screen}");
 }
+
+/// Builds the detail view of the first deleted webhook, with `change` applied to its
+/// configuration.
+fn detail_with(change: impl FnOnce(&mut crate::api::WebhookConfig)) -> State {
+    let mut state = loaded_state();
+    press_all(
+        &mut state,
+        &[char_key('2'), key(crossterm::event::KeyCode::Enter)],
+    );
+    let mut fetch = super::screens::detail_fetch();
+    if let Ok(webhook) = &mut fetch.webhook {
+        change(&mut webhook.body.config);
+    }
+    polled(&mut state, vec![FetchedData::Detail(Box::new(fetch))]);
+    state
+}
+
+fn detail_with_description(description: &str) -> State {
+    detail_with(|config| config.description = Some(description.to_owned()))
+}
+
+fn detail_with_name(name: &str) -> State {
+    detail_with(|config| config.name = name.to_owned())
+}
+
+#[test]
+fn detail_wraps_long_description() {
+    let words: Vec<String> = (0..124).map(|n| format!("word{n:03}")).collect();
+    let description = words.join(" ");
+    let state = detail_with_description(&description);
+
+    let tall = screen_text(&state, 100, 60);
+
+    for word in ["word000", "word060", "word123"] {
+        assert!(tall.contains(word), "{word}:\n{tall}");
+    }
+    assert!(tall.contains("310 preserved"), "{tall}");
+    assert!(tall.contains("Audit timeline"), "{tall}");
+
+    // A view too short for the whole description cuts it with an ellipsis and keeps the
+    // other facts and the timeline.
+    let short = screen_text(&state, 100, 24);
+    assert!(short.contains("word000"), "{short}");
+    assert!(!short.contains("word123"), "{short}");
+    assert!(short.contains('…'), "{short}");
+    assert!(short.contains("310 preserved"), "{short}");
+    assert!(short.contains("Last error"), "{short}");
+    assert!(short.contains("Audit timeline"), "{short}");
+}
+
+#[test]
+fn detail_wraps_long_name() {
+    let state = detail_with_name(&format!("{}z", "n".repeat(199)));
+
+    let screen = screen_text(&state, 80, 40);
+
+    assert!(screen.contains("nnnz"), "{screen}");
+    assert!(screen.contains("soft_deleted"), "{screen}");
+}

@@ -38,7 +38,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     if render_placeholder(state, view, None, block.clone(), area, buf) {
         return;
     }
-    if render_no_rows(view, &empty_text(state), block.clone(), area, buf) {
+    if render_no_rows(state, view, &empty_text(state), block.clone(), area, buf) {
         return;
     }
 

@@ -47,7 +47,14 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     if render_placeholder(state, view, Some(NOT_PROVIDED), block.clone(), area, buf) {
         return;
     }
-    if render_no_rows(view, "No events recorded yet.", block.clone(), area, buf) {
+    if render_no_rows(
+        state,
+        view,
+        "No events recorded yet.",
+        block.clone(),
+        area,
+        buf,
+    ) {
         return;
     }
 
@@ -82,7 +89,7 @@ impl RowTexts {
             time: format::short_time(event.created_at, server_now),
             event: clean(event_label(&event.event_type)),
             webhook: subject(event),
-            actor: clean(&event.actor),
+            actor: visible(&event.actor),
             reason: own_reason(event),
         }
     }

@@ -18,7 +18,7 @@ use crate::dashboard::app::{RowResult, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::columns::{allocate, name_min, pick, widest, Column};
 use crate::dashboard::widgets::countdown::PurgeClock;
-use crate::dashboard::widgets::text::{clean, clean_or_dash, visible};
+use crate::dashboard::widgets::text::{clean, clean_or_dash, visible, visible_or_dash};
 
 /// Width of the purge column: a short bar and up to `!! 999:59:59`.
 const PURGE_WIDTH: u16 = 20;
@@ -52,7 +52,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         return;
     }
     let empty = "Nothing is waiting for purge. Deleted webhooks appear here with a countdown.";
-    if render_no_rows(view, empty, block.clone(), area, buf) {
+    if render_no_rows(state, view, empty, block.clone(), area, buf) {
         return;
     }
 
@@ -124,7 +124,7 @@ impl RowTexts {
             name: visible(&webhook.name),
             id: visible(&webhook.id),
             reason: clean_or_dash(deletion.reason.as_deref()),
-            by: format!("by {}", clean_or_dash(deletion.deleted_by.as_deref())),
+            by: format!("by {}", visible_or_dash(deletion.deleted_by.as_deref())),
             job: job_label(job.status),
             attempts: match job.max_attempts {
                 Some(max) => format!("try {}/{max}", job.attempts),
@@ -275,7 +275,7 @@ fn detail(
             Span::styled(" deleted ", dim),
             Span::raw(format::utc_time(deletion.deleted_at)),
             Span::styled(" by ", dim),
-            Span::raw(clean_or_dash(deletion.deleted_by.as_deref())),
+            Span::raw(visible_or_dash(deletion.deleted_by.as_deref())),
         ]),
         Line::from(vec![
             Span::styled("reason ", dim),

@@ -15,7 +15,8 @@ use crate::api::{AuditEvent, JobStatus, Timestamp, WebhookDetail};
 use crate::dashboard::app::{DetailView, LoadState, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::countdown::PurgeClock;
-use crate::dashboard::widgets::text::{clean, clean_or_dash, visible};
+use crate::dashboard::widgets::text::{clean, clean_or_dash, visible, visible_or_dash};
+use crate::dashboard::widgets::wrap::wrap_line;
 
 pub fn render(state: &State, detail: &DetailView, area: Rect, buf: &mut Buffer) {
     let block = view_block(
@@ -27,37 +28,72 @@ pub fn render(state: &State, detail: &DetailView, area: Rect, buf: &mut Buffer) 
     block.render(area, buf);
     let server_now = state.server_now();
 
+    // The facts take at most half the view, so the timeline keeps its rows.
+    let max_rows = usize::from(inner.height / 2 + 1);
     let facts = match (&detail.webhook.data, &detail.webhook.load) {
-        (Some(webhook), _) => facts(webhook, detail, server_now),
+        (Some(webhook), _) => facts(webhook, detail, server_now, inner.width, max_rows),
         (None, LoadState::Failed(error)) => {
             vec![Line::styled(clean(error), Style::new().fg(Color::Magenta))]
         }
         (None, _) => vec![Line::styled("Loading…", Style::new().fg(Color::DarkGray))],
     };
-    let facts_height = u16::try_from(facts.len()).unwrap_or(u16::MAX);
-    let [facts_area, timeline_area] = Layout::vertical([
-        Constraint::Length(facts_height.min(inner.height / 2 + 1)),
-        Constraint::Fill(1),
-    ])
-    .areas(inner);
+    let facts_height = u16::try_from(facts.len().min(max_rows)).unwrap_or(u16::MAX);
+    let [facts_area, timeline_area] =
+        Layout::vertical([Constraint::Length(facts_height), Constraint::Fill(1)]).areas(inner);
     Paragraph::new(facts).render(facts_area, buf);
     timeline(state, detail, timeline_area, buf);
 }
 
+/// Keeps the first `max_rows` of `rows`. When rows are left out, the last row kept is cut
+/// to leave room for a `…` at its end, within `width` columns.
+fn cut_rows(mut rows: Vec<Line<'static>>, max_rows: usize, width: u16) -> Vec<Line<'static>> {
+    if rows.len() <= max_rows {
+        return rows;
+    }
+    rows.truncate(max_rows);
+    if let Some(last) = rows.last_mut() {
+        let room = width.saturating_sub(1);
+        let mut cut = wrap_line(last, room).swap_remove(0);
+        if room == 0 {
+            cut = Line::default();
+        }
+        cut.spans.push(Span::raw("…"));
+        *last = cut;
+    }
+    rows
+}
+
+/// Maximum number of rows of the Name line. A 200-character name takes four rows at 80
+/// columns, because the label stays alone on the first row when the name has no space.
+const MAX_NAME_ROWS: usize = 4;
+
+/// Builds the facts about the webhook in at most `max_rows` rows of `width` columns. The
+/// name and the description wrap, and the description gets the rows the other facts leave.
+/// A wrapped line that does not fit ends with `…`. The other lines are cut at the border.
 fn facts(
     webhook: &WebhookDetail,
     detail: &DetailView,
     server_now: Timestamp,
+    width: u16,
+    max_rows: usize,
 ) -> Vec<Line<'static>> {
-    let mut lines = config_lines(webhook);
+    let [name, config, about, leads] = config_lines(webhook);
+    let mut after_about = vec![leads];
     if webhook.deletion_status.is_deleted {
-        lines.extend(deletion_lines(webhook, detail, server_now));
+        after_about.extend(deletion_lines(webhook, detail, server_now));
     } else {
-        lines.push(Line::from(vec![
+        after_about.push(Line::from(vec![
             label("Deletion"),
             Span::raw("not deleted"),
         ]));
     }
+    let mut lines = cut_rows(wrap_line(&name, width), MAX_NAME_ROWS, width);
+    lines.push(config);
+    let about_rows = max_rows
+        .saturating_sub(lines.len() + after_about.len())
+        .max(1);
+    lines.extend(cut_rows(wrap_line(&about, width), about_rows, width));
+    lines.extend(after_about);
     lines
 }
 
@@ -65,8 +101,8 @@ fn label(text: &'static str) -> Span<'static> {
     Span::styled(format!("{text:<11}"), Style::new().fg(Color::DarkGray))
 }
 
-/// Builds the name, configuration and lead counts.
-fn config_lines(webhook: &WebhookDetail) -> Vec<Line<'static>> {
+/// Builds the name, configuration, description and lead count lines.
+fn config_lines(webhook: &WebhookDetail) -> [Line<'static>; 4] {
     let dim = Style::new().fg(Color::DarkGray);
     let config = &webhook.config;
     let deletion = &webhook.deletion_status;
@@ -75,7 +111,7 @@ fn config_lines(webhook: &WebhookDetail) -> Vec<Line<'static>> {
         Some(false) => "disabled",
         None => "enabled state not reported",
     };
-    let lines = vec![
+    [
         Line::from(vec![
             label("Name"),
             Span::styled(
@@ -108,8 +144,7 @@ fn config_lines(webhook: &WebhookDetail) -> Vec<Line<'static>> {
                 None => String::new(),
             }),
         ]),
-    ];
-    lines
+    ]
 }
 
 /// Builds the deletion, purge countdown, job and last error lines of a soft-deleted webhook.
@@ -128,7 +163,7 @@ fn deletion_lines(
             deletion
                 .deleted_at
                 .map_or_else(|| "-".to_owned(), format::utc_time),
-            clean_or_dash(deletion.deleted_by.as_deref()),
+            visible_or_dash(deletion.deleted_by.as_deref()),
             clean_or_dash(deletion.deletion_reason.as_deref())
         )),
     ]));

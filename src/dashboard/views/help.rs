@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
 use super::scroll_note;
 use crate::api::Role;
 use crate::dashboard::app::{State, Tab};
-use crate::dashboard::widgets::text::clean;
+use crate::dashboard::widgets::text::visible;
 use crate::dashboard::widgets::wrap::{wrap_line, wrap_lines};
 
 /// Keys of every view.
@@ -179,7 +179,7 @@ fn help_rows(state: &State, width: u16) -> Vec<Line<'static>> {
 /// Names the token's role and the writes it may not perform, which the dashboard refuses.
 fn role_note(state: &State) -> Option<String> {
     let identity = state.identity.as_ref()?;
-    let name = clean(&identity.name);
+    let name = visible(&identity.name);
     let role = identity.role;
     Some(match role {
         Role::Admin => format!("Token '{name}' has the admin role: every key works."),

@@ -29,7 +29,7 @@ use crate::dashboard::app::{LoadState, Prompt, RowResult, Rows, State, Tab, View
 use crate::dashboard::theme;
 use crate::dashboard::widgets::columns::{kept_widths, pick};
 use crate::dashboard::widgets::status_bar::{self, STALE};
-use crate::dashboard::widgets::text::{clean, visible};
+use crate::dashboard::widgets::text::{clean, fit_middle, visible};
 
 /// Smallest screen that gets the full layout; anything smaller shows a short notice.
 pub const MIN_WIDTH: u16 = 40;
@@ -74,7 +74,7 @@ fn render_screen(state: &State, area: Rect, buf: &mut Buffer) {
     }
     let [header, tabs, body, status, hints] = screen_areas(area);
 
-    header_line(state).render(header, buf);
+    header_line(state, usize::from(header.width)).render(header, buf);
     tab_line(state).render(tabs, buf);
     match (&state.detail, state.tab) {
         (Some(detail), _) => detail::render(state, detail, body, buf),
@@ -248,18 +248,15 @@ fn header_row(titles: &[&str], sort_titles: &[Option<usize>], list: &ListState) 
         .collect()
 }
 
-fn header_line(state: &State) -> Line<'static> {
+/// Builds the header line, `width` columns wide. The caller's names are cut to fit, so the
+/// role and the badges after them stay on screen.
+fn header_line(state: &State, width: usize) -> Line<'static> {
     let mut spans = vec![
         Span::styled(" hookgrace ", badge_style(Color::Black, Color::Cyan)),
         Span::raw(" "),
         Span::styled(clean(&state.server_url), Style::new().fg(Color::Cyan)),
     ];
-    if let Some(caller) = caller_label(state) {
-        spans.push(Span::styled(
-            format!("  as {caller}"),
-            Style::new().fg(Color::DarkGray),
-        ));
-    }
+    let caller_at = spans.len();
     if state.options.read_only {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(
@@ -284,6 +281,18 @@ fn header_line(state: &State) -> Line<'static> {
             badge_style(Color::White, Color::Red),
         ));
     }
+    let used: usize = spans.iter().map(Span::width).sum();
+    let prefix = "  as ";
+    let caller_width = width.saturating_sub(used + prefix.len());
+    if let Some(caller) = caller_label(state, caller_width) {
+        spans.insert(
+            caller_at,
+            Span::styled(
+                format!("{prefix}{caller}"),
+                Style::new().fg(Color::DarkGray),
+            ),
+        );
+    }
     Line::from(spans)
 }
 
@@ -294,22 +303,38 @@ fn header_line(state: &State) -> Line<'static> {
 /// label is the token's name and role, with the acting user first when the two differ. A
 /// server without the extension gets only `--user`. The label is `None` until `GET /whoami`
 /// has returned, because `--user` alone would name the wrong user on most hookgrace servers.
-fn caller_label(state: &State) -> Option<String> {
+///
+/// The names are cut in the middle so that the label fits in `max_width` columns, but each
+/// keeps at least [`MIN_CALLER_NAME_WIDTH`] columns. The role is never cut.
+fn caller_label(state: &State, max_width: usize) -> Option<String> {
     if let Some(identity) = &state.identity {
-        let name = clean(&identity.name);
-        let acting = clean(&identity.acting_user);
+        let name = visible(&identity.name);
+        let acting = visible(&identity.acting_user);
+        let role = identity.role.to_string();
         return Some(if identity.trusts_user_header && acting != name {
-            format!("{acting} (token {name}, {})", identity.role)
+            let fixed = " (token , )".len() + role.len();
+            let budget = max_width.saturating_sub(fixed) / 2;
+            let acting = fit_middle(&acting, budget.max(MIN_CALLER_NAME_WIDTH));
+            let name = fit_middle(&name, budget.max(MIN_CALLER_NAME_WIDTH));
+            format!("{acting} (token {name}, {role})")
         } else {
-            format!("{name} ({})", identity.role)
+            let budget = max_width.saturating_sub(" ()".len() + role.len());
+            let name = fit_middle(&name, budget.max(MIN_CALLER_NAME_WIDTH));
+            format!("{name} ({role})")
         });
     }
     let capabilities = state.capabilities.as_ref()?;
     if capabilities.has(crate::api::extension::AUTH) {
         return None;
     }
-    Some(clean(&state.user))
+    Some(fit_middle(
+        &visible(&state.user),
+        max_width.max(MIN_CALLER_NAME_WIDTH),
+    ))
 }
+
+/// Minimum number of columns of a name in the header, so a cut name still shows its ends.
+const MIN_CALLER_NAME_WIDTH: usize = 8;
 
 fn tab_line(state: &State) -> Line<'static> {
     let mut spans = Vec::new();
@@ -588,6 +613,7 @@ fn render_placeholder_text(text: &str, block: Block<'_>, area: Rect, buf: &mut B
 /// the filter's note when the filter hides every row. Returns `false` when rows pass the
 /// filter, which the view then draws.
 fn render_no_rows<T: Rows>(
+    state: &State,
     view: &View<T>,
     empty: &str,
     block: Block<'_>,
@@ -600,7 +626,8 @@ fn render_no_rows<T: Rows>(
         return true;
     }
     if view.list.order.is_empty() {
-        render_placeholder_text(&filtered_out(&view.list, total), block, area, buf);
+        let text = filtered_out(state, &view.list, total, T::Row::HAS_DUE_TIMES);
+        render_placeholder_text(&text, block, area, buf);
         return true;
     }
     false
@@ -723,14 +750,27 @@ fn capabilities_pending(state: &State) -> String {
 }
 
 /// Builds the text drawn when a filter hides every row, with the hint for a time-left
-/// filter that could not be read.
-fn filtered_out(list: &ListState, total: usize) -> String {
+/// filter that could not be read, or that cannot match because rows of this list have no
+/// due time (`has_due_times` is false).
+fn filtered_out(state: &State, list: &ListState, total: usize, has_due_times: bool) -> String {
+    // Esc dismisses an error shown in the status bar before it clears the filter.
+    let escape = if state.error.is_some() {
+        "Esc dismisses the error, then a second Esc clears the filter."
+    } else {
+        "Esc clears it."
+    };
     let mut text = format!(
-        "No row matches the filter '{}' ({total} hidden). Esc clears it.",
+        "No row matches the filter '{}' ({total} hidden). {escape}",
         clean(&list.filter.text)
     );
     if let Some(problem) = list.filter.problem() {
         text.push_str(&format!(" {problem}."));
+    }
+    if list.filter.uses_time() && !has_due_times {
+        text.push_str(
+            " Time-left filters such as <10m and overdue match rows of the Deleted and \
+             Queue tabs only.",
+        );
     }
     text
 }

@@ -13,7 +13,7 @@ use super::{
     view_block, window,
 };
 use crate::api::{JobRecord, JobState, Timestamp};
-use crate::dashboard::app::lists::{job_columns, job_due_at, ListState};
+use crate::dashboard::app::lists::{job_columns, job_due_at, ListRow, ListState};
 use crate::dashboard::app::{RowResult, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::columns::{allocate, name_min, pick, widest, Column};
@@ -95,7 +95,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     }
     if view.list.order.is_empty() {
         Paragraph::new(Line::styled(
-            filtered_out(&view.list, data.jobs.len()),
+            filtered_out(state, &view.list, data.jobs.len(), JobRecord::HAS_DUE_TIMES),
             Style::new().fg(Color::DarkGray),
         ))
         .render(jobs_area, buf);

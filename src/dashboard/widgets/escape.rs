@@ -60,6 +60,8 @@ pub fn visible(text: &str) -> String {
         let mark_shows = after_drawn_non_ascii && marks_drawn < MAX_DRAWN_MARKS;
         let escaped = c.is_control()
             || is_hidden(c)
+            || is_emoji_modifier(c)
+            || c == '\u{20e3}'
             || (c.is_whitespace() && c != ' ')
             || look_alike
             || (zero_width && !mark_shows);
@@ -149,6 +151,14 @@ fn is_hidden(c: char) -> bool {
                 | '\u{3164}'
                 | '\u{ffa0}'
         )
+}
+
+/// Checks for the emoji skin tone modifiers U+1F3FB to U+1F3FF. ratatui counts `👨🏽` as two
+/// columns, as unicode-width 0.2 does for an emoji modifier sequence, but a terminal without
+/// support for such sequences draws the base and the modifier in two columns each. The rest
+/// of the row then shifts, and the cells ratatui believes blank keep stray glyphs.
+pub(super) fn is_emoji_modifier(c: char) -> bool {
+    ('\u{1f3fb}'..='\u{1f3ff}').contains(&c)
 }
 
 /// Marks, for each character of `text`, whether it is a letter that [`visible`] escapes for
@@ -304,6 +314,29 @@ mod tests {
             "กั้น",
         ] {
             assert_eq!(visible(text), text, "{text}");
+        }
+    }
+
+    #[test]
+    fn visible_escapes_selectors_after_ascii() {
+        assert_eq!(visible("system\u{fe0f}"), "system\\u{fe0f}");
+        assert_eq!(visible("system\u{fe0e}"), "system\\u{fe0e}");
+        assert_eq!(visible("\u{455}ystem"), "\\u{455}ystem");
+        assert_eq!(visible("1\u{fe0f}\u{20e3}"), "1\\u{fe0f}\\u{20e3}");
+        assert_eq!(visible("\u{e9}\u{20e3}"), "\u{e9}\\u{20e3}");
+    }
+
+    #[test]
+    fn visible_escapes_skin_tone_modifiers() {
+        assert_eq!(
+            visible("Family \u{1f468}\u{1f3fd} Ins"),
+            "Family \u{1f468}\\u{1f3fd} Ins"
+        );
+        for modifier in '\u{1f3fb}'..='\u{1f3ff}' {
+            let text = format!("\u{1f44b}{modifier}");
+            let drawn = visible(&text);
+            assert_eq!(drawn, format!("\u{1f44b}\\u{{{:x}}}", u32::from(modifier)));
+            assert_eq!(decode_escapes(&drawn), Some(text));
         }
     }
 

@@ -12,6 +12,7 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+use super::escape::is_emoji_modifier;
 pub use super::escape::visible;
 
 /// Removes control characters, format characters and terminal escape sequences, and
@@ -23,6 +24,9 @@ pub use super::escape::visible;
 /// characters include the bidirectional overrides and isolates, which can make text display
 /// in a different order than it is typed, the zero-width space and joiners, and the byte
 /// order mark. An emoji sequence joined with U+200D therefore shows as its separate emoji.
+/// The emoji skin tone modifiers U+1F3FB to U+1F3FF and the combining keycap U+20E3 are
+/// removed too, because a terminal without support for these emoji sequences draws them
+/// wider than ratatui counts them. So `👋🏽` shows as `👋` and `1\u{fe0f}\u{20e3}` as `1`.
 pub fn clean(text: &str) -> String {
     // Most server text is printable ASCII, which needs no change and no Unicode table lookup.
     if text.bytes().all(|byte| (b' '..=b'~').contains(&byte)) {
@@ -38,6 +42,14 @@ pub fn clean(text: &str) -> String {
             '\u{9d}' | '\u{90}' | '\u{9e}' | '\u{9f}' => skip_string_body(&mut chars),
             c if is_line_break(c) || c == '\t' => cleaned.push(' '),
             c if c.is_control() || is_format_or_separator(c) => {}
+            c if is_emoji_modifier(c) || c == '\u{20e3}' => {}
+            // A variation selector left after an ASCII character by a removed keycap would
+            // switch that character to emoji presentation.
+            '\u{fe0f}'
+                if cleaned
+                    .chars()
+                    .next_back()
+                    .is_some_and(|last| last.is_ascii()) => {}
             c => cleaned.push(c),
         }
     }
@@ -128,6 +140,14 @@ pub fn pad_width(text: &str, width: usize) -> String {
     let used = fitted.width();
     fitted.push_str(&" ".repeat(width.saturating_sub(used)));
     fitted
+}
+
+/// Draws an optional name with [`visible`], drawing a dash for a missing or empty value.
+pub fn visible_or_dash(text: Option<&str>) -> String {
+    match text {
+        Some(name) if !name.is_empty() => visible(name),
+        _ => "-".to_owned(),
+    }
 }
 
 /// Cleans optional text, drawing a dash for a missing or blank value.
@@ -263,6 +283,23 @@ mod tests {
                 "{c:?} drawn as {cleaned:?}"
             );
         }
+    }
+
+    #[test]
+    fn emoji_width_pieces_are_removed() {
+        assert_eq!(clean("family \u{1f468}\u{1f3fd}"), "family \u{1f468}");
+        for modifier in '\u{1f3fb}'..='\u{1f3ff}' {
+            assert_eq!(clean(&format!("a\u{1f44b}{modifier}b")), "a\u{1f44b}b");
+        }
+        assert_eq!(clean("key 1\u{fe0f}\u{20e3}!"), "key 1!");
+        assert_eq!(clean("\u{2764}\u{fe0f}"), "\u{2764}\u{fe0f}");
+    }
+
+    #[test]
+    fn blank_names_draw_a_dash() {
+        assert_eq!(visible_or_dash(None), "-");
+        assert_eq!(visible_or_dash(Some("")), "-");
+        assert_eq!(visible_or_dash(Some("\u{455}ystem")), "\\u{455}ystem");
     }
 
     #[test]
