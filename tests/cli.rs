@@ -106,6 +106,26 @@ fn invalid_users_are_rejected_at_start() {
 }
 
 #[test]
+fn port_in_use_creates_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let db = dir.path().join("new.db");
+
+    let output = Command::new(BINARY)
+        .args(["serve", "--listen", &address, "--db"])
+        .arg(&db)
+        .env("XDG_DATA_HOME", dir.path())
+        .output()
+        .unwrap();
+
+    let stderr = stderr_of(&output);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains(&address), "{stderr}");
+    assert!(!db.exists(), "the failed start left {}", db.display());
+}
+
+#[test]
 fn listen_needs_an_ip_address() {
     let output = Command::new(BINARY)
         .args(["serve", "--listen", "localhost:18792"])

@@ -262,13 +262,8 @@ pub async fn start(
     if config.max_attempts == 0 {
         anyhow::bail!("invalid max attempts 0: a deletion job needs at least 1 attempt");
     }
-    let sqlite = open_store(&config.db_path, options.database.clone()).await?;
-    let read_only = sqlite.is_read_only();
-    let store: Arc<dyn Store> = Arc::new(sqlite);
-    if let Err(error) = integrity::log_check(store.as_ref()).await {
-        tracing::warn!(%error, "integrity check at start failed; serving anyway");
-    }
-    // Reading the certificate before binding reports a bad file without a half-started server.
+    // The certificate is read and the port bound before the database is opened, so a bad
+    // certificate file or a port in use creates no database file.
     let tls_config = config.tls.as_ref().map(tls::load_config).transpose()?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -276,6 +271,12 @@ pub async fn start(
     let addr = listener
         .local_addr()
         .context("failed to read the bound address")?;
+    let sqlite = open_store(&config.db_path, options.database.clone()).await?;
+    let read_only = sqlite.is_read_only();
+    let store: Arc<dyn Store> = Arc::new(sqlite);
+    if let Err(error) = integrity::log_check(store.as_ref()).await {
+        tracing::warn!(%error, "integrity check at start failed; serving anyway");
+    }
 
     let consumer = Consumer::new(
         Arc::clone(&store),
