@@ -73,6 +73,19 @@ async fn send_json(
     common::read_json(response, &format!("{method} {path}")).await
 }
 
+/// Sends `POST /tokens` with the admin token and returns the status and JSON body.
+async fn create_token(test: &TestServer, request: Value) -> (StatusCode, Value) {
+    let response = send(
+        test,
+        Method::POST,
+        "/tokens",
+        Some(ADMIN_TOKEN),
+        Some(request),
+    )
+    .await;
+    common::read_json(response, "create token").await
+}
+
 /// Posts a lead body with an optional signature header value.
 async fn post_lead(test: &TestServer, body: &str, signature: Option<&str>) -> (StatusCode, Value) {
     let client = common::http_client(None);
@@ -347,29 +360,14 @@ async fn missing_tokens_do_not_lock_out() {
 async fn tokens_are_managed_over_http() {
     let test = start().await;
     let request = json!({"name": "dora", "role": "operator"});
-    let response = send(
-        &test,
-        Method::POST,
-        "/tokens",
-        Some(ADMIN_TOKEN),
-        Some(request.clone()),
-    )
-    .await;
-    let (status, created) = common::read_json(response, "create token").await;
+    let (status, created) = create_token(&test, request.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let dora = created["token"].as_str().unwrap().to_owned();
     assert!(dora.starts_with("hg_"), "{dora}");
     assert_eq!(dora.len(), 67, "{dora}");
 
-    let response = send(
-        &test,
-        Method::POST,
-        "/tokens",
-        Some(ADMIN_TOKEN),
-        Some(request),
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let (status, body) = create_token(&test, request).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
 
     let (status, whoami) = send_json(&test, Method::GET, "/whoami", Some(&dora)).await;
     assert_eq!(status, StatusCode::OK);
@@ -435,15 +433,7 @@ async fn token_names_are_validated() {
     ];
     for (name, expected) in cases {
         let request = json!({"name": name, "role": "operator"});
-        let response = send(
-            &test,
-            Method::POST,
-            "/tokens",
-            Some(ADMIN_TOKEN),
-            Some(request),
-        )
-        .await;
-        let (status, body) = common::read_json(response, "create token").await;
+        let (status, body) = create_token(&test, request).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{name:?}: {body}");
         assert_eq!(body["error"], "Invalid field", "{name:?}: {body}");
         let message = body["message"].as_str().unwrap();
@@ -457,15 +447,7 @@ async fn token_names_are_validated() {
     assert_eq!(list["tokens"], json!([]), "{list}");
 
     let request = json!({"name": "  Zoë Smith ", "role": "viewer"});
-    let response = send(
-        &test,
-        Method::POST,
-        "/tokens",
-        Some(ADMIN_TOKEN),
-        Some(request),
-    )
-    .await;
-    let (status, created) = common::read_json(response, "create token").await;
+    let (status, created) = create_token(&test, request).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["info"]["name"], "Zoë Smith");
 }
@@ -476,15 +458,7 @@ async fn token_names_are_validated() {
 async fn token_cannot_revoke_itself() {
     let test = start().await;
     let request = json!({"name": "ada", "role": "admin"});
-    let response = send(
-        &test,
-        Method::POST,
-        "/tokens",
-        Some(ADMIN_TOKEN),
-        Some(request),
-    )
-    .await;
-    let (status, created) = common::read_json(response, "create token").await;
+    let (status, created) = create_token(&test, request).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let ada = created["token"].as_str().unwrap().to_owned();
     let id = created["info"]["id"].as_str().unwrap().to_owned();

@@ -55,6 +55,13 @@ async fn start_tls(dir: &Path, tls: TlsFiles) -> anyhow::Result<RunningServer> {
     server::start(config, clock, options).await
 }
 
+/// Starts a server in `dir` that presents `pair`.
+async fn serve_pair(dir: &Path, pair: &Pair) -> RunningServer {
+    start_tls(dir, write_pair(dir, "server", pair))
+        .await
+        .unwrap()
+}
+
 fn client(base: &str, ca: Option<&str>) -> ApiClient {
     let auth = ClientAuth {
         token: Some(common::ADMIN_TOKEN.to_owned()),
@@ -67,9 +74,7 @@ fn client(base: &str, ca: Option<&str>) -> ApiClient {
 async fn https_works_with_the_servers_ca() {
     let dir = common::scratch_dir();
     let pair = self_signed();
-    let running = start_tls(dir.path(), write_pair(dir.path(), "server", &pair))
-        .await
-        .unwrap();
+    let running = serve_pair(dir.path(), &pair).await;
     let base = running.base_url();
     assert!(base.starts_with("https://127.0.0.1:"), "{base}");
 
@@ -82,9 +87,7 @@ async fn https_works_with_the_servers_ca() {
 async fn https_fails_without_or_with_wrong_ca() {
     let dir = common::scratch_dir();
     let pair = self_signed();
-    let running = start_tls(dir.path(), write_pair(dir.path(), "server", &pair))
-        .await
-        .unwrap();
+    let running = serve_pair(dir.path(), &pair).await;
     let base = running.base_url();
 
     let error = client(&base, None).whoami().await.unwrap_err();
@@ -123,9 +126,7 @@ fn self_signed_ca() -> Pair {
 async fn ca_certificate_as_server_names_fix() {
     let dir = common::scratch_dir();
     let pair = self_signed_ca();
-    let running = start_tls(dir.path(), write_pair(dir.path(), "server", &pair))
-        .await
-        .unwrap();
+    let running = serve_pair(dir.path(), &pair).await;
 
     let error = client(&running.base_url(), Some(&pair.cert))
         .whoami()

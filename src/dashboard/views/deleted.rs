@@ -13,7 +13,7 @@ use super::{
     render_placeholder, render_table, table_and_detail, view_block, window,
 };
 use crate::api::{DeletedWebhook, JobState, Timestamp};
-use crate::dashboard::app::lists::{deleted_columns, ListState};
+use crate::dashboard::app::lists::{deleted_columns, ListRow, ListState};
 use crate::dashboard::app::{RowResult, State};
 use crate::dashboard::format;
 use crate::dashboard::widgets::columns::{allocate, name_min, pick, widest, Column};
@@ -289,7 +289,9 @@ fn detail(
 /// the purge time has not come. At the purge time the job may run at any moment, so the row
 /// reads "purge pending" and is no longer counted as restorable.
 pub fn is_restorable(webhook: &DeletedWebhook, server_now: Timestamp) -> bool {
-    webhook.restoration.can_restore && server_now < webhook.deletion.scheduled_deletion_at
+    webhook
+        .restorable_until()
+        .is_some_and(|until| server_now < until)
 }
 
 fn restorability(webhook: &DeletedWebhook, server_now: Timestamp) -> &'static str {
