@@ -654,7 +654,7 @@ async fn force_delete_removes_webhook_and_keeps_leads() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(test.stored_leads(ID), 1);
 
-    // A new signing secret for the deleted id gets a 404 that says how it was deleted.
+    // A new signing secret for the deleted id gets a 404 that names how it was deleted.
     let (status, error) = test
         .post(&format!("/webhook/{ID}/signing-secret"), json!({}))
         .await;

@@ -104,6 +104,6 @@ pub mod extension {
     /// Leads carry an HMAC-SHA256 signature in `X-Webhook-Signature`.
     pub const SIGNED_LEADS: &str = "signed_leads";
     pub const OPENAPI: &str = "openapi";
-    /// `GET /changes`: one request tells a poller whether any list changed.
+    /// `GET /changes`: one request shows a poller whether any list changed.
     pub const CHANGES: &str = "changes";
 }

@@ -54,11 +54,13 @@ pub const RESERVED_ACTOR_PREFIXES: [&str; 1] = [CLI_ACTOR_PREFIX];
 /// character and no character that [`is_invisible_format`] matches. It has no whitespace other
 /// than the ASCII space, at the edges too, because only ASCII spaces are trimmed. It has no
 /// variation selector and no combining mark at its start or directly after an ASCII letter.
-/// So no character of a name is hidden. No word of it mixes Latin letters with letters of another script, as in
-/// `ѕystem` with a Cyrillic `ѕ`. In any case, it differs from each of [`RESERVED_ACTORS`] and
-/// does not start with any of [`RESERVED_ACTOR_PREFIXES`], also once its invisible characters,
-/// variation selectors and combining marks are removed, so no client can pose as the server in
-/// the audit trail.
+/// So no character of a name is hidden. No word of it mixes Latin letters with letters of
+/// another script, as in `ѕystem` with a Cyrillic `ѕ`.
+///
+/// Compared in any case, the name differs from each of [`RESERVED_ACTORS`] and does not start
+/// with any of [`RESERVED_ACTOR_PREFIXES`]. The comparison also runs on the name with its
+/// invisible characters, variation selectors and combining marks removed. So no client can
+/// pose as the server in the audit trail.
 ///
 /// # Errors
 ///

@@ -376,7 +376,7 @@ fn header_names_token_and_role() {
     let header = first_screen_line(&trusting, 100, 30);
     assert!(header.contains("as alice (token olga, viewer)"), "{header}");
 
-    // Until GET /whoami returns, --user would name the wrong user, so nobody is named.
+    // Until GET /whoami returns, --user could name the wrong user, so the header names no user.
     let mut unknown = hookgrace_state(Options::default());
     unknown.identity = None;
     let header = first_screen_line(&unknown, 100, 30);

@@ -131,7 +131,7 @@ pub fn decode_escapes(text: &str) -> Option<String> {
 }
 
 fn push_escape(text: &mut String, c: char) {
-    // Writing to a String cannot fail.
+    // `fmt::Write` for `String` only appends, and never returns an error.
     let _ = write!(text, "\\u{{{:x}}}", u32::from(c));
 }
 
